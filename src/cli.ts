@@ -1,0 +1,172 @@
+import { readFile } from 'node:fs/promises';
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { getNetwork } from './db/repositories/network.js';
+import { findStaffByLogin } from './db/repositories/staff.js';
+import { DAY, systemClock } from './domain/clock.js';
+import { DomainError, ValidationError } from './domain/errors.js';
+import { createScheduler } from './jobs/scheduler.js';
+import { SWEEPS } from './jobs/sweeps.js';
+import { prepareDatabase } from './startup.js';
+import { issuePasswordLink } from './usecases/auth/password-links.js';
+import { createStaff } from './usecases/network/create-staff.js';
+import { importLibraries } from './usecases/network/import-libraries.js';
+
+const USAGE = `Utilisation : npm run sesame -- <commande> [arguments]
+
+Commandes :
+  migrate                               applique les migrations de la base de données
+  demo                                  crée le réseau de démonstration (base vide seulement)
+  create-admin <identifiant> <courriel> [nom]
+                                        crée un administrateur du réseau et affiche son lien
+                                        « Définissez votre mot de passe » (jamais de mot de passe)
+  password-link <identifiant>           affiche un nouveau lien pour choisir un mot de passe
+  import-libraries <fichier.csv>        importe ou met à jour les bibliothèques
+                                        (colonnes code, nom, ville, courriel ; séparateur ; ou ,)
+  jobs list                             liste les tâches planifiées
+  jobs run <nom>                        exécute une tâche planifiée maintenant
+`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  const clock = systemClock;
+
+  const known = ['migrate', 'demo', 'create-admin', 'password-link', 'import-libraries', 'jobs'];
+  if (!known.includes(command)) throw new UsageError(`Commande inconnue : ${command}`);
+  if (command === 'jobs' && args[0] === 'list') {
+    for (const s of SWEEPS) console.log(`${s.name.padEnd(16)} ${s.description}`);
+    return 0;
+  }
+  validateArgs(command, args);
+
+  const { database, demo } = await prepareDatabase(config, clock, { demo: command === 'demo' });
+  const deps = { db: database.db, clock, baseUrl: config.baseUrl };
+  try {
+    switch (command) {
+      case 'migrate':
+        console.log('Migrations appliquées.');
+        return 0;
+      case 'demo':
+        if (!demo)
+          console.log('Un administrateur existe déjà : le réseau de démonstration n’est pas recréé.');
+        else
+          console.log(
+            `Réseau de démonstration créé.\n  admin : ${demo.admin.url}\n  ${demo.librarian.identifier} (${demo.librarian.library}) : ${demo.librarian.url}`,
+          );
+        return 0;
+      case 'create-admin': {
+        const [identifier, email, ...name] = args as [string, string, ...string[]];
+        const created = await createStaff(deps, null, {
+          identifier,
+          email,
+          name: name.join(' ') || identifier,
+          role: 'network_admin',
+          libraryIds: [],
+        });
+        console.log(
+          `Administrateur « ${identifier} » créé. Lien pour choisir son mot de passe (une seule fois) :`,
+        );
+        console.log(`  ${created.setPasswordUrl}`);
+        return 0;
+      }
+      case 'password-link': {
+        const staff = await findStaffByLogin(database.db, args[0]!);
+        if (!staff) throw new UsageError(`Aucun compte n’a l’identifiant « ${args[0]} ».`);
+        const network = await getNetwork(database.db);
+        const link = await database.db.transaction((tx) =>
+          issuePasswordLink(
+            tx,
+            { kind: 'staff', id: staff.id },
+            'set_password',
+            clock.now(),
+            network.settings.setPasswordLinkDays * DAY,
+            config.baseUrl,
+          ),
+        );
+        console.log(
+          `Lien pour choisir le mot de passe de « ${staff.identifier} » (une seule fois) :\n  ${link.url}`,
+        );
+        return 0;
+      }
+      case 'import-libraries': {
+        const content = await readFile(args[0]!).catch(() => {
+          throw new UsageError(`Fichier introuvable ou illisible : ${args[0]}`);
+        });
+        const report = await importLibraries(deps, null, content);
+        if (!report.ok) {
+          console.error(`Aucune bibliothèque importée : ${report.errors.length} ligne(s) en erreur.`);
+          for (const e of report.errors) console.error(`  ligne ${e.line} : ${e.message}`);
+          return 1;
+        }
+        console.log(`Import terminé : ${report.created} créée(s), ${report.updated} mise(s) à jour.`);
+        return 0;
+      }
+      case 'jobs': {
+        const scheduler = createScheduler({
+          database,
+          clock,
+          config,
+          log: pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }),
+        });
+        const outcome = await scheduler.run(args[1]!);
+        await scheduler.stop();
+        if (outcome.status === 'skipped') console.log(`${args[1]} : déjà en cours sur une autre instance.`);
+        else if (outcome.status === 'error') {
+          console.error(`${args[1]} : échec — ${outcome.error}`);
+          return 1;
+        } else
+          console.log(
+            `${args[1]} : terminé (${Object.entries(outcome.counts)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}).`,
+          );
+        return 0;
+      }
+    }
+    return 2;
+  } finally {
+    await database.close();
+  }
+}
+
+function validateArgs(command: string, args: string[]): void {
+  if (command === 'create-admin') {
+    if (args.length < 2) throw new UsageError('create-admin attend un identifiant et un courriel.');
+    if (!/^[A-Za-z0-9._-]{2,64}$/.test(args[0]!))
+      throw new UsageError(
+        'Identifiant invalide : lettres sans accents, chiffres, point, tiret ou souligné.',
+      );
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(args[1]!)) throw new UsageError(`Courriel invalide : ${args[1]}`);
+  }
+  if (command === 'password-link' && args.length !== 1)
+    throw new UsageError('password-link attend un identifiant.');
+  if (command === 'import-libraries' && args.length !== 1)
+    throw new UsageError('import-libraries attend le chemin d’un fichier CSV.');
+  if (command === 'jobs') {
+    if (args[0] !== 'run' || !args[1]) throw new UsageError('jobs attend « list » ou « run <nom> ».');
+    if (!SWEEPS.some((s) => s.name === args[1]))
+      throw new UsageError(`Tâche inconnue : ${args[1]}. Tâches : ${SWEEPS.map((s) => s.name).join(', ')}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (error instanceof ConfigError) console.error(`Configuration invalide — ${error.message}`);
+    else if (error instanceof ValidationError) console.error(Object.values(error.fieldErrors).join('\n'));
+    else if (error instanceof DomainError) console.error(error.message);
+    else console.error(`Erreur : ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,157 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { type SQL, sql } from 'drizzle-orm';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** The one database type the code sees, whichever driver is underneath. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction or the database itself: repositories accept either. */
+export type Executor = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface Database {
+  readonly db: Db;
+  readonly driver: 'pglite' | 'pg';
+  /**
+   * Runs fn only if no other process (or other caller in this process) holds the named lock.
+   * PostgreSQL: a session advisory lock held on a dedicated connection for the whole run.
+   */
+  withTryLock<T>(
+    name: string,
+    fn: () => Promise<T>,
+  ): Promise<{ acquired: true; value: T } | { acquired: false }>;
+  /** Applies pending migrations; concurrent starts wait for each other. */
+  migrate(): Promise<void>;
+  /** True when every migration in the folder is recorded as applied. */
+  migrationsApplied(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** A stable 64-bit lock key from a name (advisory locks take bigints). */
+export function lockKey(name: string): ReturnType<typeof sql> {
+  return sql`('x' || substr(md5(${`sesame:${name}`}), 1, 16))::bit(64)::bigint`;
+}
+
+const MIGRATION_LOCK = 'migrations';
+
+export function openDatabase(options: {
+  databaseUrl?: string;
+  dataDir?: string;
+  poolSize?: number;
+}): Database {
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : openPglite(options.dataDir);
+}
+
+function openPglite(dataDir: string | undefined): Database {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = new PGlite({
+    dataDir: dataDir ? join(dataDir, 'pglite') : undefined,
+    extensions: { pg_trgm, unaccent },
+  });
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const held = new Set<string>();
+  return {
+    db,
+    driver: 'pglite',
+    // One embedded database belongs to one process: an in-process guard is the whole story.
+    async withTryLock(name, fn) {
+      if (held.has(name)) return { acquired: false };
+      held.add(name);
+      try {
+        return { acquired: true, value: await fn() };
+      } finally {
+        held.delete(name);
+      }
+    },
+    async migrate() {
+      await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+    },
+    migrationsApplied: () => migrationsApplied(db),
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+function openPostgres(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client losing its server (restart, failover) must not crash the process.
+  pool.on('error', () => {});
+  const db = drizzleNodePg(pool, { schema }) as unknown as Db;
+  const held = new Set<string>();
+  return {
+    db,
+    driver: 'pg',
+    async withTryLock(name, fn) {
+      if (held.has(name)) return { acquired: false };
+      const conn = await pool.connect();
+      try {
+        const key = lockKey(name);
+        const query = drizzleNodePg(conn);
+        const res = await query.execute<{ ok: boolean }>(sql`select pg_try_advisory_lock(${key}) as ok`);
+        if (!res.rows[0]?.ok) return { acquired: false };
+        held.add(name);
+        try {
+          return { acquired: true, value: await fn() };
+        } finally {
+          held.delete(name);
+          await query.execute(sql`select pg_advisory_unlock(${key})`).catch(() => {});
+        }
+      } finally {
+        conn.release();
+      }
+    },
+    async migrate() {
+      const conn = await pool.connect();
+      try {
+        const query = drizzleNodePg(conn);
+        const key = lockKey(MIGRATION_LOCK);
+        // Blocking lock: a second instance starting at the same time waits, then finds nothing to do.
+        await query.execute(sql`select pg_advisory_lock(${key})`);
+        try {
+          await migrateNodePg(query, { migrationsFolder: MIGRATIONS_FOLDER });
+        } finally {
+          await query.execute(sql`select pg_advisory_unlock(${key})`);
+        }
+      } finally {
+        conn.release();
+      }
+    },
+    migrationsApplied: () => migrationsApplied(db),
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+async function migrationsApplied(db: Db): Promise<boolean> {
+  const { readMigrationFiles } = await import('drizzle-orm/migrator');
+  const expected = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER });
+  try {
+    const rows = await queryRows<{ hash: string }>(db, sql`select hash from drizzle.__drizzle_migrations`);
+    const applied = new Set(rows.map((r) => r.hash));
+    return expected.every((m) => applied.has(m.hash));
+  } catch {
+    return false;
+  }
+}
+
+/** Runs raw SQL and returns its rows, whichever driver is underneath (both expose `rows`). */
+export async function queryRows<T>(db: Executor, query: SQL): Promise<T[]> {
+  const res = (await db.execute(query)) as unknown as { rows: T[] };
+  return res.rows;
+}

@@ -1,0 +1,99 @@
+import { and, asc, eq, ilike, or, sql } from 'drizzle-orm';
+import type { LibraryScope } from '../../domain/actor.js';
+import type { Executor } from '../client.js';
+import { libraries } from '../schema.js';
+import { libraryScopeCondition } from './scope.js';
+
+export type Library = typeof libraries.$inferSelect;
+export interface LibraryInput {
+  code: string;
+  name: string;
+  town: string;
+  email: string;
+}
+
+export function listLibraries(
+  db: Executor,
+  scope: LibraryScope,
+  options: { activeOnly?: boolean; query?: string } = {},
+): Promise<Library[]> {
+  const q = options.query?.trim();
+  return db
+    .select()
+    .from(libraries)
+    .where(
+      and(
+        libraryScopeCondition(scope, libraries.id),
+        options.activeOnly ? eq(libraries.active, true) : undefined,
+        q
+          ? or(
+              sql`sesame_fold(${libraries.name}) like '%' || sesame_fold(${q}) || '%'`,
+              sql`sesame_fold(${libraries.town}) like '%' || sesame_fold(${q}) || '%'`,
+              ilike(libraries.code, `${q}%`),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(asc(libraries.name));
+}
+
+/** Null when the library does not exist or lies outside the scope: the caller says 404 either way. */
+export async function findLibrary(db: Executor, scope: LibraryScope, id: string): Promise<Library | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await db
+    .select()
+    .from(libraries)
+    .where(and(eq(libraries.id, id), libraryScopeCondition(scope, libraries.id)));
+  return row ?? null;
+}
+
+export async function findLibraryByCode(db: Executor, code: string): Promise<Library | null> {
+  const [row] = await db.select().from(libraries).where(eq(libraries.code, code));
+  return row ?? null;
+}
+
+export async function insertLibrary(db: Executor, input: LibraryInput): Promise<Library> {
+  const [row] = await db.insert(libraries).values(input).returning();
+  return row!;
+}
+
+export async function updateLibrary(
+  db: Executor,
+  id: string,
+  values: Partial<LibraryInput & { active: boolean }>,
+  now: Date,
+): Promise<Library | null> {
+  const [row] = await db
+    .update(libraries)
+    .set({ ...values, updatedAt: now })
+    .where(eq(libraries.id, id))
+    .returning();
+  return row ?? null;
+}
+
+/** Inserts new codes, updates existing ones; returns how many of each. */
+export async function upsertLibraries(
+  db: Executor,
+  rows: LibraryInput[],
+  now: Date,
+): Promise<{ created: number; updated: number }> {
+  let created = 0;
+  let updated = 0;
+  for (const row of rows) {
+    const [res] = await db
+      .insert(libraries)
+      .values(row)
+      .onConflictDoUpdate({
+        target: libraries.code,
+        set: { name: row.name, town: row.town, email: row.email, updatedAt: now },
+      })
+      .returning({ inserted: sql<boolean>`(xmax = 0)` });
+    if (res?.inserted) created++;
+    else updated++;
+  }
+  return { created, updated };
+}
+
+export function isUuid(v: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+}

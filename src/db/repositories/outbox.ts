@@ -1,0 +1,142 @@
+import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { type Executor, queryRows } from '../client.js';
+import { outbox } from '../schema.js';
+
+export type OutboxRow = typeof outbox.$inferSelect;
+export type OutboxStatus = OutboxRow['status'];
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  template: string;
+}
+
+/** Call inside the transaction of the change that causes the e-mail. */
+export async function enqueueMail(
+  db: Executor,
+  message: MailMessage,
+  now: Date,
+  notBefore: Date = now,
+): Promise<number> {
+  const [row] = await db
+    .insert(outbox)
+    .values({
+      toAddress: message.to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      template: message.template,
+      createdAt: now,
+      notBefore,
+    })
+    .returning({ id: outbox.id });
+  return row!.id;
+}
+
+/**
+ * Claims up to `limit` due rows for this sender. SKIP LOCKED lets several instances claim
+ * disjoint rows; a claim that was never finished (process killed) lapses after `claimMs`.
+ */
+export async function claimDueMail(
+  db: Executor,
+  now: Date,
+  limit: number,
+  claimMs: number,
+): Promise<OutboxRow[]> {
+  const until = new Date(now.getTime() + claimMs);
+  const rows = await queryRows<{ id: number | string }>(
+    db,
+    sql`
+    update ${outbox} set status = 'sending', claimed_until = ${until}, attempts = attempts + 1
+    where id in (
+      select id from ${outbox}
+      where (status = 'pending' and not_before <= ${now})
+         or (status = 'sending' and claimed_until < ${now})
+      order by not_before, id
+      for update skip locked
+      limit ${limit}
+    )
+    returning id`,
+  );
+  const ids = rows.map((r) => Number(r.id));
+  if (ids.length === 0) return [];
+  return db.select().from(outbox).where(inArray(outbox.id, ids)).orderBy(outbox.id);
+}
+
+export async function markSent(db: Executor, id: number, now: Date): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ status: 'sent', sentAt: now, claimedUntil: null, lastError: null })
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'sending')));
+}
+
+export async function markAttemptFailed(
+  db: Executor,
+  id: number,
+  error: string,
+  retryAt: Date | null,
+): Promise<void> {
+  await db
+    .update(outbox)
+    .set(
+      retryAt
+        ? { status: 'pending', notBefore: retryAt, claimedUntil: null, lastError: error }
+        : { status: 'failed', claimedUntil: null, lastError: error },
+    )
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'sending')));
+}
+
+/** A failed e-mail goes back to the queue with fresh attempts; false if it was not failed. */
+export async function requeueFailed(db: Executor, id: number, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({ status: 'pending', attempts: 0, notBefore: now, lastError: null })
+    .where(and(eq(outbox.id, id), eq(outbox.status, 'failed')))
+    .returning({ id: outbox.id });
+  return rows.length === 1;
+}
+
+export async function findMail(db: Executor, id: number): Promise<OutboxRow | null> {
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
+  return row ?? null;
+}
+
+export interface MailSearch {
+  query?: string;
+  status?: OutboxStatus;
+  page: number;
+  perPage: number;
+}
+
+export async function searchMail(db: Executor, s: MailSearch): Promise<{ rows: OutboxRow[]; total: number }> {
+  const q = s.query?.trim();
+  const conditions: SQL[] = [];
+  if (s.status) conditions.push(eq(outbox.status, s.status));
+  if (q)
+    conditions.push(
+      sql`(sesame_fold(${outbox.toAddress}) like '%' || sesame_fold(${q}) || '%' or sesame_fold(${outbox.subject}) like '%' || sesame_fold(${q}) || '%')`,
+    );
+  const where = conditions.length ? and(...conditions) : undefined;
+  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(where);
+  const rows = await db
+    .select()
+    .from(outbox)
+    .where(where)
+    .orderBy(desc(outbox.createdAt), desc(outbox.id))
+    .limit(s.perPage)
+    .offset((s.page - 1) * s.perPage);
+  return { rows, total: count?.n ?? 0 };
+}
+
+export async function outboxCounts(db: Executor): Promise<Record<OutboxStatus, number>> {
+  const rows = await db
+    .select({ status: outbox.status, n: sql<number>`count(*)::int` })
+    .from(outbox)
+    .groupBy(outbox.status);
+  const out: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
+  for (const r of rows) out[r.status] = r.n;
+  return out;
+}

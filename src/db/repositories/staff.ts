@@ -1,0 +1,136 @@
+import { and, asc, eq, exists, isNull, or, sql } from 'drizzle-orm';
+import type { LibraryScope, StaffRole } from '../../domain/actor.js';
+import type { Executor } from '../client.js';
+import { libraries, staff, staffLibraries } from '../schema.js';
+import { isUuid } from './libraries.js';
+
+export type StaffRow = typeof staff.$inferSelect;
+export interface StaffWithLibraries extends StaffRow {
+  libraryIds: string[];
+}
+
+/** Login accepts the identifier or the e-mail address, whatever the case. */
+export async function findStaffByLogin(db: Executor, login: string): Promise<StaffWithLibraries | null> {
+  const l = login.trim().toLowerCase();
+  const rows = await db
+    .select()
+    .from(staff)
+    .where(or(eq(sql`lower(${staff.identifier})`, l), eq(sql`lower(${staff.email})`, l)))
+    .limit(2);
+  // An e-mail shared by two staff accounts is ambiguous: only the identifier logs in then.
+  const row = rows.length === 1 ? rows[0] : rows.find((r) => r.identifier.toLowerCase() === l);
+  return row ? withLibraries(db, row) : null;
+}
+
+export async function findStaffById(db: Executor, id: string): Promise<StaffWithLibraries | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await db.select().from(staff).where(eq(staff.id, id));
+  return row ? withLibraries(db, row) : null;
+}
+
+/**
+ * Staff visible to an actor: network administrators see everyone; library staff see the
+ * accounts attached to one of their libraries.
+ */
+function staffScopeCondition(scope: LibraryScope) {
+  if (scope.all) return sql`true`;
+  if (scope.libraryIds.length === 0) return sql`false`;
+  return exists(
+    sql`(select 1 from ${staffLibraries} where ${staffLibraries.staffId} = ${staff.id} and ${staffLibraries.libraryId} in ${scope.libraryIds})`,
+  );
+}
+
+export async function findStaffInScope(
+  db: Executor,
+  scope: LibraryScope,
+  id: string,
+): Promise<StaffWithLibraries | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await db
+    .select()
+    .from(staff)
+    .where(and(eq(staff.id, id), staffScopeCondition(scope)));
+  return row ? withLibraries(db, row) : null;
+}
+
+export async function listStaff(
+  db: Executor,
+  scope: LibraryScope,
+): Promise<Array<StaffRow & { libraryNames: string[] }>> {
+  const rows = await db
+    .select({
+      staff,
+      libraryNames: sql<
+        string[]
+      >`coalesce((select array_agg(${libraries.name} order by ${libraries.name}) from ${staffLibraries} join ${libraries} on ${libraries.id} = ${staffLibraries.libraryId} where ${staffLibraries.staffId} = ${staff.id}), '{}')`,
+    })
+    .from(staff)
+    .where(staffScopeCondition(scope))
+    .orderBy(asc(staff.role), asc(staff.name));
+  return rows.map((r) => ({ ...r.staff, libraryNames: r.libraryNames }));
+}
+
+export async function identifierTaken(db: Executor, identifier: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: staff.id })
+    .from(staff)
+    .where(eq(sql`lower(${staff.identifier})`, identifier.trim().toLowerCase()));
+  return Boolean(row);
+}
+
+export async function insertStaff(
+  db: Executor,
+  input: {
+    identifier: string;
+    name: string;
+    email: string;
+    role: StaffRole;
+    libraryIds: string[];
+    createdAt: Date;
+  },
+): Promise<StaffRow> {
+  const [row] = await db
+    .insert(staff)
+    .values({
+      identifier: input.identifier,
+      name: input.name,
+      email: input.email,
+      role: input.role,
+      createdAt: input.createdAt,
+    })
+    .returning();
+  if (input.libraryIds.length > 0)
+    await db
+      .insert(staffLibraries)
+      .values(input.libraryIds.map((libraryId) => ({ staffId: row!.id, libraryId })));
+  return row!;
+}
+
+export async function setStaffPassword(
+  db: Executor,
+  id: string,
+  passwordHash: string,
+  now: Date,
+): Promise<void> {
+  await db.update(staff).set({ passwordHash, passwordChangedAt: now }).where(eq(staff.id, id));
+}
+
+export async function setStaffDisabled(db: Executor, id: string, disabledAt: Date | null): Promise<void> {
+  await db.update(staff).set({ disabledAt }).where(eq(staff.id, id));
+}
+
+export async function countActiveAdmins(db: Executor): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(staff)
+    .where(and(eq(staff.role, 'network_admin'), isNull(staff.disabledAt)));
+  return row?.n ?? 0;
+}
+
+async function withLibraries(db: Executor, row: StaffRow): Promise<StaffWithLibraries> {
+  const links = await db
+    .select({ libraryId: staffLibraries.libraryId })
+    .from(staffLibraries)
+    .where(eq(staffLibraries.staffId, row.id));
+  return { ...row, libraryIds: links.map((l) => l.libraryId) };
+}

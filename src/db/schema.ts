@@ -1,0 +1,167 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** One row: this deployment's network (Sésame serves one network per database). */
+export const network = pgTable('network', {
+  id: integer('id').primaryKey().default(1),
+  name: text('name').notNull(),
+  profile: text('profile').notNull(),
+  /** Address receiving copies of requests and the overdue digest. */
+  email: text('email').notNull(),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
+  /** Random key for signing cookies and CSRF secrets, shared by every instance. */
+  cookieSecret: text('cookie_secret').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const libraries = pgTable(
+  'libraries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    town: text('town').notNull(),
+    email: text('email').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('libraries_code_key').on(t.code), index('libraries_name_idx').on(t.name)],
+);
+
+export const staff = pgTable(
+  'staff',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    identifier: text('identifier').notNull(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    role: text('role', { enum: ['library_staff', 'network_admin'] }).notNull(),
+    /** Null until the person sets a password through their e-mailed link. */
+    passwordHash: text('password_hash'),
+    disabledAt: ts('disabled_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    passwordChangedAt: ts('password_changed_at'),
+  },
+  (t) => [
+    uniqueIndex('staff_identifier_key').on(sql`lower(${t.identifier})`),
+    index('staff_email_idx').on(sql`lower(${t.email})`),
+  ],
+);
+
+export const staffLibraries = pgTable(
+  'staff_libraries',
+  {
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    libraryId: uuid('library_id')
+      .notNull()
+      .references(() => libraries.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.staffId, t.libraryId] }),
+    index('staff_libraries_library_idx').on(t.libraryId),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** sha256 of the cookie value: a stolen database does not hand out live sessions. */
+    idHash: text('id_hash').primaryKey(),
+    principalKind: text('principal_kind', { enum: ['staff', 'patron'] }).notNull(),
+    principalId: uuid('principal_id').notNull(),
+    createdAt: ts('created_at').notNull(),
+    lastSeenAt: ts('last_seen_at').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_principal_idx').on(t.principalKind, t.principalId)],
+);
+
+export const tokens = pgTable(
+  'tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    hash: text('hash').notNull(),
+    purpose: text('purpose', { enum: ['set_password', 'reset_password'] }).notNull(),
+    principalKind: text('principal_kind', { enum: ['staff', 'patron'] }).notNull(),
+    principalId: uuid('principal_id').notNull(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+  },
+  (t) => [
+    uniqueIndex('tokens_hash_key').on(t.hash),
+    index('tokens_principal_idx').on(t.principalKind, t.principalId),
+  ],
+);
+
+/** Who did what, when, to whom and on whose behalf. Append-only. */
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: ts('at').notNull(),
+    actorKind: text('actor_kind', { enum: ['staff', 'patron', 'system'] }).notNull(),
+    actorId: uuid('actor_id'),
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    subjectKind: text('subject_kind').notNull(),
+    subjectId: text('subject_id').notNull(),
+    onBehalfOfLibraryId: uuid('on_behalf_of_library_id').references(() => libraries.id),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('events_subject_idx').on(t.subjectKind, t.subjectId, t.at)],
+);
+
+/** Transactional outbox: written with the change that causes the e-mail, sent later with retries. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html').notNull(),
+    template: text('template').notNull(),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'cancelled'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** Not sent before this instant: retries back off, and undoable decisions hold their mail. */
+    notBefore: ts('not_before').notNull(),
+    /** A claim by a sender; a crashed sender's claim lapses and the row is picked up again. */
+    claimedUntil: ts('claimed_until'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [
+    index('outbox_due_idx').on(t.notBefore).where(sql`status in ('pending', 'sending')`),
+    index('outbox_created_idx').on(t.createdAt),
+  ],
+);
+
+/** Failed-login counters shared by every instance: per account and per IP address. */
+export const loginThrottles = pgTable('login_throttles', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStartedAt: ts('window_started_at').notNull(),
+  lockedUntil: ts('locked_until'),
+});

@@ -1,0 +1,64 @@
+import { ConfigError, loadConfig } from './config.js';
+import { systemClock } from './domain/clock.js';
+import { createScheduler } from './jobs/scheduler.js';
+import { prepareDatabase } from './startup.js';
+import { buildApp } from './web/app.js';
+import { createMetrics } from './web/metrics.js';
+
+/** Starts Sésame: database, web server and background sweeps. Nothing else lives here. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration invalide — ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const clock = systemClock;
+  const { database, demo } = await prepareDatabase(config, clock);
+  const metrics = createMetrics(database.db);
+  const app = await buildApp({ config, database, clock, metrics });
+  const scheduler = createScheduler({ database, clock, config, metrics, log: app.log });
+
+  await app.listen({ port: config.port, host: config.host });
+  if (config.scheduler) scheduler.start();
+
+  const where = config.databaseUrl ? 'PostgreSQL' : `base embarquée (${config.dataDir})`;
+  const lines = ['', `Sésame est prêt : ${config.baseUrl}  (${where})`];
+  if (demo)
+    lines.push(
+      '',
+      'Réseau de démonstration créé. Aucun mot de passe n’existe encore : choisissez-les avec ces liens (valables 7 jours, une seule fois) :',
+      `  Administrateur du réseau « ${demo.admin.identifier} » :`,
+      `    ${demo.admin.url}`,
+      `  Bibliothèque « ${demo.librarian.library} », identifiant ${demo.librarian.identifier} :`,
+      `    ${demo.librarian.url}`,
+      '',
+      'Les autres courriels (liens des autres bibliothèques) sont dans /admin/courriels.',
+    );
+  lines.push('Lien perdu ? npm run sesame -- password-link admin', '');
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    await scheduler.stop();
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`Sésame n’a pas pu démarrer : ${message}`);
+  process.exit(1);
+});

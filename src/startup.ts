@@ -1,0 +1,32 @@
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/client.js';
+import type { Clock } from './domain/clock.js';
+import { ensureNetwork } from './usecases/network/bootstrap.js';
+import { type DemoLinks, seedDemo } from './usecases/network/seed-demo.js';
+
+/**
+ * Opens and migrates the database, makes sure the network exists and, when asked, seeds the
+ * demo network. Shared by the server and the command line.
+ */
+export async function prepareDatabase(
+  config: Config,
+  clock: Clock,
+  options: { demo?: boolean } = {},
+): Promise<{ database: Database; demo: DemoLinks | null }> {
+  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await database.migrate();
+    await ensureNetwork({ db: database.db }, config.profile);
+    let demo: DemoLinks | null = null;
+    if (options.demo ?? config.demo) {
+      const seeded = await database.withTryLock('demo-seed', () =>
+        seedDemo({ db: database.db, clock, baseUrl: config.baseUrl }),
+      );
+      demo = seeded.acquired ? seeded.value : null;
+    }
+    return { database, demo };
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
+}

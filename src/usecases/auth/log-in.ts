@@ -1,0 +1,106 @@
+import type { Executor } from '../../db/client.js';
+import {
+  clearThrottle,
+  countAttempt,
+  findThrottle,
+  lockThrottle,
+} from '../../db/repositories/login-throttles.js';
+import { getNetwork } from '../../db/repositories/network.js';
+import { insertSession } from '../../db/repositories/sessions.js';
+import { findStaffByLogin } from '../../db/repositories/staff.js';
+import { DomainError } from '../../domain/errors.js';
+import { lockDurationMs, THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
+import { formatDateTime } from '../../domain/paris.js';
+import { decoyHash, verifyPassword } from '../../security/passwords.js';
+import { newSecretToken, sha256 } from '../../security/tokens.js';
+import type { Deps } from '../deps.js';
+
+export interface LogInInput {
+  login: string;
+  password: string;
+  ip: string;
+  userAgent?: string;
+}
+
+const INVALID = 'Identifiant ou mot de passe incorrect.';
+
+function lockedError(until: Date): DomainError {
+  return new DomainError(
+    'login_locked',
+    `Trop de tentatives de connexion. Vous pourrez réessayer après le ${formatDateTime(until)}.`,
+    429,
+  );
+}
+
+/**
+ * Checks the credentials under the brute-force rules (per IP and per account, counted in the
+ * database so every instance sees them) and opens a new session. Returns the cookie value.
+ */
+export async function logIn(
+  deps: Deps,
+  input: LogInInput,
+): Promise<{ sessionToken: string; staffId: string }> {
+  const { db, clock } = deps;
+  const now = clock.now();
+  const { settings } = await getNetwork(db);
+  const windowStart = new Date(now.getTime() - THROTTLE_WINDOW_MS);
+  const login = input.login.trim().toLowerCase();
+  const accountKey = `account:${login}`;
+  const ipKey = `ip:${input.ip}`;
+
+  const ipAttempts = await countAttempt(db, ipKey, now, windowStart);
+  if (ipAttempts > settings.loginIpPerQuarterHour)
+    throw new DomainError(
+      'login_rate_limited',
+      'Trop de tentatives de connexion depuis votre réseau. Réessayez dans un quart d’heure.',
+      429,
+    );
+
+  const throttle = await findThrottle(db, accountKey);
+  if (throttle?.lockedUntil && throttle.lockedUntil > now) throw lockedError(throttle.lockedUntil);
+
+  const staff = login ? await findStaffByLogin(db, login) : null;
+  const hash = staff?.passwordHash ?? (await decoyHash());
+  const ok = (await verifyPassword(hash, input.password)) && Boolean(staff?.passwordHash);
+
+  if (!ok || !staff) {
+    const failures = await countAttempt(db, accountKey, now, windowStart);
+    const lockMs = lockDurationMs(failures, settings);
+    if (lockMs > 0) {
+      const until = new Date(now.getTime() + lockMs);
+      await lockThrottle(db, accountKey, until);
+      throw lockedError(until);
+    }
+    throw new DomainError('invalid_credentials', INVALID, 400, 'login');
+  }
+  if (staff.disabledAt)
+    throw new DomainError(
+      'account_disabled',
+      'Ce compte est désactivé. Contactez l’administration du réseau.',
+      403,
+    );
+
+  await clearThrottle(db, accountKey);
+  const sessionToken = await openSession(db, { kind: 'staff', id: staff.id }, now, input);
+  return { sessionToken, staffId: staff.id };
+}
+
+async function openSession(
+  db: Executor,
+  principal: { kind: 'staff' | 'patron'; id: string },
+  now: Date,
+  input: Pick<LogInInput, 'ip' | 'userAgent'>,
+): Promise<string> {
+  // A brand-new id at every login: a session id planted before login is worthless after it.
+  const token = newSecretToken();
+  await insertSession(db, {
+    idHash: sha256(token),
+    principalKind: principal.kind,
+    principalId: principal.id,
+    createdAt: now,
+    lastSeenAt: now,
+    ip: input.ip,
+    userAgent: input.userAgent?.slice(0, 300) ?? null,
+  });
+  return token;
+}

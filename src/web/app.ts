@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import { getNetwork } from '../db/repositories/network.js';
+import type { Clock } from '../domain/clock.js';
+import { resolveSession } from '../usecases/auth/resolve-session.js';
+import type { Deps } from '../usecases/deps.js';
+import { registerErrorHandling } from './errors.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { outboxRoutes } from './routes/network/outbox.js';
+import { settingsRoutes } from './routes/network/settings.js';
+import { staffAccountRoutes } from './routes/network/staff-accounts.js';
+import { operationsRoutes } from './routes/operations.js';
+import { authRoutes } from './routes/public/auth.js';
+import { publicPages } from './routes/public/pages.js';
+import { dashboardRoutes } from './routes/staff/dashboard.js';
+import { libraryRoutes } from './routes/staff/libraries.js';
+import './types.js';
+
+export const SESSION_COOKIE = 'sesame_session';
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  metrics?: Metrics;
+}
+
+/** Everything a route may use. Routes parse, call one use case, render. */
+export interface AppDeps extends Deps {
+  config: Config;
+  database: Database;
+  metrics: Metrics;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DSFR_DIST = join(here, '../../node_modules/@gouvfr/dsfr/dist');
+
+/**
+ * Builds the whole web application as a Fastify instance, without listening: the server
+ * listens, tests call app.inject(). Expects a migrated database with its network row.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database, clock } = options;
+  const network = await getNetwork(database.db);
+  const metrics = options.metrics ?? createMetrics(database.db);
+  const deps: AppDeps = { db: database.db, clock, baseUrl: config.baseUrl, config, database, metrics };
+
+  const app = Fastify({
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            // Secrets never reach the logs: no cookies, no authorisation headers, no bodies.
+            redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+          },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: 2 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.decorateRequest('network', null as never);
+  app.decorateRequest('actor', null);
+  app.decorateRequest('sessionExpired', false);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    hsts: config.secureCookies,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie, { secret: network.cookieSecret });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'sesame_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
+    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf,
+  });
+  await app.register(fastifyStatic, { root: DSFR_DIST, prefix: '/dsfr/', maxAge: '7d', decorateReply: true });
+  await app.register(fastifyStatic, {
+    root: join(here, 'static'),
+    prefix: '/static/',
+    maxAge: '1h',
+    decorateReply: false,
+  });
+
+  // Who is asking: the network (for its name and settings) and the session's staff member.
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/dsfr/') || request.url.startsWith('/static/')) return;
+    if (['/healthz', '/readyz', '/metrics'].includes(request.url)) return;
+    request.network = await getNetwork(deps.db);
+    const state = await resolveSession(deps, request.network, request.cookies[SESSION_COOKIE]);
+    if (state.status === 'active') request.actor = state.actor;
+    if (state.status === 'expired') request.sessionExpired = true;
+  });
+
+  // CSRF on every state-changing request. preHandler: the body (and its token) is parsed by then.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unknown';
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  registerErrorHandling(app);
+
+  await app.register(operationsRoutes, { deps });
+  await app.register(publicPages, { deps });
+  await app.register(authRoutes, { deps });
+  await app.register(dashboardRoutes, { deps });
+  await app.register(libraryRoutes, { deps });
+  await app.register(staffAccountRoutes, { deps });
+  await app.register(settingsRoutes, { deps });
+  await app.register(outboxRoutes, { deps });
+
+  return app;
+}
+
+export type RouteOptions = { deps: AppDeps };

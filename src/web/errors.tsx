@@ -1,0 +1,111 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../domain/errors.js';
+import { sendPage } from './render.js';
+
+/** The one mapping from errors to HTTP answers. No stack trace ever reaches a person. */
+
+function errorPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  message: string,
+) {
+  const wantsJson =
+    request.headers.accept?.includes('application/json') && !request.headers.accept.includes('text/html');
+  if (wantsJson) return reply.status(status).send({ error: title, message });
+  return sendPage(request, reply, {
+    title,
+    status,
+    body: () => (
+      <div class="fr-grid-row">
+        <div class="fr-col-12 fr-col-md-8">
+          <h1>{title}</h1>
+          <p class="fr-text--lead">{message}</p>
+          <p class="fr-text--sm">Erreur {status}</p>
+          <ul class="fr-btns-group fr-btns-group--inline-md">
+            <li>
+              <a class="fr-btn" href={request.actor ? '/admin' : '/'}>
+                Retour à l’accueil
+              </a>
+            </li>
+            <li>
+              <a class="fr-btn fr-btn--secondary" href="/aide">
+                Aide
+              </a>
+            </li>
+          </ul>
+        </div>
+      </div>
+    ),
+  });
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Demande incorrecte',
+  403: 'Accès refusé',
+  404: 'Page non trouvée',
+  409: 'Action impossible',
+  410: 'Lien expiré',
+  413: 'Fichier trop volumineux',
+  429: 'Trop de tentatives',
+};
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) =>
+    errorPage(
+      request,
+      reply,
+      404,
+      'Page non trouvée',
+      'La page que vous cherchez n’existe pas ou a été déplacée. Vérifiez l’adresse ou revenez à l’accueil.',
+    ),
+  );
+
+  app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
+    if (error instanceof DomainError)
+      return errorPage(
+        request,
+        reply,
+        error.status,
+        TITLES[error.status] ?? 'Action impossible',
+        error.message,
+      );
+    const code = (error as FastifyError).code;
+    if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET')
+      return errorPage(
+        request,
+        reply,
+        403,
+        'Formulaire expiré',
+        'Ce formulaire a expiré ou ne vient pas de ce site. Revenez à la page précédente, rechargez-la et envoyez-la à nouveau.',
+      );
+    const status = (error as FastifyError).statusCode ?? 500;
+    if (status === 429)
+      return errorPage(
+        request,
+        reply,
+        429,
+        TITLES[429]!,
+        'Trop de demandes en peu de temps. Patientez un instant puis réessayez.',
+      );
+    if (status >= 400 && status < 500)
+      return errorPage(
+        request,
+        reply,
+        status,
+        TITLES[status] ?? 'Demande incorrecte',
+        status === 413
+          ? 'Le fichier envoyé est trop volumineux.'
+          : 'La demande envoyée n’a pas pu être comprise. Revenez à la page précédente et réessayez.',
+      );
+    request.log.error({ err: error }, 'unhandled error');
+    return errorPage(
+      request,
+      reply,
+      500,
+      'Erreur inattendue',
+      'Une erreur inattendue nous empêche d’afficher cette page. L’équipe technique a été prévenue ; réessayez dans quelques minutes.',
+    );
+  });
+}

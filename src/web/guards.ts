@@ -1,0 +1,31 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { StaffActor } from '../domain/actor.js';
+import { forbidden } from '../domain/errors.js';
+
+/**
+ * The one authorisation helper: gives a route its acting staff member (and so the library
+ * scope every query must filter by), or sends the visitor to the login page and back.
+ */
+export function requireStaff(request: FastifyRequest, reply: FastifyReply): StaffActor | null {
+  if (request.actor) return request.actor;
+  const next = encodeURIComponent(request.url);
+  const expired = request.sessionExpired ? '&expiree=1' : '';
+  reply.redirect(`/connexion?suite=${next}${expired}`, 303);
+  return null;
+}
+
+/** As requireStaff, then refuses (403) anyone who is not a network administrator. */
+export function requireAdmin(request: FastifyRequest, reply: FastifyReply): StaffActor | null {
+  const actor = requireStaff(request, reply);
+  if (!actor) return null;
+  if (actor.role !== 'network_admin') throw forbidden();
+  return actor;
+}
+
+/** Only a local path is a valid place to return to after login (no //evil.example, no scheme). */
+export function safeLocalPath(value: unknown, fallback = '/admin'): string {
+  if (typeof value !== 'string') return fallback;
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
+  if (/[\r\n]/.test(value)) return fallback;
+  return value;
+}

@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import type { RouteOptions } from '../../app.js';
+
+// Placeholder replaced in the next commit.
+export async function settingsRoutes(_app: FastifyInstance, _options: RouteOptions): Promise<void> {}

@@ -1,0 +1,245 @@
+import type { ComponentChildren } from 'preact';
+import type { StaffActor } from '../../domain/actor.js';
+
+/** What every page needs from the request, given by the route to the layout. */
+export interface PageContext {
+  networkName: string;
+  actor: StaffActor | null;
+  csrf: string;
+  path: string;
+  flash?: { kind: 'success' | 'info' | 'error'; message: string } | null;
+}
+
+interface NavItem {
+  href: string;
+  label: string;
+}
+
+function navigation(actor: StaffActor | null): NavItem[] {
+  if (!actor)
+    return [
+      { href: '/', label: 'Accueil' },
+      { href: '/bibliotheques', label: 'Bibliothèques' },
+      { href: '/aide', label: 'Aide' },
+    ];
+  const common = [{ href: '/admin', label: 'Tableau de bord' }];
+  if (actor.role === 'network_admin')
+    return [
+      ...common,
+      { href: '/admin/bibliotheques', label: 'Bibliothèques' },
+      { href: '/admin/comptes', label: 'Comptes' },
+      { href: '/admin/courriels', label: 'Courriels' },
+      { href: '/admin/parametres', label: 'Paramètres' },
+    ];
+  return [
+    ...common,
+    {
+      href: '/admin/bibliotheques',
+      label: actor.scope.all || actor.scope.libraryIds.length !== 1 ? 'Mes bibliothèques' : 'Ma bibliothèque',
+    },
+  ];
+}
+
+function isCurrent(path: string, href: string): boolean {
+  if (href === '/' || href === '/admin') return path === href;
+  return path === href || path.startsWith(`${href}/`);
+}
+
+export function Layout(props: {
+  ctx: PageContext;
+  title: string;
+  children: ComponentChildren;
+  wide?: boolean;
+}) {
+  const { ctx } = props;
+  const nav = navigation(ctx.actor);
+  return (
+    <html lang="fr" data-fr-scheme="light">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
+        <meta name="format-detection" content="telephone=no" />
+        <title>{`${props.title} — ${ctx.networkName}`}</title>
+        <link rel="stylesheet" href="/dsfr/dsfr.min.css" />
+        <link rel="stylesheet" href="/dsfr/utility/icons/icons.min.css" />
+        <link rel="stylesheet" href="/static/sesame.css" />
+        <link rel="icon" href="/dsfr/favicon/favicon.svg" type="image/svg+xml" />
+      </head>
+      <body>
+        <div class="fr-skiplinks">
+          <nav class="fr-container" role="navigation" aria-label="Accès rapide">
+            <ul class="fr-skiplinks__list">
+              <li>
+                <a class="fr-link" href="#contenu">
+                  Contenu
+                </a>
+              </li>
+              <li>
+                <a class="fr-link" href="#navigation">
+                  Menu
+                </a>
+              </li>
+              <li>
+                <a class="fr-link" href="#pied-de-page">
+                  Pied de page
+                </a>
+              </li>
+            </ul>
+          </nav>
+        </div>
+        <header role="banner" class="fr-header">
+          <div class="fr-header__body">
+            <div class="fr-container">
+              <div class="fr-header__body-row">
+                <div class="fr-header__brand">
+                  <div class="fr-header__service">
+                    <a href={ctx.actor ? '/admin' : '/'} title={`Accueil — ${ctx.networkName}`}>
+                      <p class="fr-header__service-title">{ctx.networkName}</p>
+                    </a>
+                    <p class="fr-header__service-tagline">
+                      {ctx.actor
+                        ? 'Administration de la médiathèque numérique'
+                        : 'La médiathèque numérique de votre bibliothèque'}
+                    </p>
+                  </div>
+                </div>
+                <div class="fr-header__tools">
+                  <div class="fr-header__tools-links">
+                    <HeaderTools ctx={ctx} />
+                  </div>
+                </div>
+              </div>
+            </div>
+          </div>
+          <div class="fr-header__menu">
+            <div class="fr-container">
+              <nav class="fr-nav" id="navigation" role="navigation" aria-label="Menu principal">
+                <ul class="fr-nav__list">
+                  {nav.map((item) => (
+                    <li class="fr-nav__item">
+                      <a
+                        class="fr-nav__link"
+                        href={item.href}
+                        aria-current={isCurrent(ctx.path, item.href) ? 'page' : undefined}
+                      >
+                        {item.label}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+            </div>
+          </div>
+        </header>
+        <main role="main" id="contenu" tabIndex={-1}>
+          <div class={`fr-container fr-py-6w${props.wide ? '' : ''}`}>
+            {ctx.flash && (
+              <div class={`fr-alert fr-alert--${ctx.flash.kind} fr-alert--sm fr-mb-4w`} role="status">
+                <p>{ctx.flash.message}</p>
+              </div>
+            )}
+            {props.children}
+          </div>
+        </main>
+        <footer class="fr-footer" role="contentinfo" id="pied-de-page">
+          <div class="fr-container">
+            <div class="fr-footer__body">
+              <div class="fr-footer__brand">
+                <a href="/" title={`Accueil — ${ctx.networkName}`} class="fr-footer__brand-link">
+                  <span class="fr-h5 fr-mb-0">{ctx.networkName}</span>
+                </a>
+              </div>
+              <div class="fr-footer__content">
+                <p class="fr-footer__content-desc">
+                  La médiathèque numérique du réseau des bibliothèques : films, livres numériques, BD, presse,
+                  accessibles gratuitement aux adhérents de nos bibliothèques.
+                </p>
+              </div>
+            </div>
+            <div class="fr-footer__bottom">
+              <ul class="fr-footer__bottom-list">
+                <li class="fr-footer__bottom-item">
+                  <a class="fr-footer__bottom-link" href="/aide">
+                    Aide
+                  </a>
+                </li>
+                <li class="fr-footer__bottom-item">
+                  <a class="fr-footer__bottom-link" href="/bibliotheques">
+                    Bibliothèques du réseau
+                  </a>
+                </li>
+                <li class="fr-footer__bottom-item">
+                  <a class="fr-footer__bottom-link" href="/accessibilite">
+                    Accessibilité : partiellement conforme
+                  </a>
+                </li>
+                <li class="fr-footer__bottom-item">
+                  <a class="fr-footer__bottom-link" href="/mentions-legales">
+                    Mentions légales
+                  </a>
+                </li>
+                <li class="fr-footer__bottom-item">
+                  <a class="fr-footer__bottom-link" href="/donnees-personnelles">
+                    Données personnelles
+                  </a>
+                </li>
+              </ul>
+            </div>
+          </div>
+        </footer>
+        <script type="module" src="/dsfr/dsfr.module.min.js" />
+      </body>
+    </html>
+  );
+}
+
+function HeaderTools({ ctx }: { ctx: PageContext }) {
+  if (!ctx.actor)
+    return (
+      <ul class="fr-btns-group">
+        <li>
+          <a class="fr-btn fr-icon-account-circle-line" href="/connexion">
+            Se connecter
+          </a>
+        </li>
+      </ul>
+    );
+  return (
+    <ul class="fr-btns-group">
+      <li>
+        <span class="fr-btn fr-btn--tertiary-no-outline fr-icon-account-circle-line">{ctx.actor.name}</span>
+      </li>
+      <li>
+        <form method="post" action="/deconnexion" class="sesame-inline-form">
+          <input type="hidden" name="_csrf" value={ctx.csrf} />
+          <button type="submit" class="fr-btn fr-icon-logout-box-r-line">
+            Se déconnecter
+          </button>
+        </form>
+      </li>
+    </ul>
+  );
+}
+
+/** Breadcrumb in DSFR markup, shown on every page below the home page. */
+export function Breadcrumb({ items }: { items: Array<{ href?: string; label: string }> }) {
+  return (
+    <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
+      <ol class="fr-breadcrumb__list">
+        {items.map((item) => (
+          <li>
+            {item.href ? (
+              <a class="fr-breadcrumb__link" href={item.href}>
+                {item.label}
+              </a>
+            ) : (
+              <a class="fr-breadcrumb__link" aria-current="page">
+                {item.label}
+              </a>
+            )}
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
