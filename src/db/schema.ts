@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
+  date,
   boolean,
   index,
   integer,
@@ -164,4 +166,84 @@ export const loginThrottles = pgTable('login_throttles', {
   failures: integer('failures').notNull().default(0),
   windowStartedAt: ts('window_started_at').notNull(),
   lockedUntil: ts('locked_until'),
+});
+
+export const PATRON_STATES = [
+  'awaiting_confirmation',
+  'pending',
+  'active',
+  'renewal_pending',
+  'refused',
+  'expired',
+  'lapsed',
+] as const;
+
+/**
+ * A patron of the digital library, whatever their state. Personal fields become null when the
+ * record is anonymised (lapse, retention, erasure); library, dates, birth year and state stay
+ * for statistics.
+ */
+export const patrons = pgTable(
+  'patrons',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    libraryId: uuid('library_id')
+      .notNull()
+      .references(() => libraries.id),
+    state: text('state', { enum: PATRON_STATES }).notNull(),
+    channel: text('channel', { enum: ['self', 'staff'] }).notNull(),
+    lastName: text('last_name'),
+    firstName: text('first_name'),
+    /** AAAA-MM-JJ; null once anonymised (the year stays in birthYear). */
+    birthDate: date('birth_date', { mode: 'string' }),
+    birthYear: integer('birth_year').notNull(),
+    email: text('email'),
+    identifier: text('identifier'),
+    passwordHash: text('password_hash'),
+    newsletter: boolean('newsletter').notNull().default(false),
+    cardNumber: text('card_number'),
+    registeredAt: ts('registered_at').notNull(),
+    emailConfirmedAt: ts('email_confirmed_at'),
+    confirmationRemindedAt: ts('confirmation_reminded_at'),
+    /** When the current request (registration or renewal) started waiting for the library. */
+    pendingSince: ts('pending_since'),
+    /** Last day of the subscription (Paris calendar date, inclusive). */
+    activeUntil: date('active_until', { mode: 'string' }),
+    decision: text('decision', { enum: ['accepted', 'refused'] }),
+    decidedAt: ts('decided_at'),
+    decidedByStaffId: uuid('decided_by_staff_id'),
+    decidedByLabel: text('decided_by_label'),
+    /** A network administrator decided in the library's place. */
+    decidedOnBehalf: boolean('decided_on_behalf').notNull().default(false),
+    refusalReason: text('refusal_reason'),
+    /** Until then the decision can be undone, and its e-mail is held in the outbox. */
+    undoUntil: ts('undo_until'),
+    undoSnapshot: jsonb('undo_snapshot').$type<Record<string, unknown>>(),
+    undoMailId: bigint('undo_mail_id', { mode: 'number' }),
+    overdueNotifiedAt: ts('overdue_notified_at'),
+    lastWarnedAt: ts('last_warned_at'),
+    anonymisedAt: ts('anonymised_at'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('patrons_identifier_key').on(sql`lower(${t.identifier})`),
+    index('patrons_email_idx').on(sql`lower(${t.email})`),
+    index('patrons_queue_idx').on(t.libraryId, t.state, t.pendingSince),
+    index('patrons_state_idx').on(t.state, t.pendingSince),
+    index('patrons_registered_idx').on(t.libraryId, t.registeredAt),
+    index('patrons_search_idx').using(
+      'gin',
+      sql`sesame_fold(coalesce(${t.lastName}, '') || ' ' || coalesce(${t.firstName}, '') || ' ' || coalesce(${t.identifier}, '') || ' ' || coalesce(${t.email}, '') || ' ' || coalesce(${t.cardNumber}, '')) gin_trgm_ops`,
+    ),
+  ],
+);
+
+/** Network-edited wording of the e-mails sent on decisions; missing keys use the built-in text. */
+export const responseTemplates = pgTable('response_templates', {
+  key: text('key').primaryKey(),
+  subject: text('subject').notNull(),
+  body: text('body').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+  updatedBy: text('updated_by').notNull(),
 });

@@ -15,6 +15,17 @@ export interface StaffActor {
   scope: LibraryScope;
 }
 
+/** A patron logged in to the portal (their own account only). */
+export interface PatronActor {
+  kind: 'patron';
+  id: string;
+  firstName: string;
+  lastName: string;
+  identifier: string;
+  state: import('./patron-lifecycle.js').PatronState;
+  libraryId: string;
+}
+
 export type Actor = StaffActor;
 
 export const SYSTEM = { kind: 'system' as const, label: 'Sésame' };

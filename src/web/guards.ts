@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { StaffActor } from '../domain/actor.js';
+import type { PatronActor, StaffActor } from '../domain/actor.js';
 import { forbidden } from '../domain/errors.js';
 
 /**
@@ -8,6 +8,8 @@ import { forbidden } from '../domain/errors.js';
  */
 export function requireStaff(request: FastifyRequest, reply: FastifyReply): StaffActor | null {
   if (request.actor) return request.actor;
+  // A patron is logged in: the back-office is not theirs (no redirect loop through the login page).
+  if (request.patron) throw forbidden();
   const next = encodeURIComponent(request.url);
   const expired = request.sessionExpired ? '&expiree=1' : '';
   reply.redirect(`/connexion?suite=${next}${expired}`, 303);
@@ -28,4 +30,14 @@ export function safeLocalPath(value: unknown, fallback = '/admin'): string {
   if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
   if (/[\r\n]/.test(value)) return fallback;
   return value;
+}
+
+/** The logged-in patron, or a redirect to the login page and back. Staff are refused (403). */
+export function requirePatron(request: FastifyRequest, reply: FastifyReply): PatronActor | null {
+  if (request.patron) return request.patron;
+  if (request.actor) throw forbidden();
+  const next = encodeURIComponent(request.url);
+  const expired = request.sessionExpired ? '&expiree=1' : '';
+  reply.redirect(`/connexion?suite=${next}${expired}`, 303);
+  return null;
 }

@@ -35,6 +35,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
   return {
     networkName: request.network?.name ?? 'Sésame',
     actor: request.actor ?? null,
+    patron: request.patron ?? null,
     csrf: reply.generateCsrf(),
     path: request.url.split('?')[0] ?? '/',
     flash: takeFlash(request, reply),

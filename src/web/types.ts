@@ -1,10 +1,12 @@
 import type { Network } from '../db/repositories/network.js';
-import type { StaffActor } from '../domain/actor.js';
+import type { PatronActor, StaffActor } from '../domain/actor.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     network: Network;
     actor: StaffActor | null;
+    /** A patron logged in to the portal; never set together with actor. */
+    patron: PatronActor | null;
     /** The session ended by timeout: the login page says so. */
     sessionExpired: boolean;
   }

@@ -7,6 +7,7 @@ import {
 } from '../../db/repositories/login-throttles.js';
 import { getNetwork } from '../../db/repositories/network.js';
 import { insertSession } from '../../db/repositories/sessions.js';
+import { findPatronByLogin, type PatronRow } from '../../db/repositories/patrons.js';
 import { findStaffByLogin } from '../../db/repositories/staff.js';
 import { DomainError } from '../../domain/errors.js';
 import { lockDurationMs, THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
@@ -39,7 +40,7 @@ function lockedError(until: Date): DomainError {
 export async function logIn(
   deps: Deps,
   input: LogInInput,
-): Promise<{ sessionToken: string; staffId: string }> {
+): Promise<{ sessionToken: string; principal: { kind: 'staff' | 'patron'; id: string } }> {
   const { db, clock } = deps;
   const now = clock.now();
   const { settings } = await getNetwork(db);
@@ -59,11 +60,14 @@ export async function logIn(
   const throttle = await findThrottle(db, accountKey);
   if (throttle?.lockedUntil && throttle.lockedUntil > now) throw lockedError(throttle.lockedUntil);
 
+  // Staff and patrons share the login page; identifiers are unique across both.
   const staff = login ? await findStaffByLogin(db, login) : null;
-  const hash = staff?.passwordHash ?? (await decoyHash());
-  const ok = (await verifyPassword(hash, input.password)) && Boolean(staff?.passwordHash);
+  const patron = !staff && login ? await findPatronByLogin(db, login) : null;
+  const account = staff ?? patron;
+  const hash = account?.passwordHash ?? (await decoyHash());
+  const ok = (await verifyPassword(hash, input.password)) && Boolean(account?.passwordHash);
 
-  if (!ok || !staff) {
+  if (!ok || !account) {
     const failures = await countAttempt(db, accountKey, now, windowStart);
     const lockMs = lockDurationMs(failures, settings);
     if (lockMs > 0) {
@@ -73,16 +77,36 @@ export async function logIn(
     }
     throw new DomainError('invalid_credentials', INVALID, 400, 'login');
   }
-  if (staff.disabledAt)
-    throw new DomainError(
-      'account_disabled',
-      'Ce compte est désactivé. Contactez l’administration du réseau.',
-      403,
-    );
+  if (staff?.disabledAt)
+    throw new DomainError('account_disabled', 'Ce compte est désactivé. Contactez l’administration du réseau.', 403);
+  if (patron) assertPatronMayLogIn(patron);
 
   await clearThrottle(db, accountKey);
-  const sessionToken = await openSession(db, { kind: 'staff', id: staff.id }, now, input);
-  return { sessionToken, staffId: staff.id };
+  const principal = { kind: staff ? ('staff' as const) : ('patron' as const), id: account.id };
+  const sessionToken = await openSession(db, principal, now, input);
+  return { sessionToken, principal };
+}
+
+/** Which patron states open the portal (SPEC §2): temporary, active, renewal and expired accounts. */
+export function patronMayLogIn(state: PatronRow['state']): boolean {
+  return state === 'pending' || state === 'active' || state === 'renewal_pending' || state === 'expired';
+}
+
+function assertPatronMayLogIn(patron: PatronRow): void {
+  if (patronMayLogIn(patron.state) && !patron.anonymisedAt) return;
+  if (patron.state === 'awaiting_confirmation')
+    throw new DomainError(
+      'email_not_confirmed',
+      'Votre inscription n’est pas encore confirmée : suivez le lien reçu par courriel pour la confirmer.',
+      403,
+    );
+  if (patron.state === 'refused')
+    throw new DomainError(
+      'request_refused',
+      'Votre demande d’accès a été refusée par votre bibliothèque. Rapprochez-vous d’elle, puis faites une nouvelle demande d’inscription.',
+      403,
+    );
+  throw new DomainError('invalid_credentials', INVALID, 400, 'login');
 }
 
 async function openSession(

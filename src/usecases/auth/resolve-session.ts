@@ -1,15 +1,18 @@
 import type { Network } from '../../db/repositories/network.js';
 import { deleteSession, findSession, touchSession } from '../../db/repositories/sessions.js';
+import { findPatronById } from '../../db/repositories/patrons.js';
 import { findStaffById } from '../../db/repositories/staff.js';
-import { type StaffActor, scopeFor } from '../../domain/actor.js';
+import { type PatronActor, type StaffActor, scopeFor } from '../../domain/actor.js';
 import { MINUTE } from '../../domain/clock.js';
 import { sha256 } from '../../security/tokens.js';
 import type { Deps } from '../deps.js';
+import { patronMayLogIn } from './log-in.js';
 
 export type SessionState =
   | { status: 'none' }
   | { status: 'expired' }
-  | { status: 'active'; actor: StaffActor; sessionHash: string };
+  | { status: 'active'; actor: StaffActor; sessionHash: string }
+  | { status: 'patron'; patron: PatronActor; sessionHash: string };
 
 /**
  * Turns a session cookie into the acting person, enforcing the idle and absolute timeouts
@@ -35,7 +38,27 @@ export async function resolveSession(
     await deleteSession(db, idHash);
     return { status: 'expired' };
   }
-  if (session.principalKind !== 'staff') return { status: 'none' };
+  if (session.principalKind === 'patron') {
+    const patron = await findPatronById(db, session.principalId);
+    if (!patron || !patronMayLogIn(patron.state) || patron.anonymisedAt || !patron.identifier) {
+      await deleteSession(db, idHash);
+      return { status: 'expired' };
+    }
+    if (now.getTime() - session.lastSeenAt.getTime() > MINUTE) await touchSession(db, idHash, now);
+    return {
+      status: 'patron',
+      sessionHash: idHash,
+      patron: {
+        kind: 'patron',
+        id: patron.id,
+        firstName: patron.firstName ?? '',
+        lastName: patron.lastName ?? '',
+        identifier: patron.identifier,
+        state: patron.state,
+        libraryId: patron.libraryId,
+      },
+    };
+  }
   const staff = await findStaffById(db, session.principalId);
   if (!staff || staff.disabledAt) {
     await deleteSession(db, idHash);

@@ -121,6 +121,10 @@ export async function authRoutes(app: FastifyInstance, { deps }: RouteOptions): 
   app.get('/connexion', async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;
     if (request.actor) return reply.redirect(safeLocalPath(query.suite), 303);
+    if (request.patron) {
+      const suite = safeLocalPath(query.suite, '/mon-compte');
+      return reply.redirect(suite.startsWith('/admin') ? '/mon-compte' : suite, 303);
+    }
     return loginPage(request, reply, {});
   });
 
@@ -128,14 +132,18 @@ export async function authRoutes(app: FastifyInstance, { deps }: RouteOptions): 
     const form = parseForm(loginSchema, request.body);
     if (!form.ok) return loginPage(request, reply, { values: form.values, errors: form.errors, status: 400 });
     try {
-      const { sessionToken } = await logIn(deps, {
+      const { sessionToken, principal } = await logIn(deps, {
         login: form.data.login,
         password: form.data.password,
         ip: request.ip,
         userAgent: request.headers['user-agent'],
       });
       reply.setCookie(SESSION_COOKIE, sessionToken, cookieOptions);
-      return reply.redirect(safeLocalPath(form.data.suite), 303);
+      const home = principal.kind === 'staff' ? '/admin' : '/mon-compte';
+      // A patron following a staff link (or the reverse) lands on their own home page.
+      const suite = safeLocalPath(form.data.suite, home);
+      const fits = principal.kind === 'staff' ? suite.startsWith('/admin') : !suite.startsWith('/admin');
+      return reply.redirect(fits ? suite : home, 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       if (error.field)

@@ -1,0 +1,114 @@
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import type { LibraryScope } from '../../domain/actor.js';
+import type { PatronState } from '../../domain/patron-lifecycle.js';
+import type { Executor } from '../client.js';
+import { libraries, patrons, staff } from '../schema.js';
+import { isUuid } from './libraries.js';
+import { libraryScopeCondition } from './scope.js';
+
+export type PatronRow = typeof patrons.$inferSelect;
+export type NewPatron = typeof patrons.$inferInsert;
+export interface PatronWithLibrary extends PatronRow {
+  libraryName: string;
+  libraryEmail: string;
+}
+
+export async function insertPatron(db: Executor, values: NewPatron): Promise<PatronRow> {
+  const [row] = await db.insert(patrons).values(values).returning();
+  return row!;
+}
+
+const withLibrary = {
+  patron: patrons,
+  libraryName: libraries.name,
+  libraryEmail: libraries.email,
+};
+
+/** A patron as staff see it: null when unknown or outside the actor's libraries (→ 404). */
+export async function findPatronForStaff(
+  db: Executor,
+  scope: LibraryScope,
+  id: string,
+): Promise<PatronWithLibrary | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await db
+    .select(withLibrary)
+    .from(patrons)
+    .innerJoin(libraries, eq(libraries.id, patrons.libraryId))
+    .where(and(eq(patrons.id, id), libraryScopeCondition(scope, patrons.libraryId)));
+  return row ? { ...row.patron, libraryName: row.libraryName, libraryEmail: row.libraryEmail } : null;
+}
+
+export async function findPatronById(db: Executor, id: string): Promise<PatronWithLibrary | null> {
+  return findPatronForStaff(db, { all: true }, id);
+}
+
+/** Login by identifiant or e-mail, whatever the case. */
+export async function findPatronByLogin(db: Executor, login: string): Promise<PatronRow | null> {
+  const l = login.trim().toLowerCase();
+  if (!l) return null;
+  const rows = await db
+    .select()
+    .from(patrons)
+    .where(or(eq(sql`lower(${patrons.identifier})`, l), eq(sql`lower(${patrons.email})`, l)))
+    .limit(5);
+  // An identifier match wins; an e-mail only logs in when it names one live account.
+  const byIdentifier = rows.find((r) => r.identifier?.toLowerCase() === l);
+  if (byIdentifier) return byIdentifier;
+  const live = rows.filter((r) => r.state !== 'lapsed' && r.anonymisedAt === null);
+  return live.length === 1 ? live[0]! : null;
+}
+
+/** Live (not lapsed, not anonymised) accounts using this e-mail address. */
+export async function findPatronsByEmail(db: Executor, email: string): Promise<PatronRow[]> {
+  return db
+    .select()
+    .from(patrons)
+    .where(
+      and(
+        eq(sql`lower(${patrons.email})`, email.trim().toLowerCase()),
+        sql`${patrons.state} <> 'lapsed'`,
+        sql`${patrons.anonymisedAt} is null`,
+      ),
+    );
+}
+
+/** Identifiers are unique without regard to case, across patrons and staff (one login page). */
+export async function loginIdentifierTaken(db: Executor, identifier: string): Promise<boolean> {
+  const l = identifier.trim().toLowerCase();
+  const [p] = await db
+    .select({ id: patrons.id })
+    .from(patrons)
+    .where(eq(sql`lower(${patrons.identifier})`, l))
+    .limit(1);
+  if (p) return true;
+  const [s] = await db
+    .select({ id: staff.id })
+    .from(staff)
+    .where(eq(sql`lower(${staff.identifier})`, l))
+    .limit(1);
+  return Boolean(s);
+}
+
+/**
+ * The guarded state change: updates only if the patron is still in one of `from`. Returns the
+ * updated row, or null when someone else changed it first (the caller says so, nothing is
+ * overwritten).
+ */
+export async function transitionPatron(
+  db: Executor,
+  id: string,
+  from: readonly PatronState[],
+  values: Partial<NewPatron>,
+): Promise<PatronRow | null> {
+  const [row] = await db
+    .update(patrons)
+    .set(values)
+    .where(and(eq(patrons.id, id), inArray(patrons.state, [...from])))
+    .returning();
+  return row ?? null;
+}
+
+export async function updatePatron(db: Executor, id: string, values: Partial<NewPatron>): Promise<void> {
+  await db.update(patrons).set(values).where(eq(patrons.id, id));
+}

@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import type { RouteOptions } from '../../app.js';
+
+// Placeholder replaced by its feature.
+export async function decisionRoutes(_app: FastifyInstance, _options: RouteOptions): Promise<void> {}
