@@ -54,3 +54,30 @@ export function resetPasswordMail(p: {
     ],
   });
 }
+
+/** Sent when an administrator sends a staff member a new link (the account already had a password). */
+export function staffNewPasswordLinkMail(p: {
+  networkName: string;
+  to: string;
+  name: string;
+  identifier: string;
+  url: string;
+  expiresAt: Date;
+}) {
+  return renderMail({
+    template: 'staff_password_link',
+    to: p.to,
+    subject: `Définissez votre mot de passe — ${p.networkName}`,
+    networkName: p.networkName,
+    greeting: `Bonjour ${p.name},`,
+    paragraphs: [
+      `L’administration du réseau vous envoie un lien pour choisir un nouveau mot de passe pour votre compte ${p.identifier} sur ${p.networkName}.`,
+      'Suivez ce lien pour le définir :',
+    ],
+    action: { label: 'Définir mon mot de passe', url: p.url },
+    afterAction: [
+      `Ce lien ne peut servir qu’une fois et reste valable jusqu’au ${formatDateTime(p.expiresAt)}.`,
+      'Votre mot de passe actuel reste valable tant que vous n’en avez pas choisi un nouveau.',
+    ],
+  });
+}

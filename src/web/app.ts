@@ -5,6 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
@@ -16,13 +17,20 @@ import type { Deps } from '../usecases/deps.js';
 import { registerErrorHandling } from './errors.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { outboxRoutes } from './routes/network/outbox.js';
+import { overdueRoutes } from './routes/network/overdue.js';
 import { settingsRoutes } from './routes/network/settings.js';
 import { staffAccountRoutes } from './routes/network/staff-accounts.js';
+import { templateRoutes } from './routes/network/templates.js';
 import { operationsRoutes } from './routes/operations.js';
+import { accountRoutes } from './routes/patron/account.js';
+import { registrationRoutes } from './routes/patron/registration.js';
 import { authRoutes } from './routes/public/auth.js';
 import { publicPages } from './routes/public/pages.js';
 import { dashboardRoutes } from './routes/staff/dashboard.js';
+import { decisionRoutes } from './routes/staff/decisions.js';
 import { libraryRoutes } from './routes/staff/libraries.js';
+import { patronQueueRoutes } from './routes/staff/patron-queue.js';
+import { patronRecordRoutes } from './routes/staff/patron-record.js';
 import './types.js';
 
 export const SESSION_COOKIE = 'sesame_session';
@@ -74,6 +82,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.decorateRequest('network', null as never);
   app.decorateRequest('actor', null);
+  app.decorateRequest('patron', null);
   app.decorateRequest('sessionExpired', false);
 
   await app.register(fastifyHelmet, {
@@ -98,7 +107,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'sesame_csrf',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
-    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf,
+    // Multipart bodies are streamed by the route, after this check: their forms carry the
+    // token in the query string of their action instead.
+    getToken: (req) =>
+      (req.body as Record<string, string> | undefined)?._csrf ??
+      (req.query as Record<string, string> | undefined)?._csrf,
+  });
+  // File uploads (CSV import): the route reads the file itself, at most 2 Mo.
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: false,
+    limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 10, parts: 20 },
   });
   await app.register(fastifyStatic, { root: DSFR_DIST, prefix: '/dsfr/', maxAge: '7d', decorateReply: true });
   await app.register(fastifyStatic, {
@@ -115,6 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     request.network = await getNetwork(deps.db);
     const state = await resolveSession(deps, request.network, request.cookies[SESSION_COOKIE]);
     if (state.status === 'active') request.actor = state.actor;
+    if (state.status === 'patron') request.patron = state.patron;
     if (state.status === 'expired') request.sessionExpired = true;
   });
 
@@ -142,6 +161,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(staffAccountRoutes, { deps });
   await app.register(settingsRoutes, { deps });
   await app.register(outboxRoutes, { deps });
+  await app.register(registrationRoutes, { deps });
+  await app.register(accountRoutes, { deps });
+  await app.register(patronQueueRoutes, { deps });
+  await app.register(patronRecordRoutes, { deps });
+  await app.register(decisionRoutes, { deps });
+  await app.register(overdueRoutes, { deps });
+  await app.register(templateRoutes, { deps });
 
   return app;
 }

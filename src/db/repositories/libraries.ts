@@ -15,7 +15,7 @@ export interface LibraryInput {
 export function listLibraries(
   db: Executor,
   scope: LibraryScope,
-  options: { activeOnly?: boolean; query?: string } = {},
+  options: { activeOnly?: boolean; inactiveOnly?: boolean; query?: string } = {},
 ): Promise<Library[]> {
   const q = options.query?.trim();
   return db
@@ -25,6 +25,7 @@ export function listLibraries(
       and(
         libraryScopeCondition(scope, libraries.id),
         options.activeOnly ? eq(libraries.active, true) : undefined,
+        options.inactiveOnly ? eq(libraries.active, false) : undefined,
         q
           ? or(
               sql`sesame_fold(${libraries.name}) like '%' || sesame_fold(${q}) || '%'`,
@@ -67,6 +68,21 @@ export async function updateLibrary(
     .update(libraries)
     .set({ ...values, updatedAt: now })
     .where(eq(libraries.id, id))
+    .returning();
+  return row ?? null;
+}
+
+/** Activates or deactivates a library only if it is not already so: null when nothing changed. */
+export async function setLibraryActive(
+  db: Executor,
+  id: string,
+  active: boolean,
+  now: Date,
+): Promise<Library | null> {
+  const [row] = await db
+    .update(libraries)
+    .set({ active, updatedAt: now })
+    .where(and(eq(libraries.id, id), eq(libraries.active, !active)))
     .returning();
   return row ?? null;
 }

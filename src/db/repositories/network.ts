@@ -49,6 +49,11 @@ export async function insertNetworkIfMissing(
   return rows.length > 0;
 }
 
+/** Holds the network row until the end of the transaction: settings changes apply one at a time. */
+export async function lockNetwork(db: Executor): Promise<void> {
+  await db.select({ id: network.id }).from(network).where(eq(network.id, 1)).for('update');
+}
+
 export async function updateNetwork(
   db: Executor,
   values: Partial<{ name: string; email: string; settings: NetworkSettings }>,

@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { LibraryScope, StaffRole } from '../../domain/actor.js';
 import type { Executor } from '../client.js';
 import { libraries, staff, staffLibraries } from '../schema.js';
@@ -60,9 +60,11 @@ export async function listStaff(
   const rows = await db
     .select({
       staff,
+      // Qualified by hand: in a one-table select Drizzle prints bare column names, and a bare
+      // "id" inside the subquery would be the library's, not the staff member's.
       libraryNames: sql<
         string[]
-      >`coalesce((select array_agg(${libraries.name} order by ${libraries.name}) from ${staffLibraries} join ${libraries} on ${libraries.id} = ${staffLibraries.libraryId} where ${staffLibraries.staffId} = ${staff.id}), '{}')`,
+      >`coalesce((select array_agg(l.name order by l.name) from ${staffLibraries} sl join ${libraries} l on l.id = sl.library_id where sl.staff_id = ${staff}.id), '{}')`,
     })
     .from(staff)
     .where(staffScopeCondition(scope))
@@ -117,6 +119,37 @@ export async function setStaffPassword(
 
 export async function setStaffDisabled(db: Executor, id: string, disabledAt: Date | null): Promise<void> {
   await db.update(staff).set({ disabledAt }).where(eq(staff.id, id));
+}
+
+/**
+ * Disables or re-enables an account only if it is not already so: false when nothing changed
+ * (another administrator acted first).
+ */
+export async function setStaffDisabledIf(
+  db: Executor,
+  id: string,
+  disabledAt: Date | null,
+): Promise<boolean> {
+  const rows = await db
+    .update(staff)
+    .set({ disabledAt })
+    .where(and(eq(staff.id, id), disabledAt ? isNull(staff.disabledAt) : isNotNull(staff.disabledAt)))
+    .returning({ id: staff.id });
+  return rows.length === 1;
+}
+
+/**
+ * Locks the active administrators' rows until the end of the transaction and returns their
+ * ids: two administrators disabling each other at once cannot leave the network without one.
+ */
+export async function lockActiveAdminIds(db: Executor): Promise<string[]> {
+  const rows = await db
+    .select({ id: staff.id })
+    .from(staff)
+    .where(and(eq(staff.role, 'network_admin'), isNull(staff.disabledAt)))
+    .orderBy(asc(staff.id))
+    .for('update');
+  return rows.map((r) => r.id);
 }
 
 export async function countActiveAdmins(db: Executor): Promise<number> {

@@ -1,10 +1,11 @@
 import type { ComponentChildren } from 'preact';
-import type { StaffActor } from '../../domain/actor.js';
+import type { PatronActor, StaffActor } from '../../domain/actor.js';
 
 /** What every page needs from the request, given by the route to the layout. */
 export interface PageContext {
   networkName: string;
   actor: StaffActor | null;
+  patron: PatronActor | null;
   csrf: string;
   path: string;
   flash?: { kind: 'success' | 'info' | 'error'; message: string } | null;
@@ -15,7 +16,14 @@ interface NavItem {
   label: string;
 }
 
-function navigation(actor: StaffActor | null): NavItem[] {
+function navigation(actor: StaffActor | null, patron: PatronActor | null): NavItem[] {
+  if (patron)
+    return [
+      { href: '/', label: 'Accueil' },
+      { href: '/mon-compte', label: 'Mon compte' },
+      { href: '/bibliotheques', label: 'Bibliothèques' },
+      { href: '/aide', label: 'Aide' },
+    ];
   if (!actor)
     return [
       { href: '/', label: 'Accueil' },
@@ -52,7 +60,7 @@ export function Layout(props: {
   wide?: boolean;
 }) {
   const { ctx } = props;
-  const nav = navigation(ctx.actor);
+  const nav = navigation(ctx.actor, ctx.patron);
   return (
     <html lang="fr" data-fr-scheme="light">
       <head>
@@ -194,7 +202,8 @@ export function Layout(props: {
 }
 
 function HeaderTools({ ctx }: { ctx: PageContext }) {
-  if (!ctx.actor)
+  const who = ctx.actor?.name ?? (ctx.patron ? `${ctx.patron.firstName} ${ctx.patron.lastName}` : null);
+  if (!who)
     return (
       <ul class="fr-btns-group">
         <li>
@@ -207,7 +216,7 @@ function HeaderTools({ ctx }: { ctx: PageContext }) {
   return (
     <ul class="fr-btns-group">
       <li>
-        <span class="fr-btn fr-btn--tertiary-no-outline fr-icon-account-circle-line">{ctx.actor.name}</span>
+        <span class="fr-btn fr-btn--tertiary-no-outline fr-icon-account-circle-line">{who}</span>
       </li>
       <li>
         <form method="post" action="/deconnexion" class="sesame-inline-form">
