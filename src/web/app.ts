@@ -15,6 +15,7 @@ import type { Clock } from '../domain/clock.js';
 import { resolveSession } from '../usecases/auth/resolve-session.js';
 import type { Deps } from '../usecases/deps.js';
 import { registerErrorHandling } from './errors.js';
+import { redactUrl } from './log-redaction.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { outboxRoutes } from './routes/network/outbox.js';
 import { overdueRoutes } from './routes/network/overdue.js';
@@ -40,6 +41,8 @@ export interface AppOptions {
   database: Database;
   clock: Clock;
   metrics?: Metrics;
+  /** Where log lines go (tests read them); standard output by default. */
+  logStream?: { write(line: string): void };
 }
 
 /** Everything a route may use. Routes parse, call one use case, render. */
@@ -70,6 +73,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             level: config.logLevel,
             // Secrets never reach the logs: no cookies, no authorisation headers, no bodies.
             redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+            serializers: {
+              req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({
+                method: req.method,
+                url: redactUrl(req.url),
+                hostname: req.hostname,
+                remoteAddress: req.ip,
+              }),
+            },
+            ...(options.logStream ? { stream: options.logStream } : {}),
           },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

@@ -1,0 +1,36 @@
+import { maskEmail } from '../security/redact.js';
+
+/** Path segments that are secrets: the token after these prefixes never reaches a log line. */
+const SECRET_PATHS = [/^(\/mot-de-passe\/)[^/?#]+/, /^(\/inscription\/confirmer\/)[^/?#]+/, /^(\/[a-z-]+\/jeton\/)[^/?#]+/];
+const SECRET_PARAMS = new Set(['_csrf', 'token', 'jeton', 'signature', 'sig']);
+const EMAIL = /[^\s/?&=#@]+@[^\s/?&=#@]+\.[^\s/?&=#@]+/g;
+
+/**
+ * A request URL as it may be logged: tokens in paths and secret query parameters replaced,
+ * e-mail addresses (typed in a search, say) masked.
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  let path = q === -1 ? url : url.slice(0, q);
+  for (const re of SECRET_PATHS) path = path.replace(re, '$1[masqué]');
+  path = maskEmails(path);
+  if (q === -1) return path;
+  const kept: string[] = [];
+  for (const [k, v] of new URLSearchParams(url.slice(q + 1))) {
+    const value = SECRET_PARAMS.has(k.toLowerCase()) ? '[masqué]' : v.replace(EMAIL, (m) => maskEmail(m));
+    kept.push(`${k}=${value}`);
+  }
+  return `${path}?${kept.join('&')}`;
+}
+
+function maskEmails(path: string): string {
+  return decodeSafe(path).replace(EMAIL, (m) => maskEmail(m));
+}
+
+function decodeSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
