@@ -390,3 +390,63 @@ describe('CSRF', () => {
     expect((await victim.get('/admin')).statusCode).toBe(200);
   });
 });
+
+describe('patrons on the same pages', () => {
+  it('lets an active patron reset a forgotten password and log in to "Mon compte"; staff pages stay closed', async () => {
+    const { insertPatron } = await import('../../src/db/repositories/patrons.js');
+    const now = ctx.clock.now();
+    const patron = await insertPatron(ctx.database.db, {
+      libraryId,
+      state: 'active',
+      channel: 'self',
+      lastName: 'N’Diaye-Lefèvre',
+      firstName: 'Zoé',
+      birthDate: '1990-07-14',
+      birthYear: 1990,
+      email: 'zoe.ndiaye@exemple.fr',
+      identifier: 'zoe.ndiaye',
+      registeredAt: now,
+      emailConfirmedAt: now,
+      activeUntil: '2027-11-22',
+      createdAt: now,
+      updatedAt: now,
+    });
+    await browser().post('/mot-de-passe-oublie', { login: 'ZOE.NDIAYE' }, { from: '/mot-de-passe-oublie' });
+    const [mail] = await mailsTo('zoe.ndiaye@exemple.fr');
+    expect(mail!.text).toContain('zoe.ndiaye');
+    const url = /http:\/\/sesame\.test(\/mot-de-passe\/[A-Za-z0-9_-]+)/.exec(mail!.text)![1]!;
+    const b = browser();
+    await b.get(url);
+    const done = await b.post(url, { password: 'Lecture-du-soir-9', confirmation: 'Lecture-du-soir-9' }, { csrf: await b.csrf() });
+    expect(done.headers.location).toBe('/connexion');
+    const login = await b.logIn('zoe.ndiaye@exemple.fr', 'Lecture-du-soir-9');
+    expect(login.headers.location).toBe('/mon-compte');
+    // A patron is never let into the back-office, and is not sent round the login page either.
+    expect((await b.get('/admin')).statusCode).toBe(403);
+    expect((await b.get(`/admin/bibliotheques/${libraryId}`)).statusCode).toBe(403);
+    expect(patron.state).toBe('active');
+    expect((await b.get('/connexion?suite=%2Fadmin')).headers.location).toBe('/mon-compte');
+  });
+
+  it('sends nothing to a patron whose address is not confirmed', async () => {
+    const { insertPatron } = await import('../../src/db/repositories/patrons.js');
+    const now = ctx.clock.now();
+    await insertPatron(ctx.database.db, {
+      libraryId,
+      state: 'awaiting_confirmation',
+      channel: 'self',
+      lastName: 'Le Bihan-Kerjean',
+      firstName: 'Maël',
+      birthDate: '2001-02-03',
+      birthYear: 2001,
+      email: 'mael.lebihan@exemple.fr',
+      identifier: 'mael.lb',
+      passwordHash: 'x',
+      registeredAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await browser().post('/mot-de-passe-oublie', { login: 'mael.lb' }, { from: '/mot-de-passe-oublie' });
+    expect(await mailsTo('mael.lebihan@exemple.fr')).toHaveLength(0);
+  });
+});

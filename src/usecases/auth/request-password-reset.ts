@@ -1,5 +1,7 @@
+import type { Executor } from '../../db/client.js';
 import { getNetwork } from '../../db/repositories/network.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
+import { findPatronByLogin } from '../../db/repositories/patrons.js';
 import { findStaffByLogin } from '../../db/repositories/staff.js';
 import { MINUTE } from '../../domain/clock.js';
 import { resetPasswordMail } from '../../mail/messages.js';
@@ -14,13 +16,13 @@ export async function requestPasswordReset(deps: Deps, login: string): Promise<v
   const trimmed = login.trim();
   if (!trimmed) return;
   await deps.db.transaction(async (tx) => {
-    const staff = await findStaffByLogin(tx, trimmed);
-    if (!staff || staff.disabledAt) return;
+    const account = await findAccount(tx, trimmed);
+    if (!account) return;
     const now = deps.clock.now();
     const network = await getNetwork(tx);
     const link = await issuePasswordLink(
       tx,
-      { kind: 'staff', id: staff.id },
+      { kind: account.kind, id: account.id },
       'reset_password',
       now,
       network.settings.resetLinkMinutes * MINUTE,
@@ -30,12 +32,29 @@ export async function requestPasswordReset(deps: Deps, login: string): Promise<v
       tx,
       resetPasswordMail({
         networkName: network.name,
-        to: staff.email,
-        name: staff.name,
-        identifier: staff.identifier,
+        to: account.email,
+        name: account.name,
+        identifier: account.identifier,
         ...link,
       }),
       now,
     );
   });
+}
+
+/**
+ * Staff first, then patrons (identifiers are unique across both). Patrons whose e-mail is not
+ * confirmed yet, lapsed or anonymised get nothing: their address is not proven or not kept.
+ */
+async function findAccount(
+  tx: Executor,
+  login: string,
+): Promise<{ kind: 'staff' | 'patron'; id: string; email: string; name: string; identifier: string } | null> {
+  const staff = await findStaffByLogin(tx, login);
+  if (staff) return staff.disabledAt ? null : { kind: 'staff', ...staff };
+  const patron = await findPatronByLogin(tx, login);
+  if (!patron?.identifier || !patron.email || patron.anonymisedAt) return null;
+  if (patron.state === 'awaiting_confirmation' || patron.state === 'lapsed') return null;
+  const name = `${patron.firstName ?? ''} ${patron.lastName ?? ''}`.trim();
+  return { kind: 'patron', id: patron.id, email: patron.email, name, identifier: patron.identifier };
 }

@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/client.js';
 import { recordEvent } from '../../db/repositories/events.js';
 import { getNetwork } from '../../db/repositories/network.js';
+import { findPatronById, updatePatron } from '../../db/repositories/patrons.js';
 import { deleteSessionsOf } from '../../db/repositories/sessions.js';
 import { findStaffById, setStaffPassword } from '../../db/repositories/staff.js';
 import { consumeToken, findTokenByHash, type TokenRow } from '../../db/repositories/tokens.js';
@@ -22,9 +23,17 @@ export async function checkPasswordLink(deps: Deps, token: string): Promise<Link
 async function inspect(db: Executor, token: string, now: Date): Promise<LinkState> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { status: 'unknown' };
   const row = await findTokenByHash(db, sha256(token));
-  if (!row || row.principalKind !== 'staff') return { status: 'unknown' };
+  // Only password links open this page: a confirmation or renewal link never sets a password.
+  if (!row || (row.purpose !== 'set_password' && row.purpose !== 'reset_password')) return { status: 'unknown' };
   if (row.usedAt) return { status: 'used' };
   if (row.expiresAt <= now) return { status: 'expired' };
+  if (row.principalKind === 'patron') {
+    const patron = await findPatronById(db, row.principalId);
+    if (!patron?.identifier || !patron.email || patron.anonymisedAt || patron.state === 'lapsed')
+      return { status: 'unknown' };
+    const name = `${patron.firstName ?? ''} ${patron.lastName ?? ''}`.trim();
+    return { status: 'valid', token: row, identifier: patron.identifier, email: patron.email, name };
+  }
   const staff = await findStaffById(db, row.principalId);
   if (!staff || staff.disabledAt) return { status: 'unknown' };
   return { status: 'valid', token: row, identifier: staff.identifier, email: staff.email, name: staff.name };
@@ -53,14 +62,17 @@ export async function setPasswordWithToken(
   const hash = await hashPassword(input.password);
   await deps.db.transaction(async (tx) => {
     if (!(await consumeToken(tx, state.token.id, now))) throw linkError('used');
-    await setStaffPassword(tx, state.token.principalId, hash, now);
-    await deleteSessionsOf(tx, 'staff', state.token.principalId);
-    const staff = await findStaffById(tx, state.token.principalId);
+    const kind = state.token.principalKind;
+    const id = state.token.principalId;
+    if (kind === 'patron') await updatePatron(tx, id, { passwordHash: hash, updatedAt: now });
+    else await setStaffPassword(tx, id, hash, now);
+    await deleteSessionsOf(tx, kind, id);
+    const label = `${state.name} (${state.identifier})`;
     await recordEvent(tx, {
       at: now,
-      actor: { kind: 'system', label: staff ? `${staff.name} (${staff.identifier})` : 'Sésame' },
+      actor: kind === 'patron' ? { kind: 'patron', id, label } : { kind: 'system', label },
       action: state.token.purpose === 'set_password' ? 'password_set' : 'password_reset',
-      subject: { kind: 'staff', id: state.token.principalId },
+      subject: { kind, id },
     });
   });
   return { identifier: state.identifier };
