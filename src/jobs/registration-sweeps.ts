@@ -1,0 +1,168 @@
+import { and, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { recordEvent } from '../db/repositories/events.js';
+import { getNetwork } from '../db/repositories/network.js';
+import { enqueueMail } from '../db/repositories/outbox.js';
+import { events, patrons, tokens } from '../db/schema.js';
+import { SYSTEM } from '../domain/actor.js';
+import { DAY, MINUTE } from '../domain/clock.js';
+import { confirmationDeadline } from '../domain/patron-lifecycle.js';
+import { confirmationReminderMail } from '../mail/registration-mails.js';
+import { issueConfirmationLink } from '../usecases/patrons/register-patron.js';
+import type { Sweep, SweepContext } from './sweeps.js';
+
+/** Rows claimed per transaction: short transactions, and an interrupted run loses little. */
+const BATCH = 100;
+
+/** What remains of a patron's name in the history once their data is purged. */
+export const ERASED_PATRON_LABEL = 'Usager (données effacées)';
+
+/**
+ * Reminds unconfirmed requests N days before their link lapses (SPEC §2 transition 2), with a
+ * fresh link: the reminder must work even if the first e-mail was lost. Each request is
+ * claimed by setting confirmation_reminded_at in the same conditional UPDATE, so it is
+ * reminded once whatever the number of instances or reruns.
+ */
+export async function sendConfirmationReminders(ctx: Pick<SweepContext, 'db' | 'clock' | 'config'>) {
+  const network = await getNetwork(ctx.db);
+  const { settings } = network;
+  const leadDays = settings.confirmationDays - settings.confirmationReminderDays;
+  // No reminder wanted, or it would come with the first e-mail.
+  if (settings.confirmationReminderDays <= 0 || leadDays <= 0) return { reminded: 0 };
+  let reminded = 0;
+  for (;;) {
+    const now = ctx.clock.now();
+    const due = and(
+      eq(patrons.state, 'awaiting_confirmation'),
+      isNull(patrons.confirmationRemindedAt),
+      lte(patrons.registeredAt, new Date(now.getTime() - leadDays * DAY)),
+      gt(patrons.registeredAt, new Date(now.getTime() - settings.confirmationDays * DAY)),
+    );
+    const claimed = await ctx.db.transaction(async (tx) => {
+      const rows = await tx
+        .update(patrons)
+        .set({ confirmationRemindedAt: now, updatedAt: now })
+        .where(and(inArray(patrons.id, claimable(tx, due)), due))
+        .returning();
+      for (const p of rows) {
+        if (!p.email) continue;
+        const deadline = confirmationDeadline(p.registeredAt, settings);
+        const url = await issueConfirmationLink(tx, p.id, now, deadline, ctx.config.baseUrl);
+        await enqueueMail(
+          tx,
+          confirmationReminderMail({
+            networkName: network.name,
+            to: p.email,
+            patron: {
+              firstName: p.firstName ?? '',
+              lastName: p.lastName ?? '',
+              identifier: p.identifier ?? '',
+            },
+            url,
+            deadline,
+          }),
+          now,
+        );
+        await recordEvent(tx, {
+          at: now,
+          actor: SYSTEM,
+          action: 'confirmation_reminded',
+          subject: { kind: 'patron', id: p.id },
+          data: { confirmationDeadline: deadline.toISOString() },
+        });
+      }
+      return rows.length;
+    });
+    reminded += claimed;
+    if (claimed < BATCH) return { reminded };
+  }
+}
+
+/**
+ * Requests never confirmed in time become `lapsed` and lose their personal data at once
+ * (SPEC §2 transition 2, NuMos rule); library, dates and birth year stay for statistics.
+ */
+export async function lapseUnconfirmed(ctx: Pick<SweepContext, 'db' | 'clock'>) {
+  const { settings } = await getNetwork(ctx.db);
+  let lapsed = 0;
+  for (;;) {
+    const now = ctx.clock.now();
+    const due = and(
+      eq(patrons.state, 'awaiting_confirmation'),
+      lte(patrons.registeredAt, new Date(now.getTime() - settings.confirmationDays * DAY)),
+    );
+    const claimed = await ctx.db.transaction(async (tx) => {
+      const rows = await tx
+        .update(patrons)
+        .set({
+          state: 'lapsed',
+          lastName: null,
+          firstName: null,
+          birthDate: null,
+          email: null,
+          identifier: null,
+          passwordHash: null,
+          cardNumber: null,
+          newsletter: false,
+          anonymisedAt: now,
+          updatedAt: now,
+        })
+        .where(and(inArray(patrons.id, claimable(tx, due)), due))
+        .returning({ id: patrons.id, libraryId: patrons.libraryId });
+      const ids = rows.map((r) => r.id);
+      if (ids.length === 0) return 0;
+      await tx
+        .delete(tokens)
+        .where(and(eq(tokens.principalKind, 'patron'), inArray(tokens.principalId, ids)));
+      await forgetPatronNames(tx, ids);
+      for (const r of rows)
+        await recordEvent(tx, {
+          at: now,
+          actor: SYSTEM,
+          action: 'lapsed',
+          subject: { kind: 'patron', id: r.id },
+          data: { reason: 'not_confirmed' },
+        });
+      return rows.length;
+    });
+    lapsed += claimed;
+    if (claimed < BATCH) return { lapsed };
+  }
+}
+
+/** Due rows not being handled by another instance right now. */
+function claimable(tx: Executor, due: ReturnType<typeof and>) {
+  return tx
+    .select({ id: patrons.id })
+    .from(patrons)
+    .where(due)
+    .orderBy(patrons.registeredAt)
+    .limit(BATCH)
+    .for('update', { skipLocked: true });
+}
+
+/**
+ * The history keeps what happened, not who it was: the patron's own actions were labelled
+ * with their name, which must go with the rest of their data.
+ */
+async function forgetPatronNames(tx: Executor, ids: string[]): Promise<void> {
+  await tx
+    .update(events)
+    .set({ actorLabel: ERASED_PATRON_LABEL })
+    .where(and(eq(events.actorKind, 'patron'), inArray(events.actorId, ids)));
+}
+
+export const REGISTRATION_SWEEPS: Sweep[] = [
+  {
+    name: 'confirmation-reminders',
+    description: 'rappelle aux demandeurs de confirmer leur inscription avant l’expiration du lien',
+    intervalMs: 15 * MINUTE,
+    run: (ctx) => sendConfirmationReminders(ctx),
+  },
+  {
+    name: 'lapse-unconfirmed',
+    description: 'supprime les demandes d’inscription non confirmées dans le délai (données effacées)',
+    intervalMs: 15 * MINUTE,
+    run: (ctx) => lapseUnconfirmed(ctx),
+  },
+];
