@@ -8,6 +8,8 @@ import { deleteStaleTokens } from '../db/repositories/tokens.js';
 import { type Clock, DAY, MINUTE } from '../domain/clock.js';
 import { sendDueMail } from '../mail/sender.js';
 import type { MailTransport } from '../mail/transport.js';
+import { ESCALATION_SWEEPS } from './escalation-sweeps.js';
+import { REGISTRATION_SWEEPS } from './registration-sweeps.js';
 
 export interface SweepContext {
   db: Db;
@@ -54,4 +56,6 @@ export const SWEEPS: Sweep[] = [
       return { sessions, tokens, throttles };
     },
   },
+  ...REGISTRATION_SWEEPS,
+  ...ESCALATION_SWEEPS,
 ];

@@ -140,3 +140,16 @@ export async function outboxCounts(db: Executor): Promise<Record<OutboxStatus, n
   for (const r of rows) out[r.status] = r.n;
   return out;
 }
+
+/**
+ * Cancels an e-mail that has not left yet (held by an undone decision). Conditional on its
+ * status, so a sender that claimed it a moment before wins and the caller is told (false).
+ */
+export async function cancelUnsentMail(db: Executor, id: number): Promise<boolean> {
+  const rows = await db
+    .update(outbox)
+    .set({ status: 'cancelled', claimedUntil: null })
+    .where(and(eq(outbox.id, id), inArray(outbox.status, ['pending', 'failed'])))
+    .returning({ id: outbox.id });
+  return rows.length === 1;
+}

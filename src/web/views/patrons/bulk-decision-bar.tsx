@@ -1,11 +1,99 @@
 import type { StaffActor } from '../../../domain/actor.js';
+import { CHECKS, templatesFor } from '../../../domain/decision-rules.js';
+import { DEFAULT_TEMPLATES } from '../../../domain/response-templates.js';
 
 /**
  * The bulk decision controls shown under the queue's table (inside the list's form, whose
  * checkboxes are named `ids`). Owned by the decisions feature; the list page renders it.
+ * Plain controls with fixed ids prefixed "groupe-" so they never clash with the list's own.
  */
-export function BulkDecisionBar(_props: { actor: StaffActor }) {
-  return null;
+export function BulkDecisionBar({ actor }: { actor: StaffActor }) {
+  const refusals = templatesFor('registration', 'refuse');
+  return (
+    <fieldset class="fr-fieldset fr-mt-4w" id="decision-groupee" aria-labelledby="decision-groupee-legende">
+      <legend class="fr-fieldset__legend" id="decision-groupee-legende">
+        Décision groupée pour la sélection
+        <span class="fr-hint-text">
+          Cochez les demandes dans la liste, puis choisissez. Chaque usager reçoit le message du modèle
+          complété à son nom ; une demande déjà traitée par quelqu’un d’autre est laissée de côté. Chaque
+          décision reste annulable quelques minutes depuis la fiche de l’usager.
+          {actor.role === 'network_admin' &&
+            ' Vous décidez à la place des bibliothèques : chaque décision sera enregistrée pour la bibliothèque de l’usager.'}
+        </span>
+      </legend>
+      <div class="fr-fieldset__element">
+        <fieldset class="fr-fieldset" aria-labelledby="groupe-decision-legende">
+          <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id="groupe-decision-legende">
+            Décision
+          </legend>
+          <div class="fr-fieldset__element fr-fieldset__element--inline">
+            <div class="fr-radio-group">
+              <input type="radio" id="groupe-decision-accepter" name="decision" value="accepter" />
+              <label class="fr-label" for="groupe-decision-accepter">
+                Accepter
+              </label>
+            </div>
+          </div>
+          <div class="fr-fieldset__element fr-fieldset__element--inline">
+            <div class="fr-radio-group">
+              <input type="radio" id="groupe-decision-refuser" name="decision" value="refuser" />
+              <label class="fr-label" for="groupe-decision-refuser">
+                Refuser
+              </label>
+            </div>
+          </div>
+        </fieldset>
+      </div>
+      <div class="fr-fieldset__element">
+        <fieldset class="fr-fieldset" aria-labelledby="groupe-verifications-legende">
+          <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id="groupe-verifications-legende">
+            Vérifications
+            <span class="fr-hint-text">Obligatoires pour accepter.</span>
+          </legend>
+          <div class="fr-fieldset__element">
+            <div class="fr-checkbox-group">
+              <input type="checkbox" id="groupe-membre" name="membre" value="oui" />
+              <label class="fr-label" for="groupe-membre">
+                ① {CHECKS.membre}, pour toutes les demandes sélectionnées
+              </label>
+            </div>
+          </div>
+          <div class="fr-fieldset__element">
+            <div class="fr-checkbox-group">
+              <input type="checkbox" id="groupe-naissance" name="naissance" value="oui" />
+              <label class="fr-label" for="groupe-naissance">
+                ② {CHECKS.naissance}, pour toutes les demandes sélectionnées
+              </label>
+            </div>
+          </div>
+        </fieldset>
+      </div>
+      <div class="fr-fieldset__element">
+        <div class="fr-select-group">
+          <label class="fr-label" for="groupe-modele">
+            Motif du refus
+            <span class="fr-hint-text" id="groupe-modele-aide">
+              Pour un refus seulement. Les demandes de réinscription reçoivent le modèle « Réinscription
+              refusée » (ou « Réinscription acceptée »).
+            </span>
+          </label>
+          <select class="fr-select" id="groupe-modele" name="modele" aria-describedby="groupe-modele-aide">
+            <option value="" selected>
+              Choisissez le motif
+            </option>
+            {refusals.map((key) => (
+              <option value={key}>{DEFAULT_TEMPLATES[key].label}</option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div class="fr-fieldset__element">
+        <button type="submit" class="fr-btn">
+          Appliquer la décision à la sélection
+        </button>
+      </div>
+    </fieldset>
+  );
 }
 
 /** Where the list's form posts its selection. */

@@ -1,7 +1,29 @@
+import { getNetwork } from '../../../db/repositories/network.js';
 import type { PatronWithLibrary } from '../../../db/repositories/patrons.js';
+import { listResponseTemplates } from '../../../db/repositories/response-templates.js';
 import type { StaffActor } from '../../../domain/actor.js';
+import {
+  CHECKS,
+  type DecisionKind,
+  type DecisionSituation,
+  parisTime,
+  situationOf,
+} from '../../../domain/decision-rules.js';
+import { parisDay } from '../../../domain/paris.js';
+import { ageOn, frenchDay } from '../../../domain/patron-lifecycle.js';
+import { fillTemplate, type TemplateKey } from '../../../domain/response-templates.js';
+import { decidedEnd } from '../../../usecases/patrons/decide-request.js';
 import type { AppDeps } from '../../app.js';
-import type { FieldErrors, FormValues } from '../components/forms.js';
+import {
+  Checkbox,
+  ErrorSummary,
+  type FieldErrors,
+  Form,
+  type FormValues,
+  RadioGroup,
+  TextArea,
+  TextInput,
+} from '../components/forms.js';
 
 /**
  * "Que décidez-vous ?" on a patron's record: the decision form (or, within the undo window,
@@ -9,22 +31,307 @@ import type { FieldErrors, FormValues } from '../components/forms.js';
  */
 export interface DecisionPanelData {
   patronId: string;
+  libraryName: string;
+  actorName: string;
+  /** The actor is a network administrator: the decision is recorded on the library's behalf. */
+  onBehalf: boolean;
+  decide: {
+    situation: DecisionSituation;
+    /** Texts with this patron's details filled in: staff see exactly what will be sent. */
+    templates: Array<{
+      key: TemplateKey;
+      label: string;
+      decision: DecisionKind;
+      subject: string;
+      body: string;
+    }>;
+    /** End date written in the acceptance text (AAAA-MM-JJ). */
+    expectedEnd: string;
+    birthDate: string | null;
+    age: number | null;
+    undoMinutes: number;
+  } | null;
+  undo: {
+    decision: 'accepted' | 'refused';
+    renewal: boolean;
+    byLabel: string;
+    onBehalf: boolean;
+    decidedAt: Date;
+    undoUntil: Date;
+    /** When the held e-mail leaves; null when the patron has no address. */
+    mailAt: Date | null;
+  } | null;
 }
+
+/** Form field values of the decision (radio values are French: they are what a person posts). */
+export const DECISION_VALUES = { accept: 'accepter', refuse: 'refuser' } as const;
 
 /** Null when there is nothing to decide or undo for this patron. */
 export async function loadDecisionPanel(
-  _deps: AppDeps,
-  _actor: StaffActor,
-  _patron: PatronWithLibrary,
+  deps: AppDeps,
+  actor: StaffActor,
+  patron: PatronWithLibrary,
 ): Promise<DecisionPanelData | null> {
-  return null;
+  const now = deps.clock.now();
+  const base = {
+    patronId: patron.id,
+    libraryName: patron.libraryName,
+    actorName: actor.name,
+    onBehalf: actor.role === 'network_admin',
+  };
+  if (patron.undoUntil && patron.decidedAt && patron.decision && patron.undoUntil.getTime() > now.getTime())
+    return {
+      ...base,
+      decide: null,
+      undo: {
+        decision: patron.decision,
+        renewal: patron.undoSnapshot?.state === 'renewal_pending',
+        byLabel: patron.decidedByLabel ?? '',
+        onBehalf: patron.decidedOnBehalf,
+        decidedAt: patron.decidedAt,
+        undoUntil: patron.undoUntil,
+        mailAt: patron.undoMailId !== null ? patron.undoUntil : null,
+      },
+    };
+  const situation = situationOf(patron.state);
+  if (!situation) return null;
+  const network = await getNetwork(deps.db);
+  const all = await listResponseTemplates(deps.db);
+  const templates = all
+    .filter((t) => t.kind === situation)
+    .map((t) => {
+      const decision: DecisionKind = t.decision === 'accepted' ? 'accept' : 'refuse';
+      const { shownEnd } = decidedEnd(patron, situation, decision, now, network.settings);
+      const values = {
+        firstName: patron.firstName ?? '',
+        lastName: patron.lastName ?? '',
+        activeUntil: shownEnd ? frenchDay(shownEnd) : '',
+        identifier: patron.identifier ?? '',
+        networkName: network.name,
+      };
+      return {
+        key: t.key,
+        label: t.label,
+        decision,
+        subject: fillTemplate(t.subject, values),
+        body: fillTemplate(t.body, values),
+      };
+    });
+  const expectedEnd = decidedEnd(patron, situation, 'accept', now, network.settings).shownEnd ?? '';
+  return {
+    ...base,
+    undo: null,
+    decide: {
+      situation,
+      templates,
+      expectedEnd,
+      birthDate: patron.birthDate,
+      age: patron.birthDate ? ageOn(patron.birthDate, parisDay(now)) : null,
+      undoMinutes: network.settings.undoMinutes,
+    },
+  };
 }
 
-export function DecisionPanel(_props: {
+const FIELD_LABELS: Record<string, string> = {
+  decision: 'Décision',
+  membre: 'Vérification ①',
+  naissance: 'Vérification ②',
+  modele: 'Modèle de réponse',
+  objet: 'Objet',
+  message: 'Réponse à l’utilisateur',
+};
+
+/** What the form shows: the posted values, completed with the chosen template's texts. */
+export function panelValues(data: NonNullable<DecisionPanelData['decide']>, values?: FormValues): FormValues {
+  const chosen = data.templates.find((t) => t.key === values?.modele) ?? data.templates[0]!;
+  return {
+    decision: values?.decision,
+    membre: values?.membre,
+    naissance: values?.naissance,
+    modele: chosen.key,
+    objet: values?.objet ?? chosen.subject,
+    message: values?.message ?? chosen.body,
+  };
+}
+
+function UndoBlock({ data, csrf }: { data: DecisionPanelData; csrf: string }) {
+  const u = data.undo!;
+  const what = u.renewal
+    ? u.decision === 'accepted'
+      ? 'réinscription acceptée'
+      : 'réinscription refusée'
+    : u.decision === 'accepted'
+      ? 'accepté'
+      : 'refusé';
+  return (
+    <section class="fr-mt-6w" id="decision" aria-labelledby="decision-titre">
+      <h2 id="decision-titre">Décision</h2>
+      <div class="fr-alert fr-alert--info fr-mb-3w">
+        <h3 class="fr-alert__title">
+          Décision enregistrée : {what} par {u.byLabel}
+          {u.onBehalf ? ` pour ${data.libraryName}` : ''} à {parisTime(u.decidedAt)}.
+        </h3>
+        <p>
+          {u.mailAt
+            ? `Le courriel partira à ${parisTime(u.mailAt)}.`
+            : 'Aucun courriel ne sera envoyé : l’usager n’a pas d’adresse électronique.'}{' '}
+          Jusque-là, vous pouvez annuler la décision : la demande redeviendra « à valider » et l’usager ne
+          recevra rien.
+        </p>
+      </div>
+      <Form action={`/admin/usagers/${data.patronId}/annuler`} csrf={csrf}>
+        <input type="hidden" name="decision_du" value={u.decidedAt.toISOString()} />
+        <button type="submit" class="fr-btn fr-btn--secondary fr-icon-arrow-go-back-line fr-btn--icon-left">
+          Annuler la décision
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+export function DecisionPanel(props: {
   data: DecisionPanelData;
   csrf: string;
   values?: FormValues;
   errors?: FieldErrors;
 }) {
-  return null;
+  const { data, csrf, errors } = props;
+  if (data.undo) return <UndoBlock data={data} csrf={csrf} />;
+  const d = data.decide;
+  if (!d) return null;
+  const values = panelValues(d, props.values);
+  const modeleError = errors?.modele;
+  const groups: Array<[DecisionKind, string]> = [
+    ['accept', 'Acceptation'],
+    ['refuse', 'Refus'],
+  ];
+  return (
+    <section class="fr-mt-6w" id="decision" aria-labelledby="decision-titre">
+      <h2 id="decision-titre">Que décidez-vous ?</h2>
+      {d.situation === 'renewal' && (
+        <p>
+          Demande de <strong>réinscription</strong> : accepter prolonge l’abonnement d’une période ; refuser
+          le laisse courir jusqu’à sa date de fin.
+        </p>
+      )}
+      {data.onBehalf && (
+        <div class="fr-callout fr-mb-3w">
+          <p class="fr-callout__text">
+            Vous décidez à la place de la bibliothèque : la décision sera enregistrée « par {data.actorName}{' '}
+            pour {data.libraryName} » dans l’historique et sur la fiche.
+          </p>
+        </div>
+      )}
+      <ErrorSummary errors={errors} labels={FIELD_LABELS} />
+      <Form action={`/admin/usagers/${data.patronId}/decision`} csrf={csrf} id="formulaire-decision">
+        <input type="hidden" name="fin_prevue" value={d.expectedEnd} />
+        <input type="hidden" name="modele_affiche" value={values.modele} />
+        <RadioGroup
+          name="decision"
+          label="Décision"
+          options={[
+            { value: DECISION_VALUES.accept, label: 'Accepter' },
+            { value: DECISION_VALUES.refuse, label: 'Refuser' },
+          ]}
+          inline
+          values={values}
+          errors={errors}
+          required
+        />
+        <fieldset class="fr-fieldset" id="verifications" aria-labelledby="verifications-legende">
+          <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id="verifications-legende">
+            Vérifications
+            <span class="fr-hint-text">
+              Les deux cases sont obligatoires pour accepter la demande (elles ne sont pas demandées pour un
+              refus).
+            </span>
+          </legend>
+          <div class="fr-fieldset__element">
+            <Checkbox name="membre" label={`① ${CHECKS.membre}`} values={values} errors={errors} />
+          </div>
+          <div class="fr-fieldset__element">
+            <Checkbox
+              name="naissance"
+              label={`② ${CHECKS.naissance}`}
+              hint={
+                d.birthDate
+                  ? `Date déclarée : ${frenchDay(d.birthDate)}${d.age !== null ? ` (${d.age} ans)` : ''}.`
+                  : undefined
+              }
+              values={values}
+              errors={errors}
+            />
+          </div>
+        </fieldset>
+        <div class={`fr-select-group${modeleError ? ' fr-select-group--error' : ''}`}>
+          <label class="fr-label" for="champ-modele">
+            Modèle de réponse
+            <span class="fr-hint-text" id="champ-modele-aide">
+              Choisissez le modèle puis « Utiliser ce modèle » : l’objet et le message ci-dessous sont
+              remplacés par ceux du modèle, complétés pour cet usager.
+            </span>
+          </label>
+          <select
+            class={`fr-select${modeleError ? ' fr-select--error' : ''}`}
+            id="champ-modele"
+            name="modele"
+            aria-invalid={modeleError ? 'true' : undefined}
+            aria-describedby={`champ-modele-aide${modeleError ? ' champ-modele-message' : ''}`}
+          >
+            {groups.map(([decision, label]) => (
+              <optgroup label={label}>
+                {d.templates
+                  .filter((t) => t.decision === decision)
+                  .map((t) => (
+                    <option
+                      value={t.key}
+                      selected={t.key === values.modele}
+                      data-decision={DECISION_VALUES[t.decision]}
+                      data-objet={t.subject}
+                      data-message={t.body}
+                    >
+                      {t.label}
+                    </option>
+                  ))}
+              </optgroup>
+            ))}
+          </select>
+          <div class="fr-messages-group" id="champ-modele-message" aria-live="polite">
+            {modeleError && <p class="fr-message fr-message--error">{modeleError}</p>}
+          </div>
+        </div>
+        <p>
+          <button
+            type="submit"
+            name="action"
+            value="modele"
+            class="fr-btn fr-btn--secondary fr-btn--sm"
+            id="utiliser-modele"
+          >
+            Utiliser ce modèle
+          </button>
+        </p>
+        <TextInput name="objet" label="Objet" values={values} errors={errors} maxLength={200} required />
+        <TextArea
+          name="message"
+          label="Réponse à l’utilisateur"
+          hint="Préremplie avec les informations de l’usager ; vous pouvez la modifier. C’est exactement ce texte que l’usager recevra."
+          rows={20}
+          values={values}
+          errors={errors}
+          required
+        />
+        {d.undoMinutes > 0 && (
+          <p class="fr-text--sm">
+            Le courriel part {d.undoMinutes} minute{d.undoMinutes > 1 ? 's' : ''} après la validation : d’ici
+            là, vous pourrez annuler la décision.
+          </p>
+        )}
+        <button type="submit" name="action" value="decider" class="fr-btn">
+          Valider la décision
+        </button>
+      </Form>
+      <script src="/static/decision.js" defer />
+    </section>
+  );
 }
