@@ -101,7 +101,7 @@ export const tokens = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     hash: text('hash').notNull(),
-    purpose: text('purpose', { enum: ['set_password', 'reset_password'] }).notNull(),
+    purpose: text('purpose', { enum: ['set_password', 'reset_password', 'confirm_email'] }).notNull(),
     principalKind: text('principal_kind', { enum: ['staff', 'patron'] }).notNull(),
     principalId: uuid('principal_id').notNull(),
     createdAt: ts('created_at').notNull(),
@@ -232,6 +232,17 @@ export const patrons = pgTable(
     index('patrons_queue_idx').on(t.libraryId, t.state, t.pendingSince),
     index('patrons_state_idx').on(t.state, t.pendingSince),
     index('patrons_registered_idx').on(t.libraryId, t.registeredAt),
+    // The staff list sorts by these with LIMIT 50; the state, when filtered, is checked on the way.
+    index('patrons_registered_at_idx').on(t.registeredAt, t.id),
+    index('patrons_active_until_idx').on(t.activeUntil, t.id),
+    index('patrons_library_active_until_idx').on(t.libraryId, t.activeUntil, t.id),
+    index('patrons_name_idx').on(sql`sesame_fold(${t.lastName})`, sql`sesame_fold(${t.firstName})`, t.id),
+    index('patrons_library_name_idx').on(
+      t.libraryId,
+      sql`sesame_fold(${t.lastName})`,
+      sql`sesame_fold(${t.firstName})`,
+      t.id,
+    ),
     index('patrons_search_idx').using(
       'gin',
       sql`sesame_fold(coalesce(${t.lastName}, '') || ' ' || coalesce(${t.firstName}, '') || ' ' || coalesce(${t.identifier}, '') || ' ' || coalesce(${t.email}, '') || ' ' || coalesce(${t.cardNumber}, '')) gin_trgm_ops`,
@@ -247,3 +258,5 @@ export const responseTemplates = pgTable('response_templates', {
   updatedAt: ts('updated_at').notNull(),
   updatedBy: text('updated_by').notNull(),
 });
+
+export * from './schema-resources.js';
