@@ -36,6 +36,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
     networkName: request.network?.name ?? 'Sésame',
     actor: request.actor ?? null,
     patron: request.patron ?? null,
+    selfRegistration: request.network?.settings.selfRegistration ?? false,
     csrf: reply.generateCsrf(),
     path: request.url.split('?')[0] ?? '/',
     flash: takeFlash(request, reply),

@@ -6,6 +6,8 @@ export interface PageContext {
   networkName: string;
   actor: StaffActor | null;
   patron: PatronActor | null;
+  /** The network lets visitors register online: the menu offers it. */
+  selfRegistration: boolean;
   csrf: string;
   path: string;
   flash?: { kind: 'success' | 'info' | 'error'; message: string } | null;
@@ -16,7 +18,7 @@ interface NavItem {
   label: string;
 }
 
-function navigation(actor: StaffActor | null, patron: PatronActor | null): NavItem[] {
+function navigation(actor: StaffActor | null, patron: PatronActor | null, selfRegistration: boolean): NavItem[] {
   if (patron)
     return [
       { href: '/', label: 'Accueil' },
@@ -27,6 +29,7 @@ function navigation(actor: StaffActor | null, patron: PatronActor | null): NavIt
   if (!actor)
     return [
       { href: '/', label: 'Accueil' },
+      ...(selfRegistration ? [{ href: '/inscription', label: 'S’inscrire' }] : []),
       { href: '/bibliotheques', label: 'Bibliothèques' },
       { href: '/aide', label: 'Aide' },
     ];
@@ -34,13 +37,17 @@ function navigation(actor: StaffActor | null, patron: PatronActor | null): NavIt
   if (actor.role === 'network_admin')
     return [
       ...common,
+      { href: '/admin/usagers', label: 'Usagers' },
+      { href: '/admin/retards', label: 'En retard' },
       { href: '/admin/bibliotheques', label: 'Bibliothèques' },
       { href: '/admin/comptes', label: 'Comptes' },
       { href: '/admin/courriels', label: 'Courriels' },
+      { href: '/admin/modeles', label: 'Modèles de réponse' },
       { href: '/admin/parametres', label: 'Paramètres' },
     ];
   return [
     ...common,
+    { href: '/admin/usagers', label: 'Validation des inscriptions' },
     {
       href: '/admin/bibliotheques',
       label: actor.scope.all || actor.scope.libraryIds.length !== 1 ? 'Mes bibliothèques' : 'Ma bibliothèque',
@@ -60,7 +67,7 @@ export function Layout(props: {
   wide?: boolean;
 }) {
   const { ctx } = props;
-  const nav = navigation(ctx.actor, ctx.patron);
+  const nav = navigation(ctx.actor, ctx.patron, ctx.selfRegistration);
   return (
     <html lang="fr" data-fr-scheme="light">
       <head>
