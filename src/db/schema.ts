@@ -101,7 +101,9 @@ export const tokens = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     hash: text('hash').notNull(),
-    purpose: text('purpose', { enum: ['set_password', 'reset_password', 'confirm_email'] }).notNull(),
+    purpose: text('purpose', {
+      enum: ['set_password', 'reset_password', 'confirm_email', 'renewal', 'change_email'],
+    }).notNull(),
     principalKind: text('principal_kind', { enum: ['staff', 'patron'] }).notNull(),
     principalId: uuid('principal_id').notNull(),
     createdAt: ts('created_at').notNull(),
@@ -151,12 +153,15 @@ export const outbox = pgTable(
     /** A claim by a sender; a crashed sender's claim lapses and the row is picked up again. */
     claimedUntil: ts('claimed_until'),
     lastError: text('last_error'),
+    /** The patron the e-mail is about, for "Mes messages" and for anonymisation. */
+    patronId: uuid('patron_id'),
     createdAt: ts('created_at').notNull(),
     sentAt: ts('sent_at'),
   },
   (t) => [
     index('outbox_due_idx').on(t.notBefore).where(sql`status in ('pending', 'sending')`),
     index('outbox_created_idx').on(t.createdAt),
+    index('outbox_patron_idx').on(t.patronId),
   ],
 );
 
@@ -221,6 +226,12 @@ export const patrons = pgTable(
     undoSnapshot: jsonb('undo_snapshot').$type<Record<string, unknown>>(),
     undoMailId: bigint('undo_mail_id', { mode: 'number' }),
     overdueNotifiedAt: ts('overdue_notified_at'),
+    /** The renewal reminder for the current end date was sent (reset when the end date moves). */
+    renewalRemindedAt: ts('renewal_reminded_at'),
+    /** The patron was warned that their data will be anonymised. */
+    retentionWarnedAt: ts('retention_warned_at'),
+    /** A new address waiting for its confirmation link to be followed. */
+    pendingEmail: text('pending_email'),
     lastWarnedAt: ts('last_warned_at'),
     anonymisedAt: ts('anonymised_at'),
     createdAt: ts('created_at').notNull(),

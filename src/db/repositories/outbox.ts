@@ -11,6 +11,8 @@ export interface MailMessage {
   text: string;
   html: string;
   template: string;
+  /** Set when the e-mail concerns a patron ("Mes messages", anonymisation). */
+  patronId?: string | null;
 }
 
 /** Call inside the transaction of the change that causes the e-mail. */
@@ -28,6 +30,7 @@ export async function enqueueMail(
       text: message.text,
       html: message.html,
       template: message.template,
+      patronId: message.patronId ?? null,
       createdAt: now,
       notBefore,
     })
