@@ -23,7 +23,8 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
       openAnother: () => {
         throw new Error('a second instance needs PostgreSQL (TEST_DATABASE_URL)');
       },
-      cleanup: () => database.close(),
+      // A test may have closed it already (database outage tests).
+      cleanup: () => database.close().catch(() => {}),
     };
   }
   const name = `sesame_test_${randomBytes(6).toString('hex')}`;
@@ -46,7 +47,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     },
     async cleanup() {
       for (const o of others) await o.close().catch(() => {});
-      await database.close();
+      await database.close().catch(() => {});
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
