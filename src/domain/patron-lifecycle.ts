@@ -47,7 +47,9 @@ export function confirmationDeadline(registeredAt: Date, settings: NetworkSettin
 
 /** When the confirmation reminder is due (N days before the deadline). */
 export function confirmationReminderAt(registeredAt: Date, settings: NetworkSettings): Date {
-  return new Date(confirmationDeadline(registeredAt, settings).getTime() - settings.confirmationReminderDays * DAY);
+  return new Date(
+    confirmationDeadline(registeredAt, settings).getTime() - settings.confirmationReminderDays * DAY,
+  );
 }
 
 /** End of the temporary account (Paris date) for a request waiting since `pendingSince`. */
@@ -77,11 +79,7 @@ export function addDays(isoDay: string, days: number): string {
  * Last day of a new subscription: from the decision day (NuMos) or the registration day
  * (MDO), plus `membershipDays` (365 → same date next year minus one day, inclusive).
  */
-export function subscriptionEnd(
-  decidedAt: Date,
-  registeredAt: Date,
-  settings: NetworkSettings,
-): string {
+export function subscriptionEnd(decidedAt: Date, registeredAt: Date, settings: NetworkSettings): string {
   const anchor = settings.membershipAnchor === 'registration' ? registeredAt : decidedAt;
   return addDays(isoDate(parisDay(anchor)), settings.membershipDays - 1);
 }

@@ -29,22 +29,42 @@ beforeAll(async () => {
 afterAll(() => close());
 
 it('writes JSON lines with request ids and never a password, token, cookie or full e-mail address', async () => {
-  const s = await addStaff({ database, clock }, { identifier: 'journal', email: 'camille.journal@exemple.fr' });
+  const s = await addStaff(
+    { database, clock },
+    { identifier: 'journal', email: 'camille.journal@exemple.fr' },
+  );
   const b = new TestBrowser(app);
   await b.logIn('journal', s.password);
   await b.logIn('camille.journal@exemple.fr', 'Mauvais-secret-42');
-  await b.post('/mot-de-passe-oublie', { login: 'camille.journal@exemple.fr' }, { from: '/mot-de-passe-oublie' });
-  const [mail] = await database.db.select().from(outbox).where(eq(outbox.toAddress, 'camille.journal@exemple.fr'));
+  await b.post(
+    '/mot-de-passe-oublie',
+    { login: 'camille.journal@exemple.fr' },
+    { from: '/mot-de-passe-oublie' },
+  );
+  const [mail] = await database.db
+    .select()
+    .from(outbox)
+    .where(eq(outbox.toAddress, 'camille.journal@exemple.fr'));
   const path = /http:\/\/sesame\.test(\/mot-de-passe\/[A-Za-z0-9_-]+)/.exec(mail!.text)![1]!;
   const token = path.split('/').pop()!;
   await b.get(path);
-  await b.post(path, { password: 'Nouveau-secret-77', confirmation: 'Nouveau-secret-77' }, { csrf: await b.csrf() });
+  await b.post(
+    path,
+    { password: 'Nouveau-secret-77', confirmation: 'Nouveau-secret-77' },
+    { csrf: await b.csrf() },
+  );
   await b.get('/bibliotheques?q=camille.journal%40exemple.fr');
 
   const log = lines.join('');
   const parsed = lines.map((l) => JSON.parse(l) as { reqId?: string; req?: { url: string } });
   expect(parsed.some((l) => l.reqId && l.req?.url === '/mot-de-passe/[masqué]')).toBe(true);
-  for (const secret of [s.password, 'Mauvais-secret-42', 'Nouveau-secret-77', token, 'camille.journal@exemple.fr']) {
+  for (const secret of [
+    s.password,
+    'Mauvais-secret-42',
+    'Nouveau-secret-77',
+    token,
+    'camille.journal@exemple.fr',
+  ]) {
     expect(log).not.toContain(secret);
   }
   const session = b.cookies.get('sesame_session');

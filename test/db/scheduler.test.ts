@@ -100,52 +100,52 @@ describe('scheduler', () => {
   // Needs two connection pools: defined only on PostgreSQL (PGlite's in-process guard is tested above).
   if (onPostgres)
     describe('two instances on one PostgreSQL', () => {
-    it('acts once when both start the same sweep, and the lock is released afterwards', async () => {
-      const other = ctx.openAnother();
-      const first = schedulerOn(ctx.database);
-      const second = schedulerOn(other);
-      const outcomes = await Promise.all([first.run('essai-comptage'), second.run('essai-comptage')]);
-      expect(outcomes.map((o) => o.status).sort()).toEqual(['done', 'skipped']);
-      expect(await sweepRows()).toBe(1);
+      it('acts once when both start the same sweep, and the lock is released afterwards', async () => {
+        const other = ctx.openAnother();
+        const first = schedulerOn(ctx.database);
+        const second = schedulerOn(other);
+        const outcomes = await Promise.all([first.run('essai-comptage'), second.run('essai-comptage')]);
+        expect(outcomes.map((o) => o.status).sort()).toEqual(['done', 'skipped']);
+        expect(await sweepRows()).toBe(1);
 
-      expect(await first.run('essai-comptage')).toMatchObject({ status: 'done' });
-      expect(await second.run('essai-comptage')).toMatchObject({ status: 'done' });
-      expect(await sweepRows()).toBe(3);
+        expect(await first.run('essai-comptage')).toMatchObject({ status: 'done' });
+        expect(await second.run('essai-comptage')).toMatchObject({ status: 'done' });
+        expect(await sweepRows()).toBe(3);
 
-      // The advisory lock really is free: nobody holds it on the server any more.
-      const held = await queryRows<{ n: number }>(
-        ctx.database.db,
-        sql`select count(*)::int as n from pg_locks
+        // The advisory lock really is free: nobody holds it on the server any more.
+        const held = await queryRows<{ n: number }>(
+          ctx.database.db,
+          sql`select count(*)::int as n from pg_locks
             where locktype = 'advisory' and granted
               and database = (select oid from pg_database where datname = current_database())`,
-      );
-      expect(held[0]!.n).toBe(0);
-    });
+        );
+        expect(held[0]!.n).toBe(0);
+      });
 
-    it('lets another instance run the sweep while the first is busy with a different one', async () => {
-      const other = ctx.openAnother();
-      const slowOther: Sweep = { ...countingSweep, name: 'essai-autre' };
-      const first = createScheduler({
-        database: ctx.database,
-        clock: ctx.clock,
-        config: ctx.config,
-        log,
-        transport: null,
-        sweeps: [countingSweep, slowOther],
+      it('lets another instance run the sweep while the first is busy with a different one', async () => {
+        const other = ctx.openAnother();
+        const slowOther: Sweep = { ...countingSweep, name: 'essai-autre' };
+        const first = createScheduler({
+          database: ctx.database,
+          clock: ctx.clock,
+          config: ctx.config,
+          log,
+          transport: null,
+          sweeps: [countingSweep, slowOther],
+        });
+        const second = createScheduler({
+          database: other,
+          clock: ctx.clock,
+          config: ctx.config,
+          log,
+          transport: null,
+          sweeps: [countingSweep, slowOther],
+        });
+        const outcomes = await Promise.all([first.run('essai-comptage'), second.run('essai-autre')]);
+        expect(outcomes.map((o) => o.status)).toEqual(['done', 'done']);
+        expect(await sweepRows()).toBe(2);
       });
-      const second = createScheduler({
-        database: other,
-        clock: ctx.clock,
-        config: ctx.config,
-        log,
-        transport: null,
-        sweeps: [countingSweep, slowOther],
-      });
-      const outcomes = await Promise.all([first.run('essai-comptage'), second.run('essai-autre')]);
-      expect(outcomes.map((o) => o.status)).toEqual(['done', 'done']);
-      expect(await sweepRows()).toBe(2);
     });
-  });
 
   it('reports a failing sweep as an error and frees its lock', async () => {
     let fail = true;

@@ -264,34 +264,34 @@ describe('disabling and re-enabling an account', () => {
 
   // Two connection pools racing: defined only on PostgreSQL.
   if (onPostgres)
-  it('keeps one administrator when two disable each other at the same moment', async () => {
-    const one = await addStaff(ctx, { identifier: 'admin-simultane-1', role: 'network_admin' });
-    const two = await addStaff(ctx, { identifier: 'admin-simultane-2', role: 'network_admin' });
-    const others = await db()
-      .update(staffTable)
-      .set({ disabledAt: ctx.clock.now() })
-      .where(and(eq(staffTable.role, 'network_admin'), sql`${staffTable.id} not in (${one.id}, ${two.id})`))
-      .returning({ id: staffTable.id });
-    const second = ctx.openAnother();
-    try {
-      const results = await Promise.allSettled([
-        disableStaff(ctx.deps, actorOf(one), two.id),
-        disableStaff({ ...ctx.deps, db: second.db }, actorOf(two), one.id),
-      ]);
-      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-      expect(rejected.reason).toBeInstanceOf(DomainError);
-      expect(rejected.reason.code).toBe('last_admin');
-      const active = await db()
-        .select()
-        .from(staffTable)
-        .where(and(eq(staffTable.role, 'network_admin'), isNull(staffTable.disabledAt)));
-      expect(active).toHaveLength(1);
-    } finally {
-      for (const o of [...others, one, two])
-        await db().update(staffTable).set({ disabledAt: null }).where(eq(staffTable.id, o.id));
-    }
-  });
+    it('keeps one administrator when two disable each other at the same moment', async () => {
+      const one = await addStaff(ctx, { identifier: 'admin-simultane-1', role: 'network_admin' });
+      const two = await addStaff(ctx, { identifier: 'admin-simultane-2', role: 'network_admin' });
+      const others = await db()
+        .update(staffTable)
+        .set({ disabledAt: ctx.clock.now() })
+        .where(and(eq(staffTable.role, 'network_admin'), sql`${staffTable.id} not in (${one.id}, ${two.id})`))
+        .returning({ id: staffTable.id });
+      const second = ctx.openAnother();
+      try {
+        const results = await Promise.allSettled([
+          disableStaff(ctx.deps, actorOf(one), two.id),
+          disableStaff({ ...ctx.deps, db: second.db }, actorOf(two), one.id),
+        ]);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+        expect(rejected.reason).toBeInstanceOf(DomainError);
+        expect(rejected.reason.code).toBe('last_admin');
+        const active = await db()
+          .select()
+          .from(staffTable)
+          .where(and(eq(staffTable.role, 'network_admin'), isNull(staffTable.disabledAt)));
+        expect(active).toHaveLength(1);
+      } finally {
+        for (const o of [...others, one, two])
+          await db().update(staffTable).set({ disabledAt: null }).where(eq(staffTable.id, o.id));
+      }
+    });
 
   it('says so when the account is already disabled', async () => {
     const target = await addStaff(ctx, { identifier: 'deja-desactive', libraryIds: [libA.id] });

@@ -6,8 +6,8 @@ import {
   lockThrottle,
 } from '../../db/repositories/login-throttles.js';
 import { getNetwork } from '../../db/repositories/network.js';
-import { insertSession } from '../../db/repositories/sessions.js';
 import { findPatronByLogin, type PatronRow } from '../../db/repositories/patrons.js';
+import { insertSession } from '../../db/repositories/sessions.js';
 import { findStaffByLogin } from '../../db/repositories/staff.js';
 import { DomainError } from '../../domain/errors.js';
 import { lockDurationMs, THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
@@ -78,7 +78,11 @@ export async function logIn(
     throw new DomainError('invalid_credentials', INVALID, 400, 'login');
   }
   if (staff?.disabledAt)
-    throw new DomainError('account_disabled', 'Ce compte est désactivé. Contactez l’administration du réseau.', 403);
+    throw new DomainError(
+      'account_disabled',
+      'Ce compte est désactivé. Contactez l’administration du réseau.',
+      403,
+    );
   if (patron) assertPatronMayLogIn(patron);
 
   await clearThrottle(db, accountKey);

@@ -1,0 +1,268 @@
+/**
+ * Login benchmark: how close does a login through HTTP come to the cost of its argon2 check?
+ *
+ *   npx tsx bench/login.ts                                   # embedded PGlite in a temp dir
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/login.ts   # PostgreSQL
+ *   BENCH_SECONDS=10 npx tsx bench/login.ts                  # longer phases (default 5 s)
+ *
+ * Starts the app in this process (prepareDatabase + buildApp, no demo, no scheduler, silent logs)
+ * on 127.0.0.1 with a random port, creates one staff account with a known password, then
+ * measures in the same run, on the same cores:
+ *   (a) raw argon2id verifications per second (verifyPassword, concurrency 2);
+ *   (b) successful logins per second over HTTP: POST /connexion with the CSRF token of a
+ *       GET /connexion made once per client, only 303 → /admin counted (concurrency 2);
+ *   (c) requests per second of an authenticated page: GET /admin with a session (concurrency 8).
+ * For information, logins are also measured at concurrency 4: when that ratio is much higher than
+ * at 2, the gap is time spent waiting for the database rather than CPU taken from argon2.
+ * (a) and (b) alternate in five slices so that a busy neighbour weighs on both alike.
+ * The ratio (b)/(a) says how much the rest of a login (HTTP, CSRF, throttle counters, session
+ * insert) costs next to argon2; the target is ≥ 0.9.
+ *
+ * The per-IP login throttle (setting loginIpPerQuarterHour, 50 by default) would stop (b) after
+ * a few seconds, since every request comes from 127.0.0.1: it is raised to its maximum for the run.
+ * On PostgreSQL the previous settings are restored at the end and the bench account, its
+ * sessions and the 127.0.0.1 throttle counter are deleted; use a database without real users.
+ * Figures are printed, never asserted: they depend on the machine.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { loadConfig } from '../src/config.js';
+import { clearThrottle } from '../src/db/repositories/login-throttles.js';
+import { getNetwork, updateNetwork } from '../src/db/repositories/network.js';
+import { deleteSessionsOf } from '../src/db/repositories/sessions.js';
+import { insertStaff, setStaffPassword } from '../src/db/repositories/staff.js';
+import { staff } from '../src/db/schema.js';
+import { systemClock } from '../src/domain/clock.js';
+import { SETTINGS } from '../src/domain/settings.js';
+import { hashPassword, verifyPassword } from '../src/security/passwords.js';
+import { prepareDatabase } from '../src/startup.js';
+import { buildApp } from '../src/web/app.js';
+
+const PHASE_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
+const PASSWORD = 'Banc-d-essai-2026!';
+const ROUNDS = 5;
+
+interface Phase {
+  name: string;
+  concurrency: number;
+  ok: number;
+  failed: number;
+  seconds: number;
+  latencies: number[];
+}
+
+function newPhase(name: string, concurrency: number): Phase {
+  return { name, concurrency, ok: 0, failed: 0, seconds: 0, latencies: [] };
+}
+
+/** Runs `concurrency` loops of `once` for `ms` and adds the outcome to the phase. */
+async function measure(phase: Phase, ms: number, once: (worker: number) => Promise<boolean>): Promise<Phase> {
+  const started = performance.now();
+  const end = started + ms;
+  await Promise.all(
+    Array.from({ length: phase.concurrency }, async (_, worker) => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        const ok = await once(worker);
+        phase.latencies.push(performance.now() - t);
+        if (ok) phase.ok++;
+        else phase.failed++;
+      }
+    }),
+  );
+  phase.seconds += (performance.now() - started) / 1000;
+  return phase;
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** A minimal cookie jar over fetch: the app's cookies are host-only and path=/. */
+class Client {
+  private readonly cookies = new Map<string, string>();
+  constructor(private readonly base: string) {}
+
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private keep(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const at = pair.indexOf('=');
+      const name = pair.slice(0, at).trim();
+      const value = pair.slice(at + 1).trim();
+      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async get(path: string): Promise<Response> {
+    const res = await fetch(this.base + path, { headers: { cookie: this.header() }, redirect: 'manual' });
+    this.keep(res);
+    return res;
+  }
+
+  /** Posts without keeping the answer's cookies, unless asked: each login starts signed out. */
+  async post(path: string, form: Record<string, string>, keep = false): Promise<Response> {
+    const res = await fetch(this.base + path, {
+      method: 'POST',
+      headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+      redirect: 'manual',
+    });
+    if (keep) this.keep(res);
+    await res.arrayBuffer();
+    return res;
+  }
+}
+
+async function csrfOf(client: Client): Promise<string> {
+  const res = await client.get('/connexion');
+  const html = await res.text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (res.status !== 200 || !token) throw new Error(`GET /connexion: ${res.status}, no CSRF token`);
+  return token;
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const dataDir = await mkdtemp(join(tmpdir(), 'sesame-bench-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    SESAME_DEMO: 'false',
+    SESAME_SCHEDULER: 'false',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+  });
+  const { database } = await prepareDatabase(config, systemClock);
+  const db = database.db;
+  const app = await buildApp({ config, database, clock: systemClock });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no listening address');
+  const base = `http://127.0.0.1:${address.port}`;
+
+  const identifier = `banc-${randomBytes(4).toString('hex')}`;
+  const now = systemClock.now();
+  const hash = await hashPassword(PASSWORD);
+  const account = await insertStaff(db, {
+    identifier,
+    name: 'Banc d’essai',
+    email: `${identifier}@exemple.fr`,
+    role: 'network_admin',
+    libraryIds: [],
+    createdAt: now,
+  });
+  await setStaffPassword(db, account.id, hash, now);
+
+  const { settings } = await getNetwork(db);
+  const ipLimit = SETTINGS.loginIpPerQuarterHour.max;
+  await updateNetwork(db, { settings: { ...settings, loginIpPerQuarterHour: ipLimit } });
+
+  try {
+    // Warm-up: JIT, connection pools, first argon2 allocation.
+    for (let i = 0; i < 3; i++) await verifyPassword(hash, PASSWORD);
+    const warm = new Client(base);
+    const warmToken = await csrfOf(warm);
+    for (let i = 0; i < 3; i++)
+      await warm.post('/connexion', { _csrf: warmToken, login: identifier, password: PASSWORD });
+
+    // argon2 alone and logins alternate in short slices, so a noisy neighbour or a CPU
+    // frequency change weighs on both sides of the ratio alike.
+    const loginClients = Array.from({ length: 4 }, () => new Client(base));
+    const tokens = await Promise.all(loginClients.map(csrfOf));
+    const logIn = async (w: number) => {
+      const res = await loginClients[w]!.post('/connexion', {
+        _csrf: tokens[w]!,
+        login: identifier,
+        password: PASSWORD,
+        suite: '',
+      });
+      return res.status === 303 && res.headers.get('location') === '/admin';
+    };
+    const argon = newPhase('argon2id verify', 2);
+    const logins = newPhase('POST /connexion (303 → /admin)', 2);
+    const logins4 = newPhase('POST /connexion, for information', 4);
+    for (let round = 0; round < ROUNDS; round++) {
+      await measure(argon, PHASE_MS / ROUNDS, () => verifyPassword(hash, PASSWORD));
+      await measure(logins, PHASE_MS / ROUNDS, logIn);
+      await measure(logins4, PHASE_MS / ROUNDS, logIn);
+    }
+
+    const signedIn = new Client(base);
+    const token = await csrfOf(signedIn);
+    const login = await signedIn.post(
+      '/connexion',
+      { _csrf: token, login: identifier, password: PASSWORD },
+      true,
+    );
+    if (login.status !== 303) throw new Error(`login for the page phase failed: ${login.status}`);
+    const pages = await measure(newPhase('GET /admin (signed in)', 8), PHASE_MS, async () => {
+      const res = await signedIn.get('/admin');
+      await res.arrayBuffer();
+      return res.status === 200;
+    });
+
+    const driver = databaseUrl ? 'PostgreSQL' : 'PGlite (embedded)';
+    const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+    console.log(`\nSésame login benchmark — ${driver}, Node ${process.version}`);
+    console.log(
+      `${availableParallelism()} cores (${cpu}), ${PHASE_MS / 1000} s per phase (argon2 and logins alternate in ${ROUNDS} slices)`,
+    );
+    console.log(
+      `Per-IP login throttle (loginIpPerQuarterHour) raised from ${settings.loginIpPerQuarterHour} to ${ipLimit} for this run.\n`,
+    );
+    const rows = [argon, logins, logins4, pages].map((p) => ({
+      phase: p.name,
+      conc: String(p.concurrency),
+      ok: String(p.ok),
+      failed: String(p.failed),
+      'per second': (p.ok / p.seconds).toFixed(1),
+      'p50 ms': percentile(p.latencies, 50).toFixed(1),
+      'p95 ms': percentile(p.latencies, 95).toFixed(1),
+    }));
+    printTable(rows);
+    const rate = (p: Phase) => p.ok / p.seconds;
+    const ratio = rate(logins) / rate(argon);
+    console.log(
+      `\nlogins / argon2 = ${ratio.toFixed(2)} (target ≥ 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'})`,
+    );
+    // With as many logins in flight as cores, every database round trip leaves a core without
+    // argon2 work; twice as many in flight shows how much of the gap is waiting, not computing.
+    console.log(`logins / argon2 at concurrency 4 = ${(rate(logins4) / rate(argon)).toFixed(2)}`);
+    if (logins.failed > 0 || logins4.failed > 0 || pages.failed > 0)
+      console.log('Some requests did not get the expected answer: the figures above are not trustworthy.');
+  } finally {
+    await updateNetwork(db, { settings });
+    await deleteSessionsOf(db, 'staff', account.id);
+    await db.delete(staff).where(eq(staff.id, account.id));
+    await clearThrottle(db, 'ip:127.0.0.1');
+    await clearThrottle(db, `account:${identifier}`);
+    await app.close();
+    await database.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+function printTable(rows: Array<Record<string, string>>): void {
+  const columns = Object.keys(rows[0]!);
+  const width = (c: string) => Math.max(c.length, ...rows.map((r) => r[c]!.length));
+  const line = (cells: (c: string) => string) =>
+    columns.map((c, i) => (i === 0 ? cells(c).padEnd(width(c)) : cells(c).padStart(width(c)))).join('  ');
+  console.log(line((c) => c));
+  console.log(line((c) => '-'.repeat(width(c))));
+  for (const row of rows) console.log(line((c) => row[c]!));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
