@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
-  date,
   boolean,
+  date,
   index,
   integer,
   jsonb,
