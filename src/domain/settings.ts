@@ -138,7 +138,7 @@ export const SETTINGS = {
   loginLockMaxMinutes: n('securite', 'Blocage maximal', 'minutes', 1, 1440, 30),
   loginIpPerQuarterHour: n(
     'securite',
-    'Tentatives de connexion par adresse IP',
+    'Échecs de connexion tolérés par adresse IP',
     'par quart d’heure',
     5,
     10_000,

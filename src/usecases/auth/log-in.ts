@@ -2,7 +2,7 @@ import type { Executor } from '../../db/client.js';
 import {
   clearThrottle,
   countAttempt,
-  findThrottle,
+  findThrottles,
   lockThrottle,
 } from '../../db/repositories/login-throttles.js';
 import { getNetwork } from '../../db/repositories/network.js';
@@ -12,6 +12,7 @@ import { findStaffByLogin } from '../../db/repositories/staff.js';
 import { DomainError } from '../../domain/errors.js';
 import { lockDurationMs, THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
 import { formatDateTime } from '../../domain/paris.js';
+import type { NetworkSettings } from '../../domain/settings.js';
 import { decoyHash, verifyPassword } from '../../security/passwords.js';
 import { newSecretToken, sha256 } from '../../security/tokens.js';
 import type { Deps } from '../deps.js';
@@ -21,6 +22,8 @@ export interface LogInInput {
   password: string;
   ip: string;
   userAgent?: string;
+  /** The network's settings when the caller has them already (saves a query per login). */
+  settings?: NetworkSettings;
 }
 
 const INVALID = 'Identifiant ou mot de passe incorrect.';
@@ -43,32 +46,40 @@ export async function logIn(
 ): Promise<{ sessionToken: string; principal: { kind: 'staff' | 'patron'; id: string } }> {
   const { db, clock } = deps;
   const now = clock.now();
-  const { settings } = await getNetwork(db);
+  const settings = input.settings ?? (await getNetwork(db)).settings;
   const windowStart = new Date(now.getTime() - THROTTLE_WINDOW_MS);
   const login = input.login.trim().toLowerCase();
   const accountKey = `account:${login}`;
   const ipKey = `ip:${input.ip}`;
 
-  const ipAttempts = await countAttempt(db, ipKey, now, windowStart);
-  if (ipAttempts > settings.loginIpPerQuarterHour)
+  // Round trips cost logins per second: the counters and the account are read together.
+  const [throttles, staff] = await Promise.all([
+    findThrottles(db, [ipKey, accountKey]),
+    login ? findStaffByLogin(db, login) : null,
+  ]);
+  // Only failures count against an address: a library's staff behind one shared address
+  // may all log in on a Monday morning.
+  const ipRow = throttles.get(ipKey);
+  if (ipRow && ipRow.windowStartedAt >= windowStart && ipRow.failures >= settings.loginIpPerQuarterHour)
     throw new DomainError(
       'login_rate_limited',
       'Trop de tentatives de connexion depuis votre réseau. Réessayez dans un quart d’heure.',
       429,
     );
-
-  const throttle = await findThrottle(db, accountKey);
+  const throttle = throttles.get(accountKey);
   if (throttle?.lockedUntil && throttle.lockedUntil > now) throw lockedError(throttle.lockedUntil);
 
   // Staff and patrons share the login page; identifiers are unique across both.
-  const staff = login ? await findStaffByLogin(db, login) : null;
   const patron = !staff && login ? await findPatronByLogin(db, login) : null;
   const account = staff ?? patron;
   const hash = account?.passwordHash ?? (await decoyHash());
   const ok = (await verifyPassword(hash, input.password)) && Boolean(account?.passwordHash);
 
   if (!ok || !account) {
-    const failures = await countAttempt(db, accountKey, now, windowStart);
+    const [failures] = await Promise.all([
+      countAttempt(db, accountKey, now, windowStart),
+      countAttempt(db, ipKey, now, windowStart),
+    ]);
     const lockMs = lockDurationMs(failures, settings);
     if (lockMs > 0) {
       const until = new Date(now.getTime() + lockMs);
@@ -85,9 +96,11 @@ export async function logIn(
     );
   if (patron) assertPatronMayLogIn(patron);
 
-  await clearThrottle(db, accountKey);
   const principal = { kind: staff ? ('staff' as const) : ('patron' as const), id: account.id };
-  const sessionToken = await openSession(db, principal, now, input);
+  const [sessionToken] = await Promise.all([
+    openSession(db, principal, now, input),
+    throttle ? clearThrottle(db, accountKey) : undefined,
+  ]);
   return { sessionToken, principal };
 }
 

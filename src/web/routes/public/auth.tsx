@@ -137,6 +137,7 @@ export async function authRoutes(app: FastifyInstance, { deps }: RouteOptions): 
         password: form.data.password,
         ip: request.ip,
         userAgent: request.headers['user-agent'],
+        settings: request.network.settings,
       });
       reply.setCookie(SESSION_COOKIE, sessionToken, cookieOptions);
       const home = principal.kind === 'staff' ? '/admin' : '/mon-compte';
