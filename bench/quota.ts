@@ -1,0 +1,286 @@
+/**
+ * Quota benchmark: 10 000 concurrent attempts to open a document, by 1 000 patrons, through the
+ * openDocument use case (the whole transaction the /ressources/:id/ouvrir route runs: rights,
+ * age, subscription, "same document this month", quota and network cap, consultation, alerts).
+ *
+ *   npx tsx bench/quota.ts                                                         # PGlite, temp dir
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/quota.ts    # PostgreSQL
+ *   BENCH_ATTEMPTS=20000 BENCH_PATRONS=2000 BENCH_CONCURRENCY=128 npx tsx bench/quota.ts
+ *
+ * Always on a throwaway database: PGlite in a new temporary directory, or on PostgreSQL a fresh
+ * database `sesame_bench_quota` (dropped at the end). On PostgreSQL the attempts are spread over
+ * BENCH_INSTANCES (4) connection pools of 10, as several instances of Sésame behind a load
+ * balancer would be; on PGlite there is one embedded database.
+ *
+ * The catalog: four Forfait resources (one per quota category, default quotas 4/7/15/31) and
+ * one film resource with a network cap small enough to be reached during the run. Each attempt
+ * takes a random patron, resource and document (12 per resource, so the same document is
+ * often opened again and must not count twice). Patrons run out of films quickly: refusals
+ * are part of the load, as in real life at the end of a month.
+ *
+ * Printed: attempts per second, the outcome of the attempts, and the overdraws, counted from
+ * the database afterwards: any patron over a quota, any cap over its limit, and any counter
+ * that disagrees with the consultations counted. Target: ≥ 2 000 attempts/s on PostgreSQL,
+ * 0 overdraws everywhere. Figures are printed, never asserted.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { type Database, openDatabase, queryRows } from '../src/db/client.js';
+import { insertLibrary } from '../src/db/repositories/libraries.js';
+import { getNetwork } from '../src/db/repositories/network.js';
+import { insertResource, type ResourceRow } from '../src/db/repositories/resources.js';
+import { patrons } from '../src/db/schema.js';
+import type { PatronActor } from '../src/domain/actor.js';
+import { systemClock } from '../src/domain/clock.js';
+import { ResourceRefusal } from '../src/domain/resource-access.js';
+import { QUOTA_CATEGORIES, type QuotaCategory, quotaLimit } from '../src/domain/resources.js';
+import type { Deps } from '../src/usecases/deps.js';
+import { ensureNetwork } from '../src/usecases/network/bootstrap.js';
+import { openDocument } from '../src/usecases/resources/open-document.js';
+
+const BENCH_DB = 'sesame_bench_quota';
+const ATTEMPTS = Number(process.env.BENCH_ATTEMPTS ?? 10_000);
+const PATRONS = Number(process.env.BENCH_PATRONS ?? 1_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 4);
+const DOCUMENTS = 12;
+const CAP = 1_500;
+
+async function adminQuery(serverUrl: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+async function openThrowaway(): Promise<{
+  databases: Database[];
+  label: string;
+  cleanup: () => Promise<void>;
+}> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    await adminQuery(serverUrl, `drop database if exists ${BENCH_DB} with (force)`);
+    await adminQuery(serverUrl, `create database ${BENCH_DB}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${BENCH_DB}`;
+    const databases = Array.from({ length: INSTANCES }, () =>
+      openDatabase({ databaseUrl: url.toString(), poolSize: 10 }),
+    );
+    return {
+      databases,
+      label: `PostgreSQL (${url.host}, database ${BENCH_DB}, ${INSTANCES} pools of 10 connections)`,
+      async cleanup() {
+        for (const d of databases) await d.close();
+        await adminQuery(serverUrl, `drop database if exists ${BENCH_DB} with (force)`);
+      },
+    };
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'sesame-bench-quota-'));
+  const database = openDatabase({ dataDir });
+  return {
+    databases: [database],
+    label: `PGlite (${dataDir})`,
+    async cleanup() {
+      await database.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function seed(db: Database['db']): Promise<{ actors: PatronActor[]; resources: ResourceRow[] }> {
+  const now = new Date();
+  const library = await insertLibrary(db, {
+    code: 'BENCH',
+    name: 'Bibliothèque du banc d’essai',
+    town: 'Villefictive',
+    email: 'banc@exemple.fr',
+  });
+  const actors: PatronActor[] = [];
+  for (let start = 0; start < PATRONS; start += 500) {
+    const batch = Array.from({ length: Math.min(500, PATRONS - start) }, (_, k) => {
+      const i = start + k;
+      return {
+        libraryId: library.id,
+        state: 'active' as const,
+        channel: 'self' as const,
+        firstName: 'Usager',
+        lastName: `Essai ${i}`,
+        birthDate: '1985-05-17',
+        birthYear: 1985,
+        email: `usager.${i}@exemple.fr`,
+        identifier: `usager.bench.${i}`,
+        registeredAt: now,
+        activeUntil: '2999-12-31',
+        createdAt: now,
+        updatedAt: now,
+      };
+    });
+    const rows = await db.insert(patrons).values(batch).returning({ id: patrons.id });
+    for (const r of rows)
+      actors.push({
+        kind: 'patron',
+        id: r.id,
+        firstName: 'Usager',
+        lastName: 'Essai',
+        identifier: 'x',
+        state: 'active',
+        libraryId: library.id,
+      });
+  }
+  const resources: ResourceRow[] = [];
+  const base = {
+    provider: 'Fournisseur du banc d’essai',
+    description: '',
+    kind: 'quota' as const,
+    connector: 'signed_link' as const,
+    connectorConfig: {
+      urlTemplate: 'https://fournisseur.exemple.fr/{document}',
+      secret: 'cle-du-banc-d-essai-0123456789',
+    },
+    createdAt: now,
+    updatedAt: now,
+  };
+  for (const category of QUOTA_CATEGORIES)
+    resources.push(await insertResource(db, { ...base, name: `Forfait ${category}`, category }));
+  if (!process.env.BENCH_NO_CAP)
+    resources.push(
+      await insertResource(db, {
+        ...base,
+        name: 'Films plafonnés',
+        category: 'films',
+        capPeriod: 'month',
+        capLimit: CAP,
+      }),
+    );
+  await db.execute(sql`vacuum analyze`);
+  return { actors, resources };
+}
+
+async function main() {
+  const { databases, label, cleanup } = await openThrowaway();
+  try {
+    const first = databases[0]!;
+    await first.migrate();
+    await ensureNetwork({ db: first.db }, 'numos');
+    const { actors, resources } = await seed(first.db);
+    const deps: Deps[] = databases.map((d) => ({
+      db: d.db,
+      clock: systemClock,
+      baseUrl: 'http://bench.invalid',
+    }));
+    const settings = (await getNetwork(first.db)).settings;
+
+    console.log(`Sésame quota benchmark — ${label}`);
+    console.log(
+      `${ATTEMPTS} attempts, ${actors.length} patrons, ${resources.length} resources × ${DOCUMENTS} documents, concurrency ${CONCURRENCY}`,
+    );
+    console.log(`Node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? '?'})`);
+
+    // Warm-up on other patrons' behalf is avoided: it would change the figures checked below.
+    const outcomes = { counted: 0, again: 0, quota: 0, cap: 0, other: 0 };
+    let next = 0;
+    let seedState = 42;
+    const random = () => {
+      seedState = (seedState * 1103515245 + 12345) & 0x7fffffff;
+      return seedState / 0x7fffffff;
+    };
+    const plan = Array.from({ length: ATTEMPTS }, () => ({
+      actor: actors[Math.floor(random() * actors.length)]!,
+      resource: resources[Math.floor(random() * resources.length)]!,
+      document: `doc-${Math.floor(random() * DOCUMENTS)}`,
+    }));
+    const latencies: number[] = [];
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async (_, worker) => {
+        const d = deps[worker % deps.length]!;
+        for (;;) {
+          const i = next++;
+          if (i >= plan.length) return;
+          const a = plan[i]!;
+          const t0 = performance.now();
+          try {
+            const out = await openDocument(d, a.actor, { resourceId: a.resource.id, document: a.document });
+            if (out.counted) outcomes.counted++;
+            else outcomes.again++;
+          } catch (e) {
+            if (e instanceof ResourceRefusal && e.code === 'quota_reached') outcomes.quota++;
+            else if (e instanceof ResourceRefusal && e.code === 'cap_reached') outcomes.cap++;
+            else {
+              outcomes.other++;
+              if (outcomes.other <= 3) console.error(e);
+            }
+          }
+          latencies.push(performance.now() - t0);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    latencies.sort((x, y) => x - y);
+    const pct = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]!;
+
+    // Overdraws, from the database: every figure must agree with every other.
+    const limits = Object.fromEntries(QUOTA_CATEGORIES.map((c) => [c, quotaLimit(settings, c)])) as Record<
+      QuotaCategory,
+      number
+    >;
+    const over = await queryRows<{ n: number }>(
+      first.db,
+      sql`select count(*)::int as n from quota_usage q where q.used > case q.category
+            when 'films' then ${limits.films}::int when 'books' then ${limits.books}::int
+            when 'magazines' then ${limits.magazines}::int else ${limits.newspapers}::int end`,
+    );
+    const mismatch = await queryRows<{ n: number }>(
+      first.db,
+      sql`select count(*)::int as n from quota_usage q full join (
+            select patron_id, category, month, count(*)::int as c from consultations
+            where counted and kind = 'quota' group by 1, 2, 3) k
+          on k.patron_id = q.patron_id and k.category = q.category and k.month = q.month
+          where coalesce(q.used, 0) <> coalesce(k.c, 0)`,
+    );
+    const caps = await queryRows<{ used: number; counted: number }>(
+      first.db,
+      sql`select c.used, (select count(*)::int from consultations k where k.resource_id = c.resource_id and k.counted) as counted
+          from cap_usage c`,
+    );
+    const capOver = caps.filter((c) => c.used > CAP || c.used !== c.counted).length;
+    const duplicates = await queryRows<{ n: number }>(
+      first.db,
+      sql`select count(*)::int as n from (select 1 from consultations where counted
+            group by patron_id, resource_id, document, month having count(*) > 1) d`,
+    );
+    const overdraws = over[0]!.n + mismatch[0]!.n + capOver + duplicates[0]!.n;
+
+    console.log('');
+    console.log(`Wall time:            ${seconds.toFixed(2)} s`);
+    console.log(`Attempts per second:  ${Math.round(ATTEMPTS / seconds)}`);
+    console.log(`Latency per attempt:  p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms`);
+    console.log(
+      `Node CPU:             ${((cpu.user + cpu.system) / 1000 / ATTEMPTS).toFixed(2)} ms per attempt (this process only)`,
+    );
+    console.log(
+      `Outcomes:             ${outcomes.counted} counted, ${outcomes.again} reopened (not counted), ${outcomes.quota} refused (quota), ${outcomes.cap} refused (cap), ${outcomes.other} other errors`,
+    );
+    console.log(`Cap of “Films plafonnés”: ${caps[0]?.used ?? 0} / ${CAP}`);
+    console.log(
+      `Overdraws:            ${overdraws} (quota over limit ${over[0]!.n}, quota counters ≠ consultations ${mismatch[0]!.n}, caps over or ≠ ${capOver}, documents counted twice ${duplicates[0]!.n})`,
+    );
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
