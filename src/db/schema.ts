@@ -247,6 +247,9 @@ export const patrons = pgTable(
     index('patrons_registered_at_idx').on(t.registeredAt, t.id),
     index('patrons_active_until_idx').on(t.activeUntil, t.id),
     index('patrons_library_active_until_idx').on(t.libraryId, t.activeUntil, t.id),
+    // The lifecycle sweeps (reminders, expiries, retention) look for live records by state and end
+    // date; anonymised ones, which pile up year after year, stay out of it.
+    index('patrons_lifecycle_idx').on(t.state, t.activeUntil).where(sql`anonymised_at is null`),
     index('patrons_name_idx').on(sql`sesame_fold(${t.lastName})`, sql`sesame_fold(${t.firstName})`, t.id),
     index('patrons_library_name_idx').on(
       t.libraryId,

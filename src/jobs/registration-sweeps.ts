@@ -1,21 +1,21 @@
-import { and, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
+import { and, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { recordEvent } from '../db/repositories/events.js';
 import { getNetwork } from '../db/repositories/network.js';
 import { enqueueMail } from '../db/repositories/outbox.js';
-import { events, patrons, tokens } from '../db/schema.js';
+import { patrons } from '../db/schema.js';
 import { SYSTEM } from '../domain/actor.js';
 import { DAY, MINUTE } from '../domain/clock.js';
 import { confirmationDeadline } from '../domain/patron-lifecycle.js';
 import { confirmationReminderMail } from '../mail/registration-mails.js';
+import { anonymisePatrons } from '../usecases/patrons/anonymise-patron.js';
 import { issueConfirmationLink } from '../usecases/patrons/register-patron.js';
 import type { Sweep, SweepContext } from './sweeps.js';
 
 /** Rows claimed per transaction: short transactions, and an interrupted run loses little. */
 const BATCH = 100;
 
-/** What remains of a patron's name in the history once their data is purged. */
-export const ERASED_PATRON_LABEL = 'Usager (données effacées)';
+export { ERASED_PATRON_LABEL } from '../usecases/patrons/anonymise-patron.js';
 
 /**
  * Reminds unconfirmed requests N days before their link lapses (SPEC §2 transition 2), with a
@@ -42,7 +42,7 @@ export async function sendConfirmationReminders(ctx: Pick<SweepContext, 'db' | '
       const rows = await tx
         .update(patrons)
         .set({ confirmationRemindedAt: now, updatedAt: now })
-        .where(and(inArray(patrons.id, claimable(tx, due)), due))
+        .where(and(claimable(tx, due), due))
         .returning();
       for (const p of rows) {
         if (!p.email) continue;
@@ -94,27 +94,16 @@ export async function lapseUnconfirmed(ctx: Pick<SweepContext, 'db' | 'clock'>) 
     const claimed = await ctx.db.transaction(async (tx) => {
       const rows = await tx
         .update(patrons)
-        .set({
-          state: 'lapsed',
-          lastName: null,
-          firstName: null,
-          birthDate: null,
-          email: null,
-          identifier: null,
-          passwordHash: null,
-          cardNumber: null,
-          newsletter: false,
-          anonymisedAt: now,
-          updatedAt: now,
-        })
-        .where(and(inArray(patrons.id, claimable(tx, due)), due))
-        .returning({ id: patrons.id, libraryId: patrons.libraryId });
-      const ids = rows.map((r) => r.id);
-      if (ids.length === 0) return 0;
-      await tx
-        .delete(tokens)
-        .where(and(eq(tokens.principalKind, 'patron'), inArray(tokens.principalId, ids)));
-      await forgetPatronNames(tx, ids);
+        .set({ state: 'lapsed', updatedAt: now })
+        .where(and(claimable(tx, due), due))
+        .returning({ id: patrons.id });
+      if (rows.length === 0) return 0;
+      await anonymisePatrons(
+        tx,
+        rows.map((r) => r.id),
+        now,
+        'lapsed',
+      );
       for (const r of rows)
         await recordEvent(tx, {
           at: now,
@@ -130,26 +119,21 @@ export async function lapseUnconfirmed(ctx: Pick<SweepContext, 'db' | 'clock'>) 
   }
 }
 
-/** Due rows not being handled by another instance right now. */
+/**
+ * Due rows not being handled by another instance right now. As an array, the locking subquery
+ * runs once: a plain `id in (…)` may be rescanned during the UPDATE and claim more than BATCH.
+ * No ORDER BY: every due row is handled in the run anyway, and sorting by registration date led
+ * PostgreSQL to walk the whole registration index (seconds on 1 M patrons) instead of the few
+ * requests awaiting confirmation.
+ */
 function claimable(tx: Executor, due: ReturnType<typeof and>) {
-  return tx
+  const locked = tx
     .select({ id: patrons.id })
     .from(patrons)
     .where(due)
-    .orderBy(patrons.registeredAt)
     .limit(BATCH)
     .for('update', { skipLocked: true });
-}
-
-/**
- * The history keeps what happened, not who it was: the patron's own actions were labelled
- * with their name, which must go with the rest of their data.
- */
-async function forgetPatronNames(tx: Executor, ids: string[]): Promise<void> {
-  await tx
-    .update(events)
-    .set({ actorLabel: ERASED_PATRON_LABEL })
-    .where(and(eq(events.actorKind, 'patron'), inArray(events.actorId, ids)));
+  return sql`${patrons.id} = any(array(${locked}))`;
 }
 
 export const REGISTRATION_SWEEPS: Sweep[] = [

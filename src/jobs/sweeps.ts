@@ -9,6 +9,7 @@ import { type Clock, DAY, MINUTE } from '../domain/clock.js';
 import { sendDueMail } from '../mail/sender.js';
 import type { MailTransport } from '../mail/transport.js';
 import { ESCALATION_SWEEPS } from './escalation-sweeps.js';
+import { LIFECYCLE_SWEEPS } from './lifecycle-sweeps.js';
 import { REGISTRATION_SWEEPS } from './registration-sweeps.js';
 
 export interface SweepContext {
@@ -58,4 +59,5 @@ export const SWEEPS: Sweep[] = [
   },
   ...REGISTRATION_SWEEPS,
   ...ESCALATION_SWEEPS,
+  ...LIFECYCLE_SWEEPS,
 ];

@@ -1,7 +1,14 @@
 import { maskEmail } from '../security/redact.js';
 
 /** Path segments that are secrets: the token after these prefixes never reaches a log line. */
-const SECRET_PATHS = [/^(\/mot-de-passe\/)[^/?#]+/, /^(\/inscription\/confirmer\/)[^/?#]+/, /^(\/[a-z-]+\/jeton\/)[^/?#]+/];
+const SECRET_PATHS = [
+  /^(\/mot-de-passe\/)[^/?#]+/,
+  /^(\/inscription\/confirmer\/)[^/?#]+/,
+  /^(\/[a-z-]+\/jeton\/)[^/?#]+/,
+  /^(\/mon-compte\/renouveler\/)[^/?#]+/,
+];
+/** Query parameters holding a local path to return to after login, which may carry a token. */
+const PATH_PARAMS = new Set(['suite']);
 const SECRET_PARAMS = new Set(['_csrf', 'token', 'jeton', 'signature', 'sig']);
 const EMAIL = /[^\s/?&=#@]+@[^\s/?&=#@]+\.[^\s/?&=#@]+/g;
 
@@ -17,7 +24,11 @@ export function redactUrl(url: string): string {
   if (q === -1) return path;
   const kept: string[] = [];
   for (const [k, v] of new URLSearchParams(url.slice(q + 1))) {
-    const value = SECRET_PARAMS.has(k.toLowerCase()) ? '[masqué]' : v.replace(EMAIL, (m) => maskEmail(m));
+    const value = SECRET_PARAMS.has(k.toLowerCase())
+      ? '[masqué]'
+      : PATH_PARAMS.has(k.toLowerCase())
+        ? SECRET_PATHS.reduce((p, re) => p.replace(re, '$1[masqué]'), v)
+        : v.replace(EMAIL, (m) => maskEmail(m));
     kept.push(`${k}=${value}`);
   }
   return `${path}?${kept.join('&')}`;

@@ -417,7 +417,11 @@ describe('patrons on the same pages', () => {
     const url = /http:\/\/sesame\.test(\/mot-de-passe\/[A-Za-z0-9_-]+)/.exec(mail!.text)![1]!;
     const b = browser();
     await b.get(url);
-    const done = await b.post(url, { password: 'Lecture-du-soir-9', confirmation: 'Lecture-du-soir-9' }, { csrf: await b.csrf() });
+    const done = await b.post(
+      url,
+      { password: 'Lecture-du-soir-9', confirmation: 'Lecture-du-soir-9' },
+      { csrf: await b.csrf() },
+    );
     expect(done.headers.location).toBe('/connexion');
     const login = await b.logIn('zoe.ndiaye@exemple.fr', 'Lecture-du-soir-9');
     expect(login.headers.location).toBe('/mon-compte');

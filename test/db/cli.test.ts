@@ -20,7 +20,14 @@ async function sesame(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(TSX, [script, ...args], {
-      env: { ...process.env, DATA_DIR: join(dir, 'data'), DATABASE_URL: '', LOG_LEVEL: 'warn', BASE_URL: 'http://sesame.test', ...env },
+      env: {
+        ...process.env,
+        DATA_DIR: join(dir, 'data'),
+        DATABASE_URL: '',
+        LOG_LEVEL: 'warn',
+        BASE_URL: 'http://sesame.test',
+        ...env,
+      },
       timeout: 60_000,
     });
     return { code: 0, stdout, stderr };
@@ -69,7 +76,13 @@ describe('command line', () => {
   it('migrates, creates an administrator with a link (never a password), imports libraries all or nothing, runs a sweep', async () => {
     expect((await sesame('src/cli.ts', ['migrate'])).stdout).toContain('Migrations appliquées.');
 
-    const admin = await sesame('src/cli.ts', ['create-admin', 'dlpb', 'dlpb@exemple.fr', 'Agent', 'départemental']);
+    const admin = await sesame('src/cli.ts', [
+      'create-admin',
+      'dlpb',
+      'dlpb@exemple.fr',
+      'Agent',
+      'départemental',
+    ]);
     expect(admin.code).toBe(0);
     expect(admin.stdout).toMatch(/http:\/\/sesame\.test\/mot-de-passe\/[A-Za-z0-9_-]{40,}/);
     const twice = await sesame('src/cli.ts', ['create-admin', 'DLPB', 'autre@exemple.fr']);
@@ -77,7 +90,10 @@ describe('command line', () => {
     expect(twice.stderr).toContain('Cet identifiant est déjà utilisé.');
 
     const bad = join(dir, 'mauvais.csv');
-    await writeFile(bad, '\uFEFFcode;nom;ville;courriel\n57100;Médiathèque Sud;Valbourg;sud@exemple.fr\n;Sans code;Ville;x@exemple.fr\n57102;Nord;Valbourg;pas-un-courriel\n');
+    await writeFile(
+      bad,
+      '\uFEFFcode;nom;ville;courriel\n57100;Médiathèque Sud;Valbourg;sud@exemple.fr\n;Sans code;Ville;x@exemple.fr\n57102;Nord;Valbourg;pas-un-courriel\n',
+    );
     const refused = await sesame('src/cli.ts', ['import-libraries', bad]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('Aucune bibliothèque importée : 2 ligne(s) en erreur.');
@@ -85,7 +101,10 @@ describe('command line', () => {
     expect(refused.stderr).toContain('ligne 4 : courriel « pas-un-courriel » invalide');
 
     const good = join(dir, 'bon.csv');
-    await writeFile(good, 'code,nom,ville,courriel\n57100,"Médiathèque Sud, annexe",Valbourg,sud@exemple.fr\n57101,Bibliothèque d’Écrouves-le-Haut,Écrouves,haut@exemple.fr\n');
+    await writeFile(
+      good,
+      'code,nom,ville,courriel\n57100,"Médiathèque Sud, annexe",Valbourg,sud@exemple.fr\n57101,Bibliothèque d’Écrouves-le-Haut,Écrouves,haut@exemple.fr\n',
+    );
     const imported = await sesame('src/cli.ts', ['import-libraries', good]);
     expect(imported.stdout).toContain('Import terminé : 2 créée(s), 0 mise(s) à jour.');
     const again = await sesame('src/cli.ts', ['import-libraries', good]);

@@ -429,13 +429,14 @@ describe('GET /admin/usagers', () => {
     expect(html).toContain('20/11/2026'); // Zoé's request date
   });
 
-  it('renders the rows inside the bulk decision form, with a labelled checkbox per waiting request', async () => {
+  it('renders the rows inside the bulk form, with a labelled checkbox per waiting request or renewable subscription', async () => {
     const url = '/admin/usagers?etat=tous&tri=nom&ordre=croissant';
     const html = (await staffA.get(url)).body;
     expect(html).toMatch(/<form method="post" action="\/admin\/usagers\/decisions"[^>]*>/);
     expect(html).toContain(`name="retour" value="${url.replaceAll('&', '&amp;')}"`);
     const boxes = [...html.matchAll(/name="ids" value="([0-9a-f-]+)"/g)].map((m) => m[1]);
-    expect(new Set(boxes)).toEqual(new Set(idsOf('yann', 'emile', 'zoe', 'ines')));
+    // Waiting requests (to decide) and active or expired subscriptions (to renew).
+    expect(new Set(boxes)).toEqual(new Set(idsOf('yann', 'emile', 'zoe', 'ines', 'lea', 'paul')));
     expect(html).toMatch(/<span class="fr-sr-only">Sélectionner Zoé N’Diaye-Lefèvre<\/span>/);
     expect(html).toContain('Décision groupée');
   });

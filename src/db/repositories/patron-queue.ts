@@ -213,6 +213,22 @@ function filterConditions(scope: LibraryScope, filter: QueueFilter): SQL[] {
 }
 
 /**
+ * The list's WHERE for these criteria, within the scope (a library outside it is ignored): the
+ * export walks exactly the rows the list pages through.
+ */
+export function queueCondition(
+  scope: LibraryScope,
+  criteria: QueueFilter & { state: QueueStateFilter },
+  now: Date,
+  settings: Pick<NetworkSettings, 'escalationDays'>,
+): SQL | undefined {
+  return and(
+    ...filterConditions(scope, criteria),
+    stateCondition(criteria.state, overdueCutoff(now, settings)),
+  );
+}
+
+/**
  * ORDER BY for the list. `indexOrder` false disguises each key (same values, same order) so
  * that no index can provide the order: for a text matching few patrons, the planner must then
  * fetch those few through the trigram index and sort them, rather than walk a date index and

@@ -1,4 +1,4 @@
-import { and, eq, lt, or } from 'drizzle-orm';
+import { and, eq, lt, ne, or } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { sessions } from '../schema.js';
 
@@ -31,6 +31,24 @@ export async function deleteSessionsOf(
   await db
     .delete(sessions)
     .where(and(eq(sessions.principalKind, kind), eq(sessions.principalId, principalId)));
+}
+
+/** After a password change from a session: the others end, the one that made the change stays. */
+export async function deleteOtherSessionsOf(
+  db: Executor,
+  kind: PrincipalKind,
+  principalId: string,
+  keepIdHash: string,
+): Promise<void> {
+  await db
+    .delete(sessions)
+    .where(
+      and(
+        eq(sessions.principalKind, kind),
+        eq(sessions.principalId, principalId),
+        ne(sessions.idHash, keepIdHash),
+      ),
+    );
 }
 
 export async function deleteExpiredSessions(

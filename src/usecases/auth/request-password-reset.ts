@@ -30,13 +30,16 @@ export async function requestPasswordReset(deps: Deps, login: string): Promise<v
     );
     await enqueueMail(
       tx,
-      resetPasswordMail({
-        networkName: network.name,
-        to: account.email,
-        name: account.name,
-        identifier: account.identifier,
-        ...link,
-      }),
+      {
+        ...resetPasswordMail({
+          networkName: network.name,
+          to: account.email,
+          name: account.name,
+          identifier: account.identifier,
+          ...link,
+        }),
+        patronId: account.kind === 'patron' ? account.id : null,
+      },
       now,
     );
   });

@@ -1,6 +1,6 @@
 import type { Network } from '../../db/repositories/network.js';
-import { deleteSession, findSession, touchSession } from '../../db/repositories/sessions.js';
 import { findPatronById } from '../../db/repositories/patrons.js';
+import { deleteSession, findSession, touchSession } from '../../db/repositories/sessions.js';
 import { findStaffById } from '../../db/repositories/staff.js';
 import { type PatronActor, type StaffActor, scopeFor } from '../../domain/actor.js';
 import { MINUTE } from '../../domain/clock.js';

@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/client.js';
 import { recordEvent } from '../../db/repositories/events.js';
 import { getNetwork } from '../../db/repositories/network.js';
+import { markEmailVerified } from '../../db/repositories/patron-records.js';
 import { findPatronById, updatePatron } from '../../db/repositories/patrons.js';
 import { deleteSessionsOf } from '../../db/repositories/sessions.js';
 import { findStaffById, setStaffPassword } from '../../db/repositories/staff.js';
@@ -24,7 +25,8 @@ async function inspect(db: Executor, token: string, now: Date): Promise<LinkStat
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { status: 'unknown' };
   const row = await findTokenByHash(db, sha256(token));
   // Only password links open this page: a confirmation or renewal link never sets a password.
-  if (!row || (row.purpose !== 'set_password' && row.purpose !== 'reset_password')) return { status: 'unknown' };
+  if (!row || (row.purpose !== 'set_password' && row.purpose !== 'reset_password'))
+    return { status: 'unknown' };
   if (row.usedAt) return { status: 'used' };
   if (row.expiresAt <= now) return { status: 'expired' };
   if (row.principalKind === 'patron') {
@@ -64,8 +66,12 @@ export async function setPasswordWithToken(
     if (!(await consumeToken(tx, state.token.id, now))) throw linkError('used');
     const kind = state.token.principalKind;
     const id = state.token.principalId;
-    if (kind === 'patron') await updatePatron(tx, id, { passwordHash: hash, updatedAt: now });
-    else await setStaffPassword(tx, id, hash, now);
+    // The link reached the patron's mailbox: an address staff typed for them is now verified.
+    let emailVerified = false;
+    if (kind === 'patron') {
+      await updatePatron(tx, id, { passwordHash: hash, updatedAt: now });
+      emailVerified = await markEmailVerified(tx, id, now);
+    } else await setStaffPassword(tx, id, hash, now);
     await deleteSessionsOf(tx, kind, id);
     const label = `${state.name} (${state.identifier})`;
     await recordEvent(tx, {
@@ -73,6 +79,7 @@ export async function setPasswordWithToken(
       actor: kind === 'patron' ? { kind: 'patron', id, label } : { kind: 'system', label },
       action: state.token.purpose === 'set_password' ? 'password_set' : 'password_reset',
       subject: { kind, id },
+      ...(emailVerified ? { data: { emailVerified: true } } : {}),
     });
   });
   return { identifier: state.identifier };

@@ -2,6 +2,7 @@ import { insertLibrary } from '../../db/repositories/libraries.js';
 import { updateNetwork } from '../../db/repositories/network.js';
 import { countActiveAdmins } from '../../db/repositories/staff.js';
 import type { Deps } from '../deps.js';
+import { seedDemoResources } from '../resources/seed-demo-resources.js';
 import { createStaff } from './create-staff.js';
 
 /** Made-up libraries: no real institution, person or address. */
@@ -77,5 +78,6 @@ export async function seedDemo(deps: Deps): Promise<DemoLinks | null> {
     role: 'network_admin',
     libraryIds: [],
   });
+  await seedDemoResources(deps);
   return { admin: { identifier: 'admin', url: admin.setPasswordUrl }, librarian: librarian! };
 }

@@ -110,8 +110,17 @@ export async function confirmRegistration(
         url: `${deps.baseUrl}/admin/usagers/${patron.id}`,
         escalationDays: settings.escalationDays,
       };
-      await enqueueMail(tx, requestToValidateMail({ ...details, to: found.patron.libraryEmail }), now);
-      await enqueueMail(tx, requestToValidateCopyMail({ ...details, to: network.email }), now);
+      // The library's mail names the patron: tied to them so that anonymisation empties it.
+      await enqueueMail(
+        tx,
+        { ...requestToValidateMail({ ...details, to: found.patron.libraryEmail }), patronId: patron.id },
+        now,
+      );
+      await enqueueMail(
+        tx,
+        { ...requestToValidateCopyMail({ ...details, to: network.email }), patronId: patron.id },
+        now,
+      );
       await recordEvent(tx, {
         at: now,
         actor: { kind: 'patron', id: patron.id, label: patronLabel(patron) },

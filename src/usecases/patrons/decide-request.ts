@@ -23,6 +23,7 @@ import {
 } from '../../domain/decision-rules.js';
 import { DomainError, notFound, ValidationError } from '../../domain/errors.js';
 import { frenchDay, STATE_LABELS, subscriptionEnd } from '../../domain/patron-lifecycle.js';
+import { stateAfterRefusedRenewal } from '../../domain/renewal-rules.js';
 import { fillTemplate, type TemplateKey } from '../../domain/response-templates.js';
 import { decisionMail } from '../../mail/decision-mails.js';
 import type { Deps } from '../deps.js';
@@ -170,20 +171,28 @@ export async function applyDecision(tx: Executor, d: ApplyDecision): Promise<Dec
   const mailId = patron.email
     ? await enqueueMail(
         tx,
-        decisionMail({
-          networkName: network.name,
-          to: patron.email,
-          subject,
-          body,
-          template: `decision_${d.templateKey}`,
-        }),
+        {
+          ...decisionMail({
+            networkName: network.name,
+            to: patron.email,
+            subject,
+            body,
+            template: `decision_${d.templateKey}`,
+          }),
+          patronId: patron.id,
+        },
         now,
         undoUntil,
       )
     : null;
 
   const next: Partial<NewPatron> = {
-    state: decision === 'accept' || situation === 'renewal' ? 'active' : 'refused',
+    state:
+      decision === 'accept'
+        ? 'active'
+        : situation === 'renewal'
+          ? stateAfterRefusedRenewal(patron.activeUntil, now)
+          : 'refused',
     activeUntil,
     decision: decision === 'accept' ? 'accepted' : 'refused',
     decidedAt: now,

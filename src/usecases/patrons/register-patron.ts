@@ -155,14 +155,17 @@ export async function registerPatron(
       const url = await issueConfirmationLink(tx, patron.id, now, deadline, deps.baseUrl);
       await enqueueMail(
         tx,
-        confirmRegistrationMail({
-          networkName: network.name,
-          to: data.email,
-          patron: data,
-          libraryName: library.name,
-          url,
-          deadline,
-        }),
+        {
+          ...confirmRegistrationMail({
+            networkName: network.name,
+            to: data.email,
+            patron: data,
+            libraryName: library.name,
+            url,
+            deadline,
+          }),
+          patronId: patron.id,
+        },
         now,
       );
       await recordEvent(tx, {
@@ -203,18 +206,31 @@ async function answerExistingAccount(
     const url = await issueConfirmationLink(tx, request.id, now, deadline, deps.baseUrl);
     await enqueueMail(
       tx,
-      requestAlreadyMadeMail({ networkName: network.name, to: email, patron: named(request), url, deadline }),
+      {
+        ...requestAlreadyMadeMail({
+          networkName: network.name,
+          to: email,
+          patron: named(request),
+          url,
+          deadline,
+        }),
+        patronId: request.id,
+      },
       now,
     );
   } else {
     await enqueueMail(
       tx,
-      alreadyHaveAccountMail({
-        networkName: network.name,
-        to: email,
-        accounts: usable.map(named),
-        forgotPasswordUrl: `${deps.baseUrl}/mot-de-passe-oublie`,
-      }),
+      {
+        ...alreadyHaveAccountMail({
+          networkName: network.name,
+          to: email,
+          accounts: usable.map(named),
+          forgotPasswordUrl: `${deps.baseUrl}/mot-de-passe-oublie`,
+        }),
+        // One column for one patron: the first account (almost always the only one).
+        patronId: usable[0]?.id ?? null,
+      },
       now,
     );
   }

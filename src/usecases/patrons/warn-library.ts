@@ -47,19 +47,22 @@ export async function warnLibrary(
     const waited = daysWaiting(patron.pendingSince, now);
     const mailId = await enqueueMail(
       tx,
-      overdueWarningMail({
-        networkName: network.name,
-        to: patron.libraryEmail,
-        libraryName: patron.libraryName,
-        adminName: actor.name,
-        daysWaiting: waited,
-        request: {
-          name,
-          identifier: patron.identifier ?? '',
-          pendingSince: patron.pendingSince,
-          url: `${deps.baseUrl}/admin/usagers/${patron.id}`,
-        },
-      }),
+      {
+        ...overdueWarningMail({
+          networkName: network.name,
+          to: patron.libraryEmail,
+          libraryName: patron.libraryName,
+          adminName: actor.name,
+          daysWaiting: waited,
+          request: {
+            name,
+            identifier: patron.identifier ?? '',
+            pendingSince: patron.pendingSince,
+            url: `${deps.baseUrl}/admin/usagers/${patron.id}`,
+          },
+        }),
+        patronId: patron.id,
+      },
       now,
     );
     await recordEvent(tx, {

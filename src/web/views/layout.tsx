@@ -18,7 +18,11 @@ interface NavItem {
   label: string;
 }
 
-function navigation(actor: StaffActor | null, patron: PatronActor | null, selfRegistration: boolean): NavItem[] {
+function navigation(
+  actor: StaffActor | null,
+  patron: PatronActor | null,
+  selfRegistration: boolean,
+): NavItem[] {
   if (patron)
     return [
       { href: '/', label: 'Accueil' },

@@ -8,11 +8,17 @@ import {
   STATE_LABELS,
   temporaryAccountEnd,
 } from '../../../domain/patron-lifecycle.js';
+import { hasEnded, parisToday } from '../../../domain/renewal-rules.js';
 import type { NetworkSettings } from '../../../domain/settings.js';
+import { latestMessages } from '../../../usecases/account/patron-messages.js';
+import { loadAccountUsage } from '../../../usecases/resources/account-usage.js';
 import type { RouteOptions } from '../../app.js';
 import { requirePatron } from '../../guards.js';
 import { sendPage } from '../../render.js';
 import { Breadcrumb } from '../../views/layout.js';
+import { AccountSections } from '../../views/patrons/account-sections.js';
+import { ConsultationHistory, QuotasThisMonth } from '../../views/patrons/quotas.js';
+import { RenewalCallout } from './renewal.js';
 
 /** The state as the patron reads it, with its end date when it has one. */
 export function stateLabel(patron: PatronWithLibrary): string {
@@ -21,6 +27,8 @@ export function stateLabel(patron: PatronWithLibrary): string {
       ? `Actif jusqu’au ${frenchDay(patron.activeUntil)}`
       : `Réinscription à valider — actif jusqu’au ${frenchDay(patron.activeUntil)}`;
   if (patron.state === 'pending') return 'Compte temporaire';
+  if (patron.state === 'expired' && patron.activeUntil)
+    return `Abonnement expiré le ${frenchDay(patron.activeUntil)}`;
   return STATE_LABELS[patron.state];
 }
 
@@ -28,9 +36,12 @@ export function stateLabel(patron: PatronWithLibrary): string {
 export function AccountStatus({
   patron,
   settings,
+  today,
 }: {
   patron: PatronWithLibrary;
   settings: NetworkSettings;
+  /** Paris day (AAAA-MM-JJ), to offer renewal near the end date. */
+  today?: string;
 }) {
   const badge = (
     <p class={`fr-badge fr-badge--no-icon ${STATE_BADGES[patron.state]}`}>{stateLabel(patron)}</p>
@@ -64,6 +75,7 @@ export function AccountStatus({
             Vous pouvez consulter les contenus en <strong>Accès libre</strong> et ceux au{' '}
             <strong>Forfait</strong>, dans la limite de vos quotas mensuels.
           </p>
+          <RenewalCallout patron={patron} settings={settings} today={today} />
         </section>
       );
     case 'renewal_pending':
@@ -72,8 +84,10 @@ export function AccountStatus({
           <h2 id="etat-titre">Votre accès</h2>
           {badge}
           <p class="fr-mt-2w">
-            Votre demande de réinscription attend la validation de {patron.libraryName}. Votre accès reste
-            ouvert jusqu’à la fin de votre abonnement en cours.
+            Votre demande de réinscription attend la validation de {patron.libraryName}.{' '}
+            {today && hasEnded(patron.activeUntil, today)
+              ? 'Votre abonnement est terminé : les contenus au Forfait rouvriront dès la validation.'
+              : 'Votre accès reste ouvert jusqu’à la fin de votre abonnement en cours.'}
           </p>
         </section>
       );
@@ -86,9 +100,10 @@ export function AccountStatus({
             {patron.activeUntil
               ? `Votre abonnement a pris fin le ${frenchDay(patron.activeUntil)}. `
               : 'Votre abonnement a pris fin. '}
-            Seules les ressources libres restent consultables : rapprochez-vous de {patron.libraryName} pour
-            renouveler votre adhésion.
+            Seules les ressources libres restent consultables. Vérifiez votre adhésion auprès de{' '}
+            {patron.libraryName}, puis demandez le renouvellement de votre abonnement.
           </p>
+          <RenewalCallout patron={patron} settings={settings} today={today} />
         </section>
       );
     default:
@@ -129,8 +144,8 @@ export function IdentitySummary({ patron }: { patron: PatronWithLibrary }) {
         </table>
       </div>
       <p class="fr-text--sm">
-        Une information est inexacte ? Votre nom et votre date de naissance sont vérifiés par votre
-        bibliothèque : adressez-vous à elle pour les corriger.
+        Nom et date de naissance sont corrigés par votre bibliothèque : écrivez-lui (
+        <a href={`mailto:${patron.libraryEmail}`}>{patron.libraryEmail}</a>).
       </p>
     </section>
   );
@@ -140,16 +155,20 @@ export function IdentitySummary({ patron }: { patron: PatronWithLibrary }) {
 export function AccountPage(props: {
   patron: PatronWithLibrary;
   settings: NetworkSettings;
+  today?: string;
   children?: ComponentChildren;
+  /** Under the patron's information: their settings (newsletter, password, e-mail, data). */
+  after?: ComponentChildren;
 }) {
   return (
     <div class="fr-grid-row">
       <div class="fr-col-12 fr-col-md-10 fr-col-lg-9">
         <Breadcrumb items={[{ href: '/', label: 'Accueil' }, { label: 'Mon compte' }]} />
         <h1>Mon compte</h1>
-        <AccountStatus patron={props.patron} settings={props.settings} />
+        <AccountStatus patron={props.patron} settings={props.settings} today={props.today} />
         {props.children}
         <IdentitySummary patron={props.patron} />
+        {props.after}
       </div>
     </div>
   );
@@ -161,9 +180,23 @@ export async function accountRoutes(app: FastifyInstance, { deps }: RouteOptions
     if (!actor) return reply;
     const patron = await findPatronById(deps.db, actor.id);
     if (!patron) throw notFound('Ce compte');
+    const usage = await loadAccountUsage(deps, patron);
+    const sections = await latestMessages(deps, patron);
     return sendPage(request, reply, {
       title: 'Mon compte',
-      body: () => <AccountPage patron={patron} settings={request.network.settings} />,
+      body: (ctx) => (
+        <AccountPage
+          patron={patron}
+          settings={request.network.settings}
+          today={parisToday(deps.clock.now())}
+          after={
+            <AccountSections patron={patron} data={sections} csrf={ctx.csrf} networkName={ctx.networkName} />
+          }
+        >
+          <QuotasThisMonth data={usage} />
+          <ConsultationHistory data={usage} />
+        </AccountPage>
+      ),
     });
   });
 }

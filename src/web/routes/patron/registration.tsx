@@ -112,7 +112,9 @@ export function LibrarySelect(props: {
 
 /**
  * The fields of the registration form (SPEC §2), shared by self-registration and by staff
- * registering a patron (who do not choose the password: `withPassword` false).
+ * registering a patron (who do not choose the password: `withPassword` false). For staff,
+ * `staff` words the hints for the person at the desk and `libraryField` replaces the library
+ * select (a fixed library, the card number).
  */
 export function RegistrationFields(props: {
   libraries: Library[];
@@ -120,8 +122,12 @@ export function RegistrationFields(props: {
   errors?: FieldErrors;
   passwordRule: string;
   withPassword: boolean;
+  staff?: boolean;
+  libraryField?: ComponentChildren;
 }) {
   const { values, errors } = props;
+  // Staff type someone else's details: their browser must not offer their own.
+  const staff = props.staff === true;
   return (
     <>
       <fieldset class="fr-fieldset" aria-labelledby="identite-legende">
@@ -132,7 +138,7 @@ export function RegistrationFields(props: {
           <TextInput
             name="lastName"
             label={REGISTRATION_LABELS.lastName}
-            autocomplete="family-name"
+            autocomplete={staff ? 'off' : 'family-name'}
             maxLength={NAME_MAX}
             spellcheck={false}
             values={values}
@@ -144,7 +150,7 @@ export function RegistrationFields(props: {
           <TextInput
             name="firstName"
             label={REGISTRATION_LABELS.firstName}
-            autocomplete="given-name"
+            autocomplete={staff ? 'off' : 'given-name'}
             maxLength={NAME_MAX}
             spellcheck={false}
             values={values}
@@ -172,8 +178,12 @@ export function RegistrationFields(props: {
             name="email"
             type="email"
             label={REGISTRATION_LABELS.email}
-            hint="Un lien pour confirmer l’inscription y sera envoyé. Format attendu : nom@exemple.fr."
-            autocomplete="email"
+            hint={
+              staff
+                ? 'L’usager y recevra le lien pour choisir son mot de passe. Format attendu : nom@exemple.fr.'
+                : 'Un lien pour confirmer l’inscription y sera envoyé. Format attendu : nom@exemple.fr.'
+            }
+            autocomplete={staff ? 'off' : 'email'}
             spellcheck={false}
             maxLength={254}
             values={values}
@@ -185,8 +195,8 @@ export function RegistrationFields(props: {
           <TextInput
             name="identifier"
             label={REGISTRATION_LABELS.identifier}
-            hint={`Celui de votre choix, évitez les accents : lettres sans accents, chiffres, point, tiret ou souligné (3 à ${IDENTIFIER_MAX} caractères).`}
-            autocomplete="username"
+            hint={`${staff ? 'Choisi avec l’usager' : 'Celui de votre choix'}, évitez les accents : lettres sans accents, chiffres, point, tiret ou souligné (3 à ${IDENTIFIER_MAX} caractères).`}
+            autocomplete={staff ? 'off' : 'username'}
             spellcheck={false}
             maxLength={IDENTIFIER_MAX}
             values={values}
@@ -225,18 +235,24 @@ export function RegistrationFields(props: {
         <legend class="fr-fieldset__legend" id="bibliotheque-legende">
           Bibliothèque
         </legend>
-        <div class="fr-fieldset__element">
-          <LibrarySelect
-            libraries={props.libraries}
-            values={values}
-            errors={errors}
-            hint="Sélectionnez votre bibliothèque de proximité, celle où vous êtes adhérent. Les bibliothèques sont classées par commune : tapez les premières lettres de la commune pour la trouver."
-          />
-        </div>
+        {props.libraryField ?? (
+          <div class="fr-fieldset__element">
+            <LibrarySelect
+              libraries={props.libraries}
+              values={values}
+              errors={errors}
+              hint="Sélectionnez votre bibliothèque de proximité, celle où vous êtes adhérent. Les bibliothèques sont classées par commune : tapez les premières lettres de la commune pour la trouver."
+            />
+          </div>
+        )}
       </fieldset>
       <RadioGroup
         name="newsletter"
-        label="Je souhaite recevoir la newsletter pour connaître toutes les nouveautés."
+        label={
+          staff
+            ? 'L’usager souhaite recevoir la newsletter pour connaître toutes les nouveautés.'
+            : 'Je souhaite recevoir la newsletter pour connaître toutes les nouveautés.'
+        }
         options={[
           { value: 'oui', label: 'Oui' },
           { value: 'non', label: 'Non' },

@@ -6,13 +6,24 @@ import { ROLE_LABELS } from '../../../domain/actor.js';
 import type { RouteOptions } from '../../app.js';
 import { requireStaff } from '../../guards.js';
 import { sendPage } from '../../render.js';
+import { LimitsDashboard, loadLimitsDashboard } from '../../views/network/limits-dashboard.js';
 
 function figure(count: Count | null | undefined): string {
   if (!count) return '—';
   return count.exact ? String(count.value) : `plus de ${count.value}`;
 }
 
-function Tile({ href, value, label, alert }: { href: string; value: string; label: string; alert?: boolean }) {
+function Tile({
+  href,
+  value,
+  label,
+  alert,
+}: {
+  href: string;
+  value: string;
+  label: string;
+  alert?: boolean;
+}) {
   return (
     <li>
       <div class={`fr-tile fr-enlarge-link${alert ? ' sesame-tile--alert' : ''}`}>
@@ -36,8 +47,15 @@ export async function dashboardRoutes(app: FastifyInstance, { deps }: RouteOptio
     const actor = requireStaff(request, reply);
     if (!actor) return reply;
     const libraries = await listLibraries(deps.db, actor.scope);
-    const counts = await countPatronsByState(deps.db, actor.scope, {}, deps.clock.now(), request.network.settings);
+    const counts = await countPatronsByState(
+      deps.db,
+      actor.scope,
+      {},
+      deps.clock.now(),
+      request.network.settings,
+    );
     const mail = actor.role === 'network_admin' ? await outboxCounts(deps.db) : null;
+    const limits = await loadLimitsDashboard(deps, actor);
     const queue = (state: string) => `/admin/usagers?etat=${state}`;
     return sendPage(request, reply, {
       title: 'Tableau de bord',
@@ -83,6 +101,7 @@ export async function dashboardRoutes(app: FastifyInstance, { deps }: RouteOptio
               </ul>
             </>
           )}
+          {limits && <LimitsDashboard data={limits} />}
           {actor.role === 'library_staff' && (
             <p>
               <a class="fr-link" href="/admin/bibliotheques">

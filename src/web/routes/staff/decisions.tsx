@@ -14,9 +14,10 @@ import { parseForm } from '../../form.js';
 import { requireAdmin, requireStaff, safeLocalPath } from '../../guards.js';
 import { setFlash } from '../../render.js';
 import type { FormValues } from '../../views/components/forms.js';
-import { BULK_DECISION_ACTION } from '../../views/patrons/bulk-decision-bar.js';
+import { BULK_DECISION_ACTION, BULK_RENEW_VALUE } from '../../views/patrons/bulk-decision-bar.js';
 import { DECISION_VALUES } from '../../views/patrons/decision-panel.js';
 import { renderPatronRecord } from './patron-record.js';
+import { renewSelection } from './patron-tools.js';
 
 const QUEUE_URL = '/admin/usagers';
 const recordUrl = (id: string) => `${QUEUE_URL}/${id}`;
@@ -191,6 +192,10 @@ export async function decisionRoutes(app: FastifyInstance, { deps }: RouteOption
     const form = parseForm(bulkForm, request.body);
     const f = form.ok ? form.data : { ...bulkForm.parse({}), retour: form.values.retour };
     const back = queueReturnPath(f.retour);
+    if (f.decision === BULK_RENEW_VALUE) {
+      await renewSelection(deps, actor, reply, f.ids);
+      return reply.redirect(back, 303);
+    }
     try {
       const outcome = await decideInBulk(deps, actor, {
         ids: f.ids,

@@ -27,12 +27,14 @@ import {
   isOverdue,
 } from '../../../domain/patron-lifecycle.js';
 import type { NetworkSettings } from '../../../domain/settings.js';
+import { RENEWABLE } from '../../../usecases/patrons/renew-directly.js';
 import type { RouteOptions } from '../../app.js';
 import { requireStaff } from '../../guards.js';
 import { sendPage } from '../../render.js';
 import { Form } from '../../views/components/forms.js';
 import { Breadcrumb } from '../../views/layout.js';
 import { BULK_DECISION_ACTION, BulkDecisionBar } from '../../views/patrons/bulk-decision-bar.js';
+import { ExportLinks } from '../../views/patrons/export-links.js';
 import { patronName, reasonLabel, StateBadge } from '../../views/patrons/patron-display.js';
 
 export const QUEUE_URL = '/admin/usagers';
@@ -167,6 +169,16 @@ export async function patronQueueRoutes(app: FastifyInstance, { deps }: RouteOpt
         <>
           <Breadcrumb items={[{ href: '/admin', label: 'Tableau de bord' }, { label: TITLE }]} />
           <h1>{TITLE}</h1>
+          {settings.staffRegistration && (
+            <p>
+              <a
+                class="fr-btn fr-btn--secondary fr-icon-user-add-line fr-btn--icon-left"
+                href={`${QUEUE_URL}/nouveau`}
+              >
+                Inscrire un usager
+              </a>
+            </p>
+          )}
           <CriteriaForm actor={actor} libraries={libraries} view={shown} />
           <StateCounts view={shown} counts={counts} />
           <Form action={BULK_DECISION_ACTION} csrf={ctx.csrf} id="liste-usagers">
@@ -181,6 +193,7 @@ export async function patronQueueRoutes(app: FastifyInstance, { deps }: RouteOpt
             />
           </Form>
           <Pagination view={shown} page={page} />
+          <ExportLinks actor={actor} listUrl={queueHref(shown)} libraryId={shown.libraryId} />
         </>
       ),
     });
@@ -396,7 +409,7 @@ function QueueTable(props: {
       </div>
     );
   const today = parisDay(props.now);
-  const selectable = page.rows.some((r) => isAwaitingDecision(r.state));
+  const selectable = page.rows.some(selectableRow);
   return (
     <>
       <div class="fr-table fr-table--bordered sesame-queue-table">
@@ -430,6 +443,11 @@ function QueueTable(props: {
   );
 }
 
+/** Rows the bulk bar can act on: requests to decide, and subscriptions whose rights can be renewed. */
+function selectableRow(r: QueueRow): boolean {
+  return isAwaitingDecision(r.state) || (RENEWABLE.includes(r.state) && r.anonymisedAt === null);
+}
+
 function QueueLine({
   row: r,
   today,
@@ -444,12 +462,13 @@ function QueueLine({
   const name = patronName(r);
   const listName = r.lastName || r.firstName ? [r.lastName, r.firstName].filter(Boolean).join(' ') : name;
   const waiting = isAwaitingDecision(r.state);
+  const selectable = selectableRow(r);
   const days = daysWaiting(r.pendingSince, now);
   const reason = reasonLabel(r);
   return (
     <tr>
       <td>
-        {waiting && (
+        {selectable && (
           <div class="fr-checkbox-group fr-checkbox-group--sm">
             <input type="checkbox" id={`selection-${r.id}`} name="ids" value={r.id} />
             <label class="fr-label" for={`selection-${r.id}`}>

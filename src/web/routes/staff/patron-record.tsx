@@ -25,6 +25,7 @@ import type { FieldErrors, FormValues } from '../../views/components/forms.js';
 import { Breadcrumb } from '../../views/layout.js';
 import { DecisionPanel, loadDecisionPanel } from '../../views/patrons/decision-panel.js';
 import { patronName, reasonLabel, StateBadge } from '../../views/patrons/patron-display.js';
+import { loadPatronTools, PatronToolsPanel, toolEventLines } from '../../views/patrons/patron-tools-panel.js';
 
 const QUEUE_URL = '/admin/usagers';
 
@@ -47,9 +48,22 @@ const EVENT_LABELS: Record<string, string> = {
   renewal_reminded: 'Rappel de renouvellement envoyé',
   expired: 'Abonnement expiré',
   anonymised: 'Données personnelles effacées',
+  retention_warned: 'Avertissement envoyé : données bientôt effacées',
   updated: 'Informations modifiées',
   password_changed: 'Mot de passe modifié',
   deleted: 'Compte supprimé',
+  password_set: 'Mot de passe défini par l’usager',
+  password_reset: 'Mot de passe réinitialisé par l’usager',
+  password_link_resent: 'Lien « Définissez votre mot de passe » renvoyé',
+  identity_corrected: 'Informations corrigées',
+  library_changed: 'Changement de bibliothèque',
+  renewed_by_staff: 'Droits renouvelés par la bibliothèque',
+  deleted_by_staff: 'Usager supprimé par la bibliothèque',
+  newsletter_changed: 'Choix de newsletter modifié par l’usager',
+  email_change_requested: 'Changement d’adresse demandé par l’usager (à confirmer)',
+  email_change_cancelled: 'Changement d’adresse annulé par l’usager',
+  email_changed: 'Adresse électronique modifiée par l’usager',
+  deleted_by_patron: 'Compte supprimé par l’usager',
 };
 
 export function eventLabel(action: string): string {
@@ -65,7 +79,7 @@ function str(v: unknown): string | null {
 /** The useful part of an event's data, in French: the message sent, the end date, the delay… */
 function EventDetails({ event }: { event: EventRow }) {
   const d = event.data as Record<string, unknown>;
-  const lines: string[] = [];
+  const lines: string[] = toolEventLines(event);
   const template = str(d.template);
   if (template && isTemplateKey(template)) lines.push(`Modèle : ${DEFAULT_TEMPLATES[template].label}`);
   const activeUntil = str(d.activeUntil);
@@ -171,7 +185,9 @@ function Informations({ patron, today }: { patron: PatronWithLibrary; today: Ret
             <span class="fr-text--sm">
               {patron.emailConfirmedAt
                 ? `Adresse confirmée le ${formatDate(patron.emailConfirmedAt)}`
-                : 'Adresse non confirmée'}
+                : patron.channel === 'staff'
+                  ? 'Adresse non encore vérifiée (elle le sera quand l’usager définira son mot de passe)'
+                  : 'Adresse non confirmée'}
             </span>
           </>
         ) : (
@@ -216,7 +232,9 @@ function Status({
           ? formatDateTime(patron.emailConfirmedAt)
           : patron.state === 'awaiting_confirmation'
             ? `Pas encore confirmée ; à confirmer avant le ${formatDate(confirmationDeadline(patron.registeredAt, settings))}`
-            : 'Non confirmée'}
+            : patron.channel === 'staff'
+              ? 'Adresse non encore vérifiée : l’usager n’a pas encore défini son mot de passe'
+              : 'Non confirmée'}
       </Fact>
       {waiting && patron.pendingSince && (
         <Fact label="En attente de décision">
@@ -310,9 +328,10 @@ export async function renderPatronRecord(
 ): Promise<FastifyReply> {
   const patron = await findPatronForStaff(deps.db, actor.scope, patronId);
   if (!patron) throw notFound('Cet usager');
-  const [history, panel] = await Promise.all([
+  const [history, panel, tools] = await Promise.all([
     eventsOf(deps.db, { kind: 'patron', id: patron.id }),
     loadDecisionPanel(deps, actor, patron),
+    loadPatronTools(deps, actor, patron),
   ]);
   const behalfIds = [
     ...new Set(history.map((e) => e.onBehalfOfLibraryId).filter((id): id is string => !!id)),
@@ -330,7 +349,10 @@ export async function renderPatronRecord(
     { id: 'informations', label: 'Informations' },
     { id: 'statut', label: 'Statut' },
     { id: 'ressources', label: 'Ressources' },
-    ...(panel ? [{ id: 'decision', label: 'Décision' }] : []),
+    ...(panel
+      ? [{ id: 'decision', label: panel.decide?.mode === 'activation' ? 'Activation' : 'Décision' }]
+      : []),
+    ...(tools ? [{ id: 'actions', label: 'Actions sur le compte' }] : []),
     { id: 'historique', label: 'Historique' },
   ];
   return sendPage(request, reply, {
@@ -384,6 +406,7 @@ export async function renderPatronRecord(
             errors={options.decision?.errors}
           />
         )}
+        {tools && <PatronToolsPanel data={tools} csrf={ctx.csrf} />}
         <section id="historique" aria-labelledby="historique-titre" class="fr-mt-6w">
           <h2 id="historique-titre">Historique</h2>
           <History events={history} libraryNames={libraryNames} />

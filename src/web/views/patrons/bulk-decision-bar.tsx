@@ -42,6 +42,18 @@ export function BulkDecisionBar({ actor }: { actor: StaffActor }) {
               </label>
             </div>
           </div>
+          <div class="fr-fieldset__element fr-fieldset__element--inline">
+            <div class="fr-radio-group">
+              <input type="radio" id="groupe-decision-renouveler" name="decision" value={BULK_RENEW_VALUE} />
+              <label class="fr-label" for="groupe-decision-renouveler">
+                Renouveler les droits
+                <span class="fr-hint-text">
+                  Usagers actifs ou expirés : une période de plus, à partir de la date de fin si l’abonnement
+                  court encore, d’aujourd’hui sinon. Sans vérifications ni motif.
+                </span>
+              </label>
+            </div>
+          </div>
         </fieldset>
       </div>
       <div class="fr-fieldset__element">
@@ -98,3 +110,6 @@ export function BulkDecisionBar({ actor }: { actor: StaffActor }) {
 
 /** Where the list's form posts its selection. */
 export const BULK_DECISION_ACTION = '/admin/usagers/decisions';
+
+/** The "decision" value asking to renew the selected patrons' rights (staff tools). */
+export const BULK_RENEW_VALUE = 'renouveler';

@@ -9,7 +9,7 @@ import {
   parisTime,
   situationOf,
 } from '../../../domain/decision-rules.js';
-import { parisDay } from '../../../domain/paris.js';
+import { formatDate, parisDay } from '../../../domain/paris.js';
 import { ageOn, frenchDay } from '../../../domain/patron-lifecycle.js';
 import { fillTemplate, type TemplateKey } from '../../../domain/response-templates.js';
 import { decidedEnd } from '../../../usecases/patrons/decide-request.js';
@@ -50,6 +50,14 @@ export interface DecisionPanelData {
     birthDate: string | null;
     age: number | null;
     undoMinutes: number;
+    /**
+     * "activation": a patron the library registered itself (MDO seed, step 2): staff check the
+     * record and press "Enregistrer", which is the same acceptance with its two checks.
+     */
+    mode: 'decision' | 'activation';
+    registeredAt: Date;
+    membershipDays: number;
+    membershipAnchor: 'decision' | 'registration';
   } | null;
   undo: {
     decision: 'accepted' | 'refused';
@@ -118,18 +126,38 @@ export async function loadDecisionPanel(
       };
     });
   const expectedEnd = decidedEnd(patron, situation, 'accept', now, network.settings).shownEnd ?? '';
+  const mode = patron.channel === 'staff' && situation === 'registration' ? 'activation' : 'decision';
   return {
     ...base,
     undo: null,
     decide: {
       situation,
-      templates,
+      templates:
+        mode === 'activation' && patron.passwordHash === null
+          ? templates.map((t) => (t.key === 'accept' ? { ...t, body: withPasswordReminder(t.body) } : t))
+          : templates,
       expectedEnd,
       birthDate: patron.birthDate,
       age: patron.birthDate ? ageOn(patron.birthDate, parisDay(now)) : null,
       undoMinutes: network.settings.undoMinutes,
+      mode,
+      registeredAt: patron.registeredAt,
+      membershipDays: network.settings.membershipDays,
+      membershipAnchor: network.settings.membershipAnchor,
     },
   };
+}
+
+const PASSWORD_REMINDER =
+  'Vous n’avez pas encore choisi votre mot de passe : utilisez le lien du courriel « Définissez votre mot de passe » ou, s’il a expiré, « Mot de passe oublié » sur la page de connexion.';
+
+/** The acceptance text for a patron who has no password yet: says how to get one, before the signature. */
+function withPasswordReminder(body: string): string {
+  const paragraphs = body.split(/\n{2,}/);
+  const signature = paragraphs.findIndex((p) => /^(bien )?cordialement/i.test(p.trim()));
+  if (signature < 0) return `${body}\n\n${PASSWORD_REMINDER}`;
+  paragraphs.splice(signature, 0, PASSWORD_REMINDER);
+  return paragraphs.join('\n\n');
 }
 
 const FIELD_LABELS: Record<string, string> = {
@@ -199,6 +227,7 @@ export function DecisionPanel(props: {
   if (data.undo) return <UndoBlock data={data} csrf={csrf} />;
   const d = data.decide;
   if (!d) return null;
+  if (d.mode === 'activation') return <ActivationForm {...props} decide={d} />;
   const values = panelValues(d, props.values);
   const modeleError = errors?.modele;
   const groups: Array<[DecisionKind, string]> = [
@@ -332,6 +361,110 @@ export function DecisionPanel(props: {
         </button>
       </Form>
       <script src="/static/decision.js" defer />
+    </section>
+  );
+}
+
+/**
+ * "Enregistrer" for a patron the library registered itself (MDO seed, step 2): the same
+ * acceptance as "Que décidez-vous ?" (same route, same two checks, same e-mail and undo), with
+ * only what this situation needs. The message stays editable, folded away.
+ */
+function ActivationForm(props: {
+  data: DecisionPanelData;
+  decide: NonNullable<DecisionPanelData['decide']>;
+  csrf: string;
+  values?: FormValues;
+  errors?: FieldErrors;
+}) {
+  const { data, decide: d, csrf, errors } = props;
+  const accept =
+    d.templates.find((t) => t.key === 'accept') ?? d.templates.find((t) => t.decision === 'accept');
+  if (!accept) return null;
+  const values: FormValues = {
+    membre: props.values?.membre,
+    naissance: props.values?.naissance,
+    objet: props.values?.objet ?? accept.subject,
+    message: props.values?.message ?? accept.body,
+  };
+  const messageOpen = Boolean(errors?.objet || errors?.message);
+  const from =
+    d.membershipAnchor === 'registration'
+      ? `à partir de la date d’inscription (${formatDate(d.registeredAt)})`
+      : 'à partir de l’activation';
+  return (
+    <section class="fr-mt-6w" id="decision" aria-labelledby="decision-titre">
+      <h2 id="decision-titre">Activer l’abonnement</h2>
+      <p>
+        Après avoir vérifié les informations des trois rubriques <a href="#informations">Informations</a>,{' '}
+        <a href="#statut">Statut</a> et <a href="#ressources">Ressources</a>, cochez les deux vérifications
+        puis « Enregistrer » : l’usager passe à l’état actif jusqu’au{' '}
+        <strong>{frenchDay(d.expectedEnd)}</strong> ({d.membershipDays} jours {from}) et reçoit un courriel.
+      </p>
+      {data.onBehalf && (
+        <div class="fr-callout fr-mb-3w">
+          <p class="fr-callout__text">
+            Vous activez l’abonnement à la place de la bibliothèque : ce sera enregistré « par{' '}
+            {data.actorName} pour {data.libraryName} » dans l’historique et sur la fiche.
+          </p>
+        </div>
+      )}
+      <ErrorSummary errors={errors} labels={FIELD_LABELS} />
+      <Form action={`/admin/usagers/${data.patronId}/decision`} csrf={csrf} id="formulaire-decision">
+        <input type="hidden" name="decision" value={DECISION_VALUES.accept} />
+        <input type="hidden" name="modele" value={accept.key} />
+        <input type="hidden" name="modele_affiche" value={accept.key} />
+        <input type="hidden" name="fin_prevue" value={d.expectedEnd} />
+        <fieldset class="fr-fieldset" id="verifications" aria-labelledby="verifications-legende">
+          <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id="verifications-legende">
+            Vérifications
+            <span class="fr-hint-text">Les deux cases sont obligatoires pour activer l’abonnement.</span>
+          </legend>
+          <div class="fr-fieldset__element">
+            <Checkbox name="membre" label={`① ${CHECKS.membre}`} values={values} errors={errors} />
+          </div>
+          <div class="fr-fieldset__element">
+            <Checkbox
+              name="naissance"
+              label={`② ${CHECKS.naissance}`}
+              hint={
+                d.birthDate
+                  ? `Date enregistrée : ${frenchDay(d.birthDate)}${d.age !== null ? ` (${d.age} ans)` : ''}.`
+                  : undefined
+              }
+              values={values}
+              errors={errors}
+            />
+          </div>
+        </fieldset>
+        <details class="fr-mb-3w" open={messageOpen}>
+          <summary>Voir ou modifier le courriel envoyé à l’usager</summary>
+          <div class="fr-mt-2w">
+            <TextInput name="objet" label="Objet" values={values} errors={errors} maxLength={200} required />
+            <TextArea
+              name="message"
+              label="Réponse à l’utilisateur"
+              hint="Préremplie avec les informations de l’usager ; vous pouvez la modifier. C’est exactement ce texte que l’usager recevra."
+              rows={16}
+              values={values}
+              errors={errors}
+              required
+            />
+          </div>
+        </details>
+        {d.undoMinutes > 0 && (
+          <p class="fr-text--sm">
+            Le courriel part {d.undoMinutes} minute{d.undoMinutes > 1 ? 's' : ''} après l’enregistrement :
+            d’ici là, vous pourrez annuler.
+          </p>
+        )}
+        <button type="submit" name="action" value="decider" class="fr-btn">
+          Enregistrer
+        </button>
+      </Form>
+      <p class="fr-text--sm fr-mt-2w">
+        Inscription faite par erreur ? Supprimez l’usager depuis <a href="#actions">Actions sur le compte</a>.
+      </p>
     </section>
   );
 }

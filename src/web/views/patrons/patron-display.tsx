@@ -42,7 +42,10 @@ export function patronName(p: {
  * chosen by staff; older or free reasons are shown as written.
  */
 export function reasonLabel(p: { state: PatronState; refusalReason: string | null }): string | null {
-  if (p.state === 'lapsed') return 'Adresse électronique non confirmée dans le délai';
+  if (p.state === 'lapsed')
+    return p.refusalReason === 'deleted_by_staff'
+      ? 'Supprimée par la bibliothèque avant toute décision'
+      : 'Adresse électronique non confirmée dans le délai';
   if (p.state !== 'refused' || !p.refusalReason) return null;
   if (isTemplateKey(p.refusalReason)) {
     const label = DEFAULT_TEMPLATES[p.refusalReason].label.replace(/^Refus\s*:\s*/, '');

@@ -1,0 +1,225 @@
+/**
+ * Daily sweeps benchmark: how long do the scheduler's daily sweeps take on a large network, and
+ * does a second run touch nothing?
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/sweeps.ts   # PostgreSQL, 1 000 000
+ *   npx tsx bench/sweeps.ts                                                       # PGlite, 100 000
+ *   BENCH_PATRONS=250000 BENCH_HISTORY=0 npx tsx bench/sweeps.ts                  # other sizes, no history
+ *   BENCH_KEEP=1 DATABASE_URL=… npx tsx bench/sweeps.ts                         # keep the database to inspect plans
+ *
+ * Always on a throwaway database: PGlite in a new temporary directory (deleted at the end), or,
+ * on PostgreSQL, a fresh database `sesame_bench_sweeps` created on DATABASE_URL's server (dropped
+ * at the end; one left by an interrupted run is dropped first). Patrons come from
+ * bench/generate-patrons.ts (150 libraries, invented names, states mixed as in a real year: 62 %
+ * active with end dates spread over the next year, 22 % expired over the last two years, 8 %
+ * lapsed, 4.7 % refused, the rest waiting). Unless BENCH_HISTORY=0, each patron also gets a
+ * history like a real one (registration event labelled with their name, decision event with the
+ * message sent, the decision e-mail in the outbox), so anonymisation has real rows to rewrite.
+ *
+ * The data is generated on day D (today). Three runs of the six daily sweeps (renewal-reminders,
+ * expiries, retention, lapse-unconfirmed, confirmation-reminders, overdue-requests), each timed
+ * with the rows it touched; e-mails go to the outbox (no SMTP):
+ *   1. catch-up, clock on D at 06:00 Paris: the generated data was never swept (every reminder of
+ *      the next 15 days, every record past retention…): the day Sésame is switched on;
+ *   2. the daily run, clock on D+1 at 06:00 Paris: one day's worth of work (target < 60 s);
+ *   3. the same day again: must touch nothing.
+ * Figures are printed, never asserted.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { type Database, openDatabase, queryRows } from '../src/db/client.js';
+import { ManualClock } from '../src/domain/clock.js';
+import { addDays } from '../src/domain/patron-lifecycle.js';
+import { parisMidnight, parisToday } from '../src/domain/renewal-rules.js';
+import { SWEEPS, type SweepContext } from '../src/jobs/sweeps.js';
+import { ensureNetwork } from '../src/usecases/network/bootstrap.js';
+import { generatePatrons } from './generate-patrons.js';
+
+const BENCH_DB = 'sesame_bench_sweeps';
+const DAILY = [
+  'renewal-reminders',
+  'expiries',
+  'retention',
+  'lapse-unconfirmed',
+  'confirmation-reminders',
+  'overdue-requests',
+];
+
+async function adminQuery(serverUrl: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+async function openThrowaway(): Promise<{ database: Database; label: string; cleanup: () => Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    await adminQuery(serverUrl, `drop database if exists ${BENCH_DB} with (force)`);
+    await adminQuery(serverUrl, `create database ${BENCH_DB}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${BENCH_DB}`;
+    const database = openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
+    return {
+      database,
+      label: `PostgreSQL (${url.host}, database ${BENCH_DB})`,
+      async cleanup() {
+        await database.close();
+        if (process.env.BENCH_KEEP === '1') console.log(`database ${BENCH_DB} kept (BENCH_KEEP=1)`);
+        else await adminQuery(serverUrl, `drop database if exists ${BENCH_DB} with (force)`);
+      },
+    };
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'sesame-bench-sweeps-'));
+  const database = openDatabase({ dataDir });
+  return {
+    database,
+    label: `PGlite (${dataDir})`,
+    async cleanup() {
+      await database.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * What a year of use leaves behind each patron: their registration (labelled with their name),
+ * the library's decision with the message sent, and that e-mail in the outbox.
+ */
+async function generateHistory(db: Database['db']): Promise<{ events: number; mails: number }> {
+  await db.execute(sql`
+    insert into events (at, actor_kind, actor_id, actor_label, action, subject_kind, subject_id, data)
+    select registered_at, 'patron', id, first_name || ' ' || last_name || ' (' || identifier || ')',
+           'registered', 'patron', id::text,
+           jsonb_build_object('channel', channel, 'libraryId', library_id)
+    from patrons where anonymised_at is null`);
+  await db.execute(sql`
+    insert into events (at, actor_kind, actor_id, actor_label, action, subject_kind, subject_id, data)
+    select decided_at, 'staff', null, 'Agent de la bibliothèque (agent)',
+           case when decision = 'accepted' then 'accepted' else 'refused' end, 'patron', id::text,
+           jsonb_build_object(
+             'template', coalesce(refusal_reason, 'accept'),
+             'subject', 'Votre compte NuMos',
+             'message', 'Bonjour ' || first_name || ' ' || last_name || E',\n\nIdentifiant : ' || identifier,
+             'checks', jsonb_build_object('membre', true, 'naissance', true),
+             'activeUntil', active_until)
+    from patrons where decided_at is not null and anonymised_at is null`);
+  await db.execute(sql`
+    insert into outbox (to_address, subject, text, html, template, status, attempts, not_before,
+                        patron_id, created_at, sent_at)
+    select email, 'Votre compte NuMos',
+           'Bonjour ' || first_name || ' ' || last_name || E',\n\nIdentifiant : ' || identifier,
+           '<p>Bonjour ' || first_name || ' ' || last_name || '</p>',
+           'decision_' || coalesce(refusal_reason, 'accept'), 'sent', 1, decided_at, id, decided_at, decided_at
+    from patrons where decided_at is not null and anonymised_at is null`);
+  const [counts] = await queryRows<{ events: number; mails: number }>(
+    db,
+    sql`select (select count(*)::int from events) as events, (select count(*)::int from outbox) as mails`,
+  );
+  return counts!;
+}
+
+/** 06:00 in Paris on the given day. */
+function morning(isoDay: string): Date {
+  return new Date(parisMidnight(isoDay).getTime() + 6 * 3_600_000);
+}
+
+async function runDaily(ctx: SweepContext, title: string): Promise<{ total: number; rows: number }> {
+  console.log(`\n${title} — clock ${ctx.clock.now().toISOString()}`);
+  let total = 0;
+  let rows = 0;
+  for (const name of DAILY) {
+    const sweep = SWEEPS.find((s) => s.name === name);
+    if (!sweep) throw new Error(`unknown sweep ${name}`);
+    const t = performance.now();
+    const counts = await sweep.run(ctx);
+    const ms = performance.now() - t;
+    total += ms;
+    const touched = Object.values(counts).reduce((a, b) => a + b, 0);
+    rows += touched;
+    const detail = Object.entries(counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    console.log(`  ${name.padEnd(24)} ${(ms / 1000).toFixed(2).padStart(7)} s   ${detail}`);
+  }
+  console.log(`  ${'total'.padEnd(24)} ${(total / 1000).toFixed(2).padStart(7)} s   ${rows} rows touched`);
+  return { total, rows };
+}
+
+async function main(): Promise<void> {
+  const onPostgres = Boolean(process.env.DATABASE_URL);
+  const count = Number(process.env.BENCH_PATRONS ?? (onPostgres ? 1_000_000 : 100_000));
+  const withHistory = process.env.BENCH_HISTORY !== '0';
+  const { database, label, cleanup } = await openThrowaway();
+  try {
+    const db = database.db;
+    await database.migrate();
+    await ensureNetwork({ db }, 'numos');
+    const dayD = parisToday(new Date());
+    const clock = new ManualClock(morning(dayD));
+    console.log(`Sésame daily sweeps benchmark — ${label}`);
+    console.log(`Node ${process.version}, ${availableParallelism()} CPU (${cpus()[0]?.model ?? '?'})`);
+
+    let started = performance.now();
+    const data = await generatePatrons(db, {
+      count,
+      libraries: 150,
+      now: clock.now(),
+      onProgress: (done) => process.stdout.write(`\r  generating… ${done} / ${count}`),
+    });
+    const history = withHistory ? await generateHistory(db) : { events: 0, mails: 0 };
+    const generated = (performance.now() - started) / 1000;
+    started = performance.now();
+    for (const t of ['patrons', 'events', 'outbox', 'tokens', 'libraries'])
+      await db.execute(sql.raw(`vacuum analyze ${t}`));
+    const analysed = (performance.now() - started) / 1000;
+    const states = await queryRows<{ state: string; n: number }>(
+      db,
+      sql`select state, count(*)::int as n from patrons group by 1 order by 2 desc`,
+    );
+    console.log(
+      `\r  ${data.patrons} patrons over ${data.libraryIds.length} libraries, ${history.events} events, ` +
+        `${history.mails} e-mails in ${generated.toFixed(1)} s (+ VACUUM ANALYZE ${analysed.toFixed(1)} s)`,
+    );
+    console.log(`  states: ${states.map((s) => `${s.state} ${s.n}`).join(', ')}`);
+
+    const config = loadConfig({
+      BASE_URL: 'https://sesame.example',
+      LOG_LEVEL: 'silent',
+      SESAME_DEMO: 'false',
+      SESAME_SCHEDULER: 'false',
+    });
+    // None of the daily sweeps logs; the outbox sweep (the only one using a transport) is not run.
+    const log = { info() {}, warn() {}, error() {}, debug() {} } as unknown as SweepContext['log'];
+    const ctx: SweepContext = { db, clock, config, log, transport: null };
+
+    await runDaily(ctx, `1. catch-up on D = ${dayD} (the generated backlog, never swept)`);
+    clock.set(morning(addDays(dayD, 1)));
+    await db.execute(sql`vacuum analyze patrons`);
+    const daily = await runDaily(ctx, `2. daily run on D+1 = ${addDays(dayD, 1)}`);
+    const again = await runDaily(ctx, '3. same day again');
+    const [outbox] = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from outbox where status = 'pending'`,
+    );
+    console.log(
+      `\ndaily run ${(daily.total / 1000).toFixed(2)} s for ${daily.rows} rows (target < 60 s); ` +
+        `second run ${(again.total / 1000).toFixed(2)} s, ${again.rows} rows touched; ` +
+        `${outbox?.n} e-mails waiting in the outbox`,
+    );
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

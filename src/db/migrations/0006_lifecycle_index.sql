@@ -1,0 +1,1 @@
+CREATE INDEX "patrons_lifecycle_idx" ON "patrons" USING btree ("state","active_until") WHERE anonymised_at is null;

@@ -1,0 +1,231 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.js';
+import { events, outbox, patrons, sessions, tokens } from '../../db/schema.js';
+
+/** What remains of a patron's name in the history once their data is erased. */
+export const ERASED_PATRON_LABEL = 'Usager (données effacées)';
+
+/** Replaces every piece of personal text in events and e-mails. */
+export const ERASED_TEXT = '(effacé)';
+export const ERASED_MAIL = '(courriel effacé)';
+
+/**
+ * Why a record loses its personal data. Callers record their own event (with their actor and
+ * this reason) BEFORE calling anonymisePatron, so that event is scrubbed too.
+ */
+export type AnonymisationReason = 'lapsed' | 'retention' | 'deleted_by_staff' | 'deleted_by_patron';
+
+const REASON_LABELS: Record<AnonymisationReason, string> = {
+  lapsed: 'demande d’inscription non confirmée dans le délai',
+  retention: 'fin de la durée de conservation des données',
+  deleted_by_staff: 'compte supprimé par la bibliothèque',
+  deleted_by_patron: 'compte supprimé par l’usager',
+};
+
+/**
+ * Keys of event data whose string values are personal text about the subject: the message and
+ * subject of a decision e-mail, identity values, before/after of an identity correction.
+ * Nested objects under these keys are scrubbed whole (strings only: numbers and booleans are
+ * facts, not identity).
+ */
+const PERSONAL_KEYS = new Set([
+  'subject',
+  'message',
+  'body',
+  'text',
+  'name',
+  'patronName',
+  'patron',
+  'firstName',
+  'lastName',
+  'email',
+  'newEmail',
+  'oldEmail',
+  'previousEmail',
+  'pendingEmail',
+  'identifier',
+  'cardNumber',
+  'birthDate',
+  'before',
+  'after',
+  'changes',
+  'to',
+]);
+
+/** Personal values shorter than this are not looked for inside other strings (too many false hits). */
+const MIN_NEEDLE = 3;
+
+/**
+ * The event data of an anonymised subject: the facts stay (action, dates, template, checks,
+ * library), personal text goes. Strings under personal keys are replaced, and any other string
+ * that contains one of the patron's own values (name, e-mail, identifiant, card) is replaced
+ * too, so a field we did not foresee cannot keep them.
+ */
+export function scrubEventData(data: unknown, needles: readonly string[]): unknown {
+  const lowered = needles.filter((n) => n.length >= MIN_NEEDLE).map((n) => n.toLocaleLowerCase('fr'));
+  const walk = (value: unknown, personal: boolean): unknown => {
+    if (typeof value === 'string') {
+      if (personal) return ERASED_TEXT;
+      const v = value.toLocaleLowerCase('fr');
+      return lowered.some((n) => v.includes(n)) ? ERASED_TEXT : value;
+    }
+    if (Array.isArray(value)) return value.map((v) => walk(v, personal));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, walk(v, personal || PERSONAL_KEYS.has(k))]),
+      );
+    return value;
+  };
+  return walk(data, false);
+}
+
+/**
+ * Erases a patron's personal data (SPEC §2 transitions 2, 8, 9) in the caller's transaction:
+ * names, e-mail, identifiant, password hash, card number, pending e-mail, undo snapshot, exact
+ * birth date (the year stays); library, dates, state, decision and refusal code stay so
+ * statistics survive. Their links and sessions go; their history keeps its facts with the
+ * subject's identity rewritten; the e-mails about them keep date and template but lose address
+ * and content, and those not sent yet are cancelled.
+ *
+ * Does not change the state nor record an event: the caller does both. Returns false when the
+ * patron does not exist or was already anonymised (nothing done).
+ */
+export async function anonymisePatron(
+  tx: Executor,
+  patronId: string,
+  now: Date,
+  reason: AnonymisationReason,
+): Promise<boolean> {
+  return (await anonymisePatrons(tx, [patronId], now, reason)) === 1;
+}
+
+/** anonymisePatron for a batch claimed by a sweep: a few statements per batch, not per patron. */
+export async function anonymisePatrons(
+  tx: Executor,
+  ids: readonly string[],
+  now: Date,
+  reason: AnonymisationReason,
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  // The values themselves, read (and locked) before they go, to find them in free text.
+  const found = await tx
+    .select({
+      id: patrons.id,
+      lastName: patrons.lastName,
+      firstName: patrons.firstName,
+      email: patrons.email,
+      identifier: patrons.identifier,
+      cardNumber: patrons.cardNumber,
+      pendingEmail: patrons.pendingEmail,
+    })
+    .from(patrons)
+    .where(and(inArray(patrons.id, [...ids]), isNull(patrons.anonymisedAt)))
+    .for('update');
+  if (found.length === 0) return 0;
+  const targets = found.map((p) => p.id);
+  await tx
+    .update(patrons)
+    .set({
+      lastName: null,
+      firstName: null,
+      birthDate: null,
+      email: null,
+      identifier: null,
+      passwordHash: null,
+      cardNumber: null,
+      pendingEmail: null,
+      newsletter: false,
+      undoSnapshot: null,
+      undoUntil: null,
+      undoMailId: null,
+      anonymisedAt: now,
+      updatedAt: now,
+    })
+    .where(inArray(patrons.id, targets));
+  await tx
+    .delete(tokens)
+    .where(and(eq(tokens.principalKind, 'patron'), inArray(tokens.principalId, targets)));
+  await tx
+    .delete(sessions)
+    .where(and(eq(sessions.principalKind, 'patron'), inArray(sessions.principalId, targets)));
+  await rewriteHistory(tx, found);
+  await eraseMail(tx, targets, reason);
+  return targets.length;
+}
+
+type Identity = {
+  id: string;
+  lastName: string | null;
+  firstName: string | null;
+  email: string | null;
+  identifier: string | null;
+  cardNumber: string | null;
+  pendingEmail: string | null;
+};
+
+/**
+ * Events about the patron keep their facts with the identity rewritten. Events the patron
+ * acted are always about their own account (registration, confirmation, password, profile),
+ * so looking them up by subject uses the history's index.
+ */
+async function rewriteHistory(tx: Executor, people: readonly Identity[]): Promise<void> {
+  const ids = people.map((p) => p.id);
+  await tx
+    .update(events)
+    .set({ actorLabel: ERASED_PATRON_LABEL })
+    .where(
+      and(
+        eq(events.subjectKind, 'patron'),
+        inArray(events.subjectId, ids),
+        eq(events.actorKind, 'patron'),
+        inArray(events.actorId, ids),
+      ),
+    );
+  const rows = await tx
+    .select({ id: events.id, subjectId: events.subjectId, data: events.data })
+    .from(events)
+    .where(
+      and(
+        eq(events.subjectKind, 'patron'),
+        inArray(events.subjectId, ids),
+        sql`${events.data} <> '{}'::jsonb`,
+      ),
+    );
+  const needlesOf = new Map(
+    people.map((p) => [
+      p.id,
+      [p.lastName, p.firstName, p.email, p.identifier, p.cardNumber, p.pendingEmail].filter(
+        (v): v is string => Boolean(v),
+      ),
+    ]),
+  );
+  const changed: Array<{ id: number; data: unknown }> = [];
+  for (const row of rows) {
+    const scrubbed = scrubEventData(row.data, needlesOf.get(row.subjectId) ?? []);
+    if (JSON.stringify(scrubbed) !== JSON.stringify(row.data)) changed.push({ id: row.id, data: scrubbed });
+  }
+  if (changed.length === 0) return;
+  // One statement for the whole batch, however many events changed.
+  await tx.execute(sql`
+    update ${events} set data = v.data
+    from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as v(id bigint, data jsonb)
+    where ${events.id} = v.id`);
+}
+
+/** E-mails about the patron stay listed (date, template, status) without address or content. */
+async function eraseMail(tx: Executor, ids: readonly string[], reason: AnonymisationReason): Promise<void> {
+  const note = `Contenu effacé : ${REASON_LABELS[reason]}.`;
+  await tx
+    .update(outbox)
+    .set({
+      toAddress: ERASED_MAIL,
+      subject: ERASED_MAIL,
+      text: note,
+      html: `<p>${note}</p>`,
+      lastError: null,
+      // An e-mail not sent yet must not leave: its address is gone.
+      status: sql`case when ${outbox.status} in ('pending', 'sending') then 'cancelled' else ${outbox.status} end`,
+      claimedUntil: null,
+    })
+    .where(inArray(outbox.patronId, [...ids]));
+}
