@@ -141,6 +141,35 @@ describe('licence pool', () => {
   });
 });
 
+describe('licence pool in the decision', () => {
+  it('keeps the request pending with a clear message when staff accept at the limit, and alerts the network', async () => {
+    await addActive(4);
+    const waiting = await addPatron(ctx, libId);
+    const staff = await addStaff(ctx, { identifier: 'pool-agent', libraryIds: [libId] });
+    const b = new TestBrowser(ctx.app);
+    await b.logIn(staff.identifier, staff.password);
+    const res = await b.post(
+      `/admin/usagers/${waiting.id}/decision`,
+      {
+        action: 'decider',
+        decision: 'accepter',
+        membre: 'oui',
+        naissance: 'oui',
+        modele: 'accept',
+        objet: 'Votre compte',
+        message: 'Bonjour, votre compte est actif.',
+      },
+      { from: `/admin/usagers/${waiting.id}` },
+    );
+    expect(res.statusCode).toBe(303);
+    const page = await b.get(`/admin/usagers/${waiting.id}`);
+    expect(page.body).toContain('Toutes les licences achetées par le réseau sont utilisées');
+    const [row] = await ctx.database.db.select().from(patrons).where(eq(patrons.id, waiting.id));
+    expect(row!.state).toBe('pending');
+    expect(await mails('licence_pool_full')).toHaveLength(1);
+  });
+});
+
 describe('dashboard section', () => {
   it('shows administrators the licence pool and the use of each cap; library staff do not see it', async () => {
     await addActive(3);

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { count, sql } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { queryRows } from '../../src/db/client.js';
-import { libraries, network, outbox, staff } from '../../src/db/schema.js';
+import { libraries, network, outbox, patrons, staff } from '../../src/db/schema.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { prepareDatabase } from '../../src/startup.js';
 import { buildApp } from '../../src/web/app.js';
@@ -78,6 +78,9 @@ describe('first start', () => {
       staffRows.filter((s) => s.role === 'library_staff').every((s) => /^52\d{5}$/.test(s.identifier)),
     ).toBe(true);
     expect(mails!.n).toBe(6);
+    // Requests wait in the queue so that the validation screen can be tried at once.
+    const waiting = await db.select().from(patrons).where(eq(patrons.state, 'pending'));
+    expect(waiting.length).toBeGreaterThanOrEqual(3);
     const [net] = await db.select().from(network);
     expect(net!.name).toBe('Médiathèque numérique de démonstration');
     expect(net!.profile).toBe('numos');

@@ -13,7 +13,8 @@ export class TestBrowser {
   ) {}
 
   private cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    // Sent back encoded, as a browser returns what Set-Cookie gave it (the parsed value is decoded).
+    return [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
   }
 
   private keep(res: LightMyRequestResponse): void {

@@ -4,6 +4,7 @@ import { countActiveAdmins } from '../../db/repositories/staff.js';
 import type { Deps } from '../deps.js';
 import { seedDemoResources } from '../resources/seed-demo-resources.js';
 import { createStaff } from './create-staff.js';
+import { seedDemoPatrons } from './seed-demo-patrons.js';
 
 /** Made-up libraries: no real institution, person or address. */
 export const DEMO_LIBRARIES = [
@@ -48,7 +49,8 @@ export interface DemoLinks {
 
 /**
  * Seeds the demo network on an empty database: 5 libraries, one staff account each
- * (identifiers 52xxxxx), one network administrator "admin". Nobody has a password: the
+ * (identifiers 52xxxxx), one network administrator "admin", a few made-up patrons in every
+ * state and a small catalogue. No staff account has a password: the
  * returned set-password links are printed once. Does nothing if any administrator exists.
  */
 export async function seedDemo(deps: Deps): Promise<DemoLinks | null> {
@@ -79,5 +81,6 @@ export async function seedDemo(deps: Deps): Promise<DemoLinks | null> {
     libraryIds: [],
   });
   await seedDemoResources(deps);
+  await seedDemoPatrons(deps, libraries);
   return { admin: { identifier: 'admin', url: admin.setPasswordUrl }, librarian: librarian! };
 }

@@ -14,6 +14,7 @@ import {
 import { ValidationError } from '../../domain/errors.js';
 import type { TemplateKey } from '../../domain/response-templates.js';
 import type { Deps } from '../deps.js';
+import { alertLicencePoolFull, LicencePoolFullError } from '../resources/licence-pool.js';
 import { AlreadyDecidedError, applyDecision, notAwaitingError, patronDisplayName } from './decide-request.js';
 
 export const BULK_MAX = 200;
@@ -92,6 +93,7 @@ export async function decideInBulk(deps: Deps, actor: StaffActor, input: BulkInp
           message: template.body,
           checks: input.checks,
           bulk: true,
+          baseUrl: deps.baseUrl,
         });
         return null;
       });
@@ -99,7 +101,11 @@ export async function decideInBulk(deps: Deps, actor: StaffActor, input: BulkInp
       else outcome.done.push(name);
     } catch (error) {
       if (error instanceof AlreadyDecidedError) outcome.skipped.push({ name, reason: error.reason });
-      else throw error;
+      else if (error instanceof LicencePoolFullError) {
+        // The rest of the selection would meet the same limit: say so for each, decide none.
+        await alertLicencePoolFull(deps, error);
+        outcome.skipped.push({ name, reason: error.message });
+      } else throw error;
     }
   }
   return outcome;

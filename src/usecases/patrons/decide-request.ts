@@ -27,6 +27,7 @@ import { stateAfterRefusedRenewal } from '../../domain/renewal-rules.js';
 import { fillTemplate, type TemplateKey } from '../../domain/response-templates.js';
 import { decisionMail } from '../../mail/decision-mails.js';
 import type { Deps } from '../deps.js';
+import { assertLicenceAvailable, withLicencePoolAlert } from '../resources/licence-pool.js';
 
 export interface DecisionInput {
   patronId: string;
@@ -145,6 +146,8 @@ export interface ApplyDecision {
   message: string;
   checks: Record<CheckName, boolean>;
   bulk?: boolean;
+  /** For the links of the licence-pool warning. */
+  baseUrl: string;
 }
 
 /**
@@ -155,6 +158,9 @@ export interface ApplyDecision {
 export async function applyDecision(tx: Executor, d: ApplyDecision): Promise<DecisionOutcome> {
   const { now, actor, patron, network, situation, decision } = d;
   const settings = network.settings;
+  // A new account takes a licence: at the limit the request stays pending, never silently refused.
+  if (decision === 'accept' && situation === 'registration')
+    await assertLicenceAvailable(tx, network, now, d.baseUrl);
   const { activeUntil, shownEnd } = decidedEnd(patron, situation, decision, now, settings);
   const undoUntil = new Date(now.getTime() + settings.undoMinutes * MINUTE);
   const onBehalf = actor.role === 'network_admin';
@@ -247,41 +253,48 @@ export async function decideRequest(
   input: DecisionInput,
 ): Promise<DecisionOutcome> {
   const now = deps.clock.now();
-  return deps.db.transaction(async (tx) => {
-    const patron = await findPatronForStaff(tx, actor.scope, input.patronId);
-    if (!patron) throw notFound('Cette demande');
-    const situation = situationOf(patron.state);
-    if (!situation) throw notAwaitingError(patron);
-    const errors = decisionErrors(
-      {
+  return withLicencePoolAlert(deps, () =>
+    deps.db.transaction(async (tx) => {
+      const patron = await findPatronForStaff(tx, actor.scope, input.patronId);
+      if (!patron) throw notFound('Cette demande');
+      const situation = situationOf(patron.state);
+      if (!situation) throw notAwaitingError(patron);
+      const errors = decisionErrors(
+        {
+          decision: input.decision,
+          checks: input.checks,
+          templateKey: input.templateKey,
+          subject: input.subject,
+          message: input.message,
+        },
+        situation,
+      );
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      const network = await getNetwork(tx);
+      if (input.expectedEnd) {
+        const { shownEnd } = decidedEnd(patron, situation, input.decision, now, network.settings);
+        if (
+          shownEnd &&
+          shownEnd !== input.expectedEnd &&
+          input.message.includes(frenchDay(input.expectedEnd))
+        )
+          throw new ValidationError({
+            message: `La date de fin d’abonnement est désormais le ${frenchDay(shownEnd)} (et non plus le ${frenchDay(input.expectedEnd)}) : corrigez-la dans le message avant de valider.`,
+          });
+      }
+      return applyDecision(tx, {
+        now,
+        actor,
+        patron,
+        network,
+        situation,
         decision: input.decision,
-        checks: input.checks,
-        templateKey: input.templateKey,
+        templateKey: input.templateKey as TemplateKey,
         subject: input.subject,
         message: input.message,
-      },
-      situation,
-    );
-    if (Object.keys(errors).length) throw new ValidationError(errors);
-    const network = await getNetwork(tx);
-    if (input.expectedEnd) {
-      const { shownEnd } = decidedEnd(patron, situation, input.decision, now, network.settings);
-      if (shownEnd && shownEnd !== input.expectedEnd && input.message.includes(frenchDay(input.expectedEnd)))
-        throw new ValidationError({
-          message: `La date de fin d’abonnement est désormais le ${frenchDay(shownEnd)} (et non plus le ${frenchDay(input.expectedEnd)}) : corrigez-la dans le message avant de valider.`,
-        });
-    }
-    return applyDecision(tx, {
-      now,
-      actor,
-      patron,
-      network,
-      situation,
-      decision: input.decision,
-      templateKey: input.templateKey as TemplateKey,
-      subject: input.subject,
-      message: input.message,
-      checks: input.checks,
-    });
-  });
+        checks: input.checks,
+        baseUrl: deps.baseUrl,
+      });
+    }),
+  );
 }

@@ -26,6 +26,7 @@ function navigation(
   if (patron)
     return [
       { href: '/', label: 'Accueil' },
+      { href: '/ressources', label: 'Ressources' },
       { href: '/mon-compte', label: 'Mon compte' },
       { href: '/bibliotheques', label: 'Bibliothèques' },
       { href: '/aide', label: 'Aide' },
@@ -33,6 +34,7 @@ function navigation(
   if (!actor)
     return [
       { href: '/', label: 'Accueil' },
+      { href: '/ressources', label: 'Ressources' },
       ...(selfRegistration ? [{ href: '/inscription', label: 'S’inscrire' }] : []),
       { href: '/bibliotheques', label: 'Bibliothèques' },
       { href: '/aide', label: 'Aide' },
@@ -43,6 +45,7 @@ function navigation(
       ...common,
       { href: '/admin/usagers', label: 'Usagers' },
       { href: '/admin/retards', label: 'En retard' },
+      { href: '/admin/ressources', label: 'Ressources' },
       { href: '/admin/bibliotheques', label: 'Bibliothèques' },
       { href: '/admin/comptes', label: 'Comptes' },
       { href: '/admin/courriels', label: 'Courriels' },

@@ -26,6 +26,7 @@ import { Breadcrumb } from '../../views/layout.js';
 import { DecisionPanel, loadDecisionPanel } from '../../views/patrons/decision-panel.js';
 import { patronName, reasonLabel, StateBadge } from '../../views/patrons/patron-display.js';
 import { loadPatronTools, PatronToolsPanel, toolEventLines } from '../../views/patrons/patron-tools-panel.js';
+import { loadResourcesTab, ResourcesTab } from '../../views/patrons/resources-tab.js';
 
 const QUEUE_URL = '/admin/usagers';
 
@@ -328,10 +329,11 @@ export async function renderPatronRecord(
 ): Promise<FastifyReply> {
   const patron = await findPatronForStaff(deps.db, actor.scope, patronId);
   if (!patron) throw notFound('Cet usager');
-  const [history, panel, tools] = await Promise.all([
+  const [history, panel, tools, resourcesTab] = await Promise.all([
     eventsOf(deps.db, { kind: 'patron', id: patron.id }),
     loadDecisionPanel(deps, actor, patron),
     loadPatronTools(deps, actor, patron),
+    loadResourcesTab(deps, actor, patron),
   ]);
   const behalfIds = [
     ...new Set(history.map((e) => e.onBehalfOfLibraryId).filter((id): id is string => !!id)),
@@ -397,6 +399,7 @@ export async function renderPatronRecord(
         <section id="ressources" aria-labelledby="ressources-titre" class="fr-mb-6w">
           <h2 id="ressources-titre">Ressources</h2>
           <Resources patron={patron} settings={settings} />
+          <ResourcesTab data={resourcesTab} csrf={ctx.csrf} />
         </section>
         {panel && (
           <DecisionPanel
