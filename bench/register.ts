@@ -1,0 +1,174 @@
+/**
+ * Registration benchmark: complete self-registrations per second through HTTP (form → checks →
+ * argon2 hash → patron row, token, event → confirmation e-mail in the outbox), against raw argon2id
+ * hashes per second measured in the same run on the same cores. Target: ratio ≥ 0.9 on PostgreSQL.
+ *
+ *   npx tsx bench/register.ts                                   # embedded PGlite in a temp dir
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/register.ts   # PostgreSQL
+ *   BENCH_SECONDS=10 npx tsx bench/register.ts                  # longer phases (default 5 s)
+ *
+ * On PostgreSQL a throwaway database `sesame_bench_register` is created on DATABASE_URL's server
+ * and dropped at the end. The per-IP registration limit (every request comes from 127.0.0.1) is
+ * raised to its maximum for the run. Hashing and registrations alternate in five slices so that a
+ * busy neighbour weighs on both sides alike. Figures are printed, never asserted.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { insertLibrary } from '../src/db/repositories/libraries.js';
+import { getNetwork, updateNetwork } from '../src/db/repositories/network.js';
+import { systemClock } from '../src/domain/clock.js';
+import { SETTINGS } from '../src/domain/settings.js';
+import { hashPassword } from '../src/security/passwords.js';
+import { prepareDatabase } from '../src/startup.js';
+import { buildApp } from '../src/web/app.js';
+import { Client, measure, newPhase, type Phase, percentile, printTable } from './lib/http-bench.js';
+
+const PHASE_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
+const ROUNDS = 5;
+const BENCH_DB = 'sesame_bench_register';
+
+async function withThrowawayDatabase(
+  serverUrl: string | undefined,
+): Promise<{ url?: string; drop: () => Promise<void> }> {
+  if (!serverUrl) return { drop: async () => {} };
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${BENCH_DB} with (force)`);
+  await admin.query(`create database ${BENCH_DB}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${BENCH_DB}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${BENCH_DB} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+async function csrfOf(client: Client): Promise<string> {
+  const res = await client.get('/inscription');
+  const html = await res.text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (res.status !== 200 || !token) throw new Error(`GET /inscription: ${res.status}, no CSRF token`);
+  return token;
+}
+
+async function main(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL || undefined;
+  const throwaway = await withThrowawayDatabase(serverUrl);
+  const dataDir = await mkdtemp(join(tmpdir(), 'sesame-bench-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    ...(throwaway.url ? { DATABASE_URL: throwaway.url } : {}),
+    SESAME_DEMO: 'false',
+    SESAME_SCHEDULER: 'false',
+    LOG_LEVEL: 'silent',
+  });
+  const { database } = await prepareDatabase(config, systemClock);
+  const db = database.db;
+  const { settings } = await getNetwork(db);
+  await updateNetwork(db, {
+    settings: { ...settings, loginIpPerQuarterHour: SETTINGS.loginIpPerQuarterHour.max },
+  });
+  const libraries: Array<{ id: string }> = [];
+  for (let i = 0; i < 150; i++)
+    libraries.push(
+      await insertLibrary(db, {
+        code: `B${String(i).padStart(4, '0')}`,
+        name: `Bibliothèque d’essai ${i}`,
+        town: `Ville ${i}`,
+        email: `b${i}@exemple.fr`,
+      }),
+    );
+  const app = await buildApp({ config, database, clock: systemClock });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no listening address');
+  const base = `http://127.0.0.1:${address.port}`;
+  const run = randomBytes(3).toString('hex');
+  let n = 0;
+
+  try {
+    const clients = Array.from({ length: 4 }, () => new Client(base));
+    const tokens = await Promise.all(clients.map(csrfOf));
+    const register = async (w: number) => {
+      n++;
+      const id = `banc${run}${n}`;
+      const res = await clients[w]!.post('/inscription', {
+        _csrf: tokens[w]!,
+        lastName: 'N’Diaye-Lefèvre',
+        firstName: 'Zoé',
+        birthDate: '14/07/1990',
+        email: `${id}@exemple.fr`,
+        identifier: id,
+        password: 'Lecture-du-soir-2026',
+        confirmation: 'Lecture-du-soir-2026',
+        libraryId: libraries[n % libraries.length]!.id,
+        newsletter: n % 2 ? 'oui' : 'non',
+        site_web: '',
+      });
+      return res.status === 303 && (res.headers.get('location') ?? '').startsWith('/inscription/envoyee');
+    };
+    // Warm-up: JIT, pools, first argon2 allocation.
+    for (let i = 0; i < 3; i++) {
+      await hashPassword('warm-up-password');
+      if (!(await register(0))) throw new Error('a registration did not succeed: check the form fields');
+    }
+
+    const argon = newPhase('argon2id hash', 2);
+    const regs = newPhase('POST /inscription (303 → envoyée)', 2);
+    const regs4 = newPhase('POST /inscription, for information', 4);
+    for (let round = 0; round < ROUNDS; round++) {
+      await measure(argon, PHASE_MS / ROUNDS, async () =>
+        Boolean(await hashPassword('Lecture-du-soir-2026')),
+      );
+      await measure(regs, PHASE_MS / ROUNDS, register);
+      await measure(regs4, PHASE_MS / ROUNDS, register);
+    }
+
+    const driver = serverUrl ? 'PostgreSQL' : 'PGlite (embedded)';
+    console.log(`\nSésame registration benchmark — ${driver}, Node ${process.version}`);
+    console.log(
+      `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${PHASE_MS / 1000} s per phase, 150 libraries\n`,
+    );
+    printTable(
+      [argon, regs, regs4].map((p: Phase) => ({
+        phase: p.name,
+        conc: String(p.concurrency),
+        ok: String(p.ok),
+        failed: String(p.failed),
+        'per second': (p.ok / p.seconds).toFixed(1),
+        'p50 ms': percentile(p.latencies, 50).toFixed(1),
+        'p95 ms': percentile(p.latencies, 95).toFixed(1),
+      })),
+    );
+    const rate = (p: Phase) => p.ok / p.seconds;
+    const ratio = rate(regs) / rate(argon);
+    console.log(
+      `\nregistrations / argon2 = ${ratio.toFixed(2)} (target ≥ 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'})`,
+    );
+    console.log(`registrations / argon2 at concurrency 4 = ${(rate(regs4) / rate(argon)).toFixed(2)}`);
+    if (regs.failed > 0 || regs4.failed > 0)
+      console.log(
+        'Some registrations did not get the expected answer: the figures above are not trustworthy.',
+      );
+  } finally {
+    await app.close();
+    await database.close();
+    await throwaway.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
