@@ -77,7 +77,7 @@ export const DEFAULT_TEMPLATES: Record<TemplateKey, Omit<ResponseTemplate, 'key'
     decision: 'refused',
     kind: 'renewal',
     subject: 'Votre demande de renouvellement à [reseau]',
-    body: `Bonjour [prenom] [nom_destinataire],\n\nNous ne pouvons pas renouveler votre abonnement en l’état : votre compte reste actif jusqu’au [actif-jusquau].\n\nNous vous invitons à vérifier votre adhésion auprès de votre bibliothèque.\n\n${SIGNATURE}`,
+    body: `Bonjour [prenom] [nom_destinataire],\n\nNous ne pouvons pas renouveler votre abonnement en l’état (date de fin de votre abonnement : [actif-jusquau]).\n\nNous vous invitons à vérifier votre adhésion auprès de votre bibliothèque.\n\n${SIGNATURE}`,
   },
 };
 
