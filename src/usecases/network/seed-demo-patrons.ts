@@ -1,5 +1,6 @@
 import { recordEvent } from '../../db/repositories/events.js';
 import type { Library } from '../../db/repositories/libraries.js';
+import { getNetwork } from '../../db/repositories/network.js';
 import { insertPatron } from '../../db/repositories/patrons.js';
 import { DAY, HOUR } from '../../domain/clock.js';
 import { isoDate, parisDay } from '../../domain/paris.js';
@@ -49,6 +50,8 @@ const ascii = (s: string) =>
 
 export async function seedDemoPatrons(deps: Deps, libraries: Library[]): Promise<number> {
   const now = deps.clock.now();
+  const { settings } = await getNetwork(deps.db);
+  const period = settings.membershipDays;
   let created = 0;
   for (const p of PEOPLE) {
     const library = libraries[p.library % libraries.length]!;
@@ -58,11 +61,11 @@ export async function seedDemoPatrons(deps: Deps, libraries: Library[]): Promise
     const today = isoDate(parisDay(now));
     const activeUntil =
       p.state === 'active'
-        ? addDays(today, 365 - p.daysAgo)
+        ? addDays(today, period - p.daysAgo)
         : p.state === 'renewal_pending'
-          ? addDays(today, 365 - p.daysAgo)
+          ? addDays(today, period - p.daysAgo)
           : p.state === 'expired'
-            ? addDays(today, -(p.daysAgo - 365))
+            ? addDays(today, -(p.daysAgo - period))
             : null;
     const decided = ['active', 'refused', 'expired', 'renewal_pending'].includes(p.state);
     const patron = await insertPatron(deps.db, {

@@ -24,6 +24,7 @@ import {
   ErrorSummary,
   type FieldErrors,
   Form,
+  FormActions,
   type FormValues,
   RadioGroup,
   Select,
@@ -275,16 +276,7 @@ export async function staffAccountRoutes(app: FastifyInstance, { deps }: RouteOp
                 values={values}
                 errors={state.errors}
               />
-              <ul class="fr-btns-group fr-btns-group--inline-md">
-                <li>
-                  <SubmitButton>Créer le compte</SubmitButton>
-                </li>
-                <li>
-                  <a class="fr-btn fr-btn--secondary" href={LIST_URL}>
-                    Annuler
-                  </a>
-                </li>
-              </ul>
+              <FormActions submit="Créer le compte" cancelHref={LIST_URL} />
             </Form>
           </div>
         </div>

@@ -20,7 +20,7 @@ import {
 import type { RouteOptions } from '../../app.js';
 import { requirePatron } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
-import { Form, SubmitButton } from '../../views/components/forms.js';
+import { Form, FormActions } from '../../views/components/forms.js';
 import { Breadcrumb } from '../../views/layout.js';
 
 /** The page of every renewal answer, under "Mon compte". */
@@ -84,16 +84,7 @@ function confirmationPage(
             : 'Si elle est acceptée, la nouvelle période commencera à la fin de l’actuelle : vous ne perdez aucun jour. Votre accès reste ouvert en attendant.'}
         </p>
         <Form action={action} csrf={ctx.csrf}>
-          <ul class="fr-btns-group fr-btns-group--inline-md">
-            <li>
-              <SubmitButton>Demander le renouvellement</SubmitButton>
-            </li>
-            <li>
-              <a class="fr-btn fr-btn--secondary" href="/mon-compte">
-                Annuler
-              </a>
-            </li>
-          </ul>
+          <FormActions submit="Demander le renouvellement" cancelHref="/mon-compte" />
         </Form>
       </RenewalLayout>
     ),

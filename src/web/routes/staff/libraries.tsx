@@ -22,6 +22,7 @@ import {
   ErrorSummary,
   type FieldErrors,
   Form,
+  FormActions,
   type FormValues,
   SubmitButton,
   TextInput,
@@ -283,16 +284,7 @@ export async function libraryRoutes(app: FastifyInstance, { deps }: RouteOptions
             <ErrorSummary errors={state.errors} labels={LIBRARY_FIELD_LABELS} />
             <Form action={`${LIST_URL}/nouvelle`} csrf={ctx.csrf}>
               <LibraryFieldsInputs values={state.values} errors={state.errors} editable="all" />
-              <ul class="fr-btns-group fr-btns-group--inline-md">
-                <li>
-                  <SubmitButton>Ajouter la bibliothèque</SubmitButton>
-                </li>
-                <li>
-                  <a class="fr-btn fr-btn--secondary" href={LIST_URL}>
-                    Annuler
-                  </a>
-                </li>
-              </ul>
+              <FormActions submit="Ajouter la bibliothèque" cancelHref={LIST_URL} />
             </Form>
           </div>
         </div>

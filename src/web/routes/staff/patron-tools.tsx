@@ -20,9 +20,9 @@ import {
   ErrorSummary,
   type FieldErrors,
   Form,
+  FormActions,
   type FormValues,
   RadioGroup,
-  SubmitButton,
   TextInput,
 } from '../../views/components/forms.js';
 import { Breadcrumb } from '../../views/layout.js';
@@ -179,16 +179,7 @@ export async function patronToolRoutes(app: FastifyInstance, { deps }: RouteOpti
                 errors={state.errors}
                 required
               />
-              <ul class="fr-btns-group fr-btns-group--inline-md">
-                <li>
-                  <SubmitButton>Enregistrer les modifications</SubmitButton>
-                </li>
-                <li>
-                  <a class="fr-btn fr-btn--secondary" href={recordUrl(patron.id)}>
-                    Annuler
-                  </a>
-                </li>
-              </ul>
+              <FormActions submit="Enregistrer les modifications" cancelHref={recordUrl(patron.id)} />
             </Form>
           </div>
         </div>

@@ -273,3 +273,19 @@ export function SubmitButton({ children, secondary }: { children: ComponentChild
     </button>
   );
 }
+
+/** The submit button of a form and the way out ("Annuler") back to where the person came from. */
+export function FormActions({ submit, cancelHref }: { submit: ComponentChildren; cancelHref: string }) {
+  return (
+    <ul class="fr-btns-group fr-btns-group--inline-md">
+      <li>
+        <SubmitButton>{submit}</SubmitButton>
+      </li>
+      <li>
+        <a class="fr-btn fr-btn--secondary" href={cancelHref}>
+          Annuler
+        </a>
+      </li>
+    </ul>
+  );
+}
