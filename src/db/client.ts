@@ -155,3 +155,8 @@ export async function queryRows<T>(db: Executor, query: SQL): Promise<T[]> {
   const res = (await db.execute(query)) as unknown as { rows: T[] };
   return res.rows;
 }
+
+/** Holds a named advisory lock until the transaction ends: concurrent writers of one thing queue. */
+export async function lockUntilCommit(tx: Executor, name: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${lockKey(name)})`);
+}

@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { lockKey } from '../db/client.js';
+import { lockUntilCommit } from '../db/client.js';
 import { recordEvent } from '../db/repositories/events.js';
 import { getNetwork } from '../db/repositories/network.js';
 import { enqueueMail } from '../db/repositories/outbox.js';
@@ -95,7 +94,7 @@ export async function sendOverdueDigest(deps: Pick<Deps, 'db' | 'clock' | 'baseU
   const day = digestDayDue(now);
   if (!day) return { sent: 0, requests: 0 };
   return deps.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${lockKey('overdue-digest')})`);
+    await lockUntilCommit(tx, 'overdue-digest');
     if (await digestSentOn(tx, day)) return { sent: 0, requests: 0 };
     const network = await getNetwork(tx);
     const groups = await overdueByLibrary(tx, overdueCutoff(now, network.settings));

@@ -1,7 +1,7 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { LibraryScope } from '../../domain/actor.js';
 import type { PatronState } from '../../domain/patron-lifecycle.js';
-import type { Executor } from '../client.js';
+import { type Executor, lockUntilCommit } from '../client.js';
 import { libraries, patrons, staff } from '../schema.js';
 import { isUuid } from './libraries.js';
 import { libraryScopeCondition } from './scope.js';
@@ -111,4 +111,12 @@ export async function transitionPatron(
 
 export async function updatePatron(db: Executor, id: string, values: Partial<NewPatron>): Promise<void> {
   await db.update(patrons).set(values).where(eq(patrons.id, id));
+}
+
+/**
+ * Every path that gives a patron an address (registration by either channel, correction by
+ * staff, change by the patron) takes this lock first, so two of them cannot both claim it.
+ */
+export function lockPatronEmail(tx: Executor, email: string): Promise<void> {
+  return lockUntilCommit(tx, `patron-email:${email.trim().toLowerCase()}`);
 }

@@ -1,10 +1,8 @@
-import { sql } from 'drizzle-orm';
-import { lockKey } from '../../db/client.js';
 import { recordEvent } from '../../db/repositories/events.js';
 import { getNetwork } from '../../db/repositories/network.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
 import { emailUsedByAnotherPatron } from '../../db/repositories/patron-data.js';
-import { findPatronById, updatePatron } from '../../db/repositories/patrons.js';
+import { findPatronById, lockPatronEmail, updatePatron } from '../../db/repositories/patrons.js';
 import { consumeToken, findTokenByHash, insertToken, revokeTokens } from '../../db/repositories/tokens.js';
 import type { PatronActor } from '../../domain/actor.js';
 import { DAY } from '../../domain/clock.js';
@@ -157,7 +155,7 @@ export async function confirmEmailChange(deps: Deps, token: string): Promise<Ema
         throw new Outcome({ status: 'unknown' });
       const email = patron.pendingEmail;
       if (!email) throw new Outcome({ status: 'used' });
-      await tx.execute(sql`select pg_advisory_xact_lock(${lockKey(`email:${email.toLowerCase()}`)})`);
+      await lockPatronEmail(tx, email);
       if (await emailUsedByAnotherPatron(tx, email, patron.id)) throw new Outcome({ status: 'taken' });
       if (!(await consumeToken(tx, row.id, now))) throw new Outcome({ status: 'used' });
       const previous = patron.email;

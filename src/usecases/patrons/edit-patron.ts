@@ -1,10 +1,13 @@
-import { sql } from 'drizzle-orm';
-import { lockKey } from '../../db/client.js';
 import { recordEvent } from '../../db/repositories/events.js';
 import { getNetwork } from '../../db/repositories/network.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
 import { otherLivePatronsWithEmail, updatePatronIfUnchanged } from '../../db/repositories/patron-records.js';
-import { findPatronForStaff, type NewPatron, type PatronWithLibrary } from '../../db/repositories/patrons.js';
+import {
+  findPatronForStaff,
+  lockPatronEmail,
+  type NewPatron,
+  type PatronWithLibrary,
+} from '../../db/repositories/patrons.js';
 import { revokeTokens } from '../../db/repositories/tokens.js';
 import type { StaffActor } from '../../domain/actor.js';
 import { DAY } from '../../domain/clock.js';
@@ -95,9 +98,7 @@ export async function editPatron(
           email:
             'Cette demande n’est pas encore confirmée par l’usager : son adresse ne peut pas être changée. Sans confirmation, la demande sera supprimée et l’usager pourra s’inscrire à nouveau.',
         });
-      await tx.execute(
-        sql`select pg_advisory_xact_lock(${lockKey(`register-email:${after.email.toLowerCase()}`)})`,
-      );
+      await lockPatronEmail(tx, after.email);
       const others = await otherLivePatronsWithEmail(tx, after.email, patron.id);
       if (others[0])
         throw new ValidationError({

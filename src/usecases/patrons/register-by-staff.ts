@@ -1,11 +1,10 @@
-import { sql } from 'drizzle-orm';
-import { lockKey } from '../../db/client.js';
+import { lockUntilCommit } from '../../db/client.js';
 import { recordEvent } from '../../db/repositories/events.js';
 import { type Library, listLibraries } from '../../db/repositories/libraries.js';
 import { getNetwork } from '../../db/repositories/network.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
 import { type DuplicateMatch, findPossibleDuplicates } from '../../db/repositories/patron-records.js';
-import { insertPatron, loginIdentifierTaken } from '../../db/repositories/patrons.js';
+import { insertPatron, lockPatronEmail, loginIdentifierTaken } from '../../db/repositories/patrons.js';
 import type { StaffActor } from '../../domain/actor.js';
 import { DAY } from '../../domain/clock.js';
 import { DomainError, ValidationError } from '../../domain/errors.js';
@@ -113,13 +112,10 @@ export async function registerPatronByStaff(
   try {
     return await deps.db.transaction(async (tx): Promise<StaffRegistrationOutcome> => {
       // Two desks registering the same person (or address) at once must not both succeed.
-      await tx.execute(
-        sql`select pg_advisory_xact_lock(${lockKey(`register-email:${data.email.toLowerCase()}`)})`,
-      );
-      await tx.execute(
-        sql`select pg_advisory_xact_lock(${lockKey(
-          `register-identity:${foldKey(data.lastName)}|${foldKey(data.firstName)}|${data.birthDate}`,
-        )})`,
+      await lockPatronEmail(tx, data.email);
+      await lockUntilCommit(
+        tx,
+        `register-identity:${foldKey(data.lastName)}|${foldKey(data.firstName)}|${data.birthDate}`,
       );
       const matches = await findPossibleDuplicates(tx, data);
       // A refused request does not hold its address: the person may apply again (SPEC §2).

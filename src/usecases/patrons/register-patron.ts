@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { type Executor, lockKey } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
 import { recordEvent } from '../../db/repositories/events.js';
 import { listLibraries } from '../../db/repositories/libraries.js';
 import { countAttempt } from '../../db/repositories/login-throttles.js';
@@ -8,6 +7,7 @@ import { enqueueMail } from '../../db/repositories/outbox.js';
 import {
   findPatronsByEmail,
   insertPatron,
+  lockPatronEmail,
   loginIdentifierTaken,
   type PatronRow,
 } from '../../db/repositories/patrons.js';
@@ -125,9 +125,7 @@ export async function registerPatron(
   try {
     return await db.transaction(async (tx): Promise<RegistrationOutcome> => {
       // Two forms sent at once with the same address must not both create an account.
-      await tx.execute(
-        sql`select pg_advisory_xact_lock(${lockKey(`register-email:${data.email.toLowerCase()}`)})`,
-      );
+      await lockPatronEmail(tx, data.email);
       // A refused request does not block a new one: the person may apply again (SPEC §2).
       const live = (await findPatronsByEmail(tx, data.email)).filter((p) => p.state !== 'refused');
       if (live.length > 0) {

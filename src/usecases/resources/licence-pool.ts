@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { type Executor, lockKey } from '../../db/client.js';
+import { type Executor, lockUntilCommit } from '../../db/client.js';
 import type { Network } from '../../db/repositories/network.js';
 import { getNetwork } from '../../db/repositories/network.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
@@ -70,7 +69,7 @@ export async function assertLicenceAvailable(
   now: Date,
   baseUrl: string,
 ): Promise<LicencePoolStatus> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${lockKey('licence-pool')})`);
+  await lockUntilCommit(tx, 'licence-pool');
   const used = await countLicencedPatrons(tx);
   const status = licenceStatus(used, network.settings);
   if (status.level === 'full') throw new LicencePoolFullError(status.pool, used);
