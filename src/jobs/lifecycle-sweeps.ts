@@ -2,6 +2,7 @@ import { and, eq, gte, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizz
 import type { Executor } from '../db/client.js';
 import { getNetwork, type Network } from '../db/repositories/network.js';
 import type { MailMessage } from '../db/repositories/outbox.js';
+import { anonymisePatrons } from '../db/repositories/patron-erasure.js';
 import { events, libraries, outbox, patrons, tokens } from '../db/schema.js';
 import { SYSTEM } from '../domain/actor.js';
 import { MINUTE } from '../domain/clock.js';
@@ -19,7 +20,6 @@ import {
   subscriptionExpiredMail,
 } from '../mail/lifecycle-mails.js';
 import { newSecretToken, sha256 } from '../security/tokens.js';
-import { anonymisePatrons } from '../usecases/patrons/anonymise-patron.js';
 import type { Sweep, SweepContext } from './sweeps.js';
 
 /**

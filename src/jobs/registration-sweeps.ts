@@ -3,19 +3,19 @@ import type { Executor } from '../db/client.js';
 import { recordEvent } from '../db/repositories/events.js';
 import { getNetwork } from '../db/repositories/network.js';
 import { enqueueMail } from '../db/repositories/outbox.js';
+import { anonymisePatrons } from '../db/repositories/patron-erasure.js';
 import { patrons } from '../db/schema.js';
 import { SYSTEM } from '../domain/actor.js';
 import { DAY, MINUTE } from '../domain/clock.js';
 import { confirmationDeadline } from '../domain/patron-lifecycle.js';
 import { confirmationReminderMail } from '../mail/registration-mails.js';
-import { anonymisePatrons } from '../usecases/patrons/anonymise-patron.js';
 import { issueConfirmationLink } from '../usecases/patrons/register-patron.js';
 import type { Sweep, SweepContext } from './sweeps.js';
 
 /** Rows claimed per transaction: short transactions, and an interrupted run loses little. */
 const BATCH = 100;
 
-export { ERASED_PATRON_LABEL } from '../usecases/patrons/anonymise-patron.js';
+export { ERASED_PATRON_LABEL } from '../domain/erasure.js';
 
 /**
  * Reminds unconfirmed requests N days before their link lapses (SPEC §2 transition 2), with a

@@ -1,20 +1,17 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { enqueueMail } from '../../src/db/repositories/outbox.js';
+import { anonymisePatron } from '../../src/db/repositories/patron-erasure.js';
 import { events, outbox, patrons, sessions } from '../../src/db/schema.js';
 import type { StaffActor } from '../../src/domain/actor.js';
 import { DAY } from '../../src/domain/clock.js';
+import { ERASED_PATRON_LABEL, scrubEventData } from '../../src/domain/erasure.js';
 import {
   applyRetention,
   expireSubscriptions,
   sendRenewalReminders,
 } from '../../src/jobs/lifecycle-sweeps.js';
 import { SWEEPS } from '../../src/jobs/sweeps.js';
-import {
-  anonymisePatron,
-  ERASED_PATRON_LABEL,
-  scrubEventData,
-} from '../../src/usecases/patrons/anonymise-patron.js';
 import { decideRequest } from '../../src/usecases/patrons/decide-request.js';
 import { addLibrary, addStaff, createTestApp, type TestContext } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';

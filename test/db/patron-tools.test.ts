@@ -5,8 +5,8 @@ import { type Library, setLibraryActive } from '../../src/db/repositories/librar
 import { events, outbox, patrons } from '../../src/db/schema.js';
 import type { StaffActor } from '../../src/domain/actor.js';
 import { DAY } from '../../src/domain/clock.js';
+import { ERASED_PATRON_LABEL, ERASED_TEXT } from '../../src/domain/erasure.js';
 import { remindOverdueRequests } from '../../src/jobs/escalation-sweeps.js';
-import { ERASED_PATRON_LABEL, ERASED_TEXT } from '../../src/usecases/patrons/anonymise-patron.js';
 import { decideRequest } from '../../src/usecases/patrons/decide-request.js';
 import { editPatron } from '../../src/usecases/patrons/edit-patron.js';
 import { registerPatronByStaff } from '../../src/usecases/patrons/register-by-staff.js';

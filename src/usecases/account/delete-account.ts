@@ -1,6 +1,7 @@
 import { recordEvent } from '../../db/repositories/events.js';
 import { getNetwork } from '../../db/repositories/network.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
+import { anonymisePatron } from '../../db/repositories/patron-erasure.js';
 import { transitionPatron } from '../../db/repositories/patrons.js';
 import type { PatronActor } from '../../domain/actor.js';
 import { DomainError, ValidationError } from '../../domain/errors.js';
@@ -8,7 +9,6 @@ import { isoDate, parisDay } from '../../domain/paris.js';
 import { addDays } from '../../domain/patron-lifecycle.js';
 import { accountDeletedMail } from '../../mail/account-mails.js';
 import type { Deps } from '../deps.js';
-import { anonymisePatron } from '../patrons/anonymise-patron.js';
 import { patronLabel } from '../patrons/register-patron.js';
 import { currentPasswordProblem } from './current-password.js';
 import { displayName, ownAccount } from './own-account.js';

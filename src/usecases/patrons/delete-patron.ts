@@ -1,11 +1,11 @@
 import { recordEvent } from '../../db/repositories/events.js';
+import { anonymisePatron } from '../../db/repositories/patron-erasure.js';
 import { findPatronForStaff, transitionPatron } from '../../db/repositories/patrons.js';
 import type { StaffActor } from '../../domain/actor.js';
 import { DomainError, notFound } from '../../domain/errors.js';
 import { parisDay } from '../../domain/paris.js';
 import { stateAfterErasure } from '../../domain/patron-identity.js';
 import type { Deps } from '../deps.js';
-import { anonymisePatron } from './anonymise-patron.js';
 
 export const alreadyErased = () =>
   new DomainError('already_erased', 'Les données de cet usager sont déjà effacées.', 409);

@@ -1,83 +1,13 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.js';
-import { events, outbox, patrons, sessions, tokens } from '../../db/schema.js';
-
-/** What remains of a patron's name in the history once their data is erased. */
-export const ERASED_PATRON_LABEL = 'Usager (données effacées)';
-
-/** Replaces every piece of personal text in events and e-mails. */
-export const ERASED_TEXT = '(effacé)';
-export const ERASED_MAIL = '(courriel effacé)';
-
-/**
- * Why a record loses its personal data. Callers record their own event (with their actor and
- * this reason) BEFORE calling anonymisePatron, so that event is scrubbed too.
- */
-export type AnonymisationReason = 'lapsed' | 'retention' | 'deleted_by_staff' | 'deleted_by_patron';
-
-const REASON_LABELS: Record<AnonymisationReason, string> = {
-  lapsed: 'demande d’inscription non confirmée dans le délai',
-  retention: 'fin de la durée de conservation des données',
-  deleted_by_staff: 'compte supprimé par la bibliothèque',
-  deleted_by_patron: 'compte supprimé par l’usager',
-};
-
-/**
- * Keys of event data whose string values are personal text about the subject: the message and
- * subject of a decision e-mail, identity values, before/after of an identity correction.
- * Nested objects under these keys are scrubbed whole (strings only: numbers and booleans are
- * facts, not identity).
- */
-const PERSONAL_KEYS = new Set([
-  'subject',
-  'message',
-  'body',
-  'text',
-  'name',
-  'patronName',
-  'patron',
-  'firstName',
-  'lastName',
-  'email',
-  'newEmail',
-  'oldEmail',
-  'previousEmail',
-  'pendingEmail',
-  'identifier',
-  'cardNumber',
-  'birthDate',
-  'before',
-  'after',
-  'changes',
-  'to',
-]);
-
-/** Personal values shorter than this are not looked for inside other strings (too many false hits). */
-const MIN_NEEDLE = 3;
-
-/**
- * The event data of an anonymised subject: the facts stay (action, dates, template, checks,
- * library), personal text goes. Strings under personal keys are replaced, and any other string
- * that contains one of the patron's own values (name, e-mail, identifiant, card) is replaced
- * too, so a field we did not foresee cannot keep them.
- */
-export function scrubEventData(data: unknown, needles: readonly string[]): unknown {
-  const lowered = needles.filter((n) => n.length >= MIN_NEEDLE).map((n) => n.toLocaleLowerCase('fr'));
-  const walk = (value: unknown, personal: boolean): unknown => {
-    if (typeof value === 'string') {
-      if (personal) return ERASED_TEXT;
-      const v = value.toLocaleLowerCase('fr');
-      return lowered.some((n) => v.includes(n)) ? ERASED_TEXT : value;
-    }
-    if (Array.isArray(value)) return value.map((v) => walk(v, personal));
-    if (value && typeof value === 'object')
-      return Object.fromEntries(
-        Object.entries(value).map(([k, v]) => [k, walk(v, personal || PERSONAL_KEYS.has(k))]),
-      );
-    return value;
-  };
-  return walk(data, false);
-}
+import {
+  type AnonymisationReason,
+  ERASED_MAIL,
+  ERASED_PATRON_LABEL,
+  ERASURE_REASON_LABELS,
+  scrubEventData,
+} from '../../domain/erasure.js';
+import type { Executor } from '../client.js';
+import { events, outbox, patrons, sessions, tokens } from '../schema.js';
 
 /**
  * Erases a patron's personal data (SPEC §2 transitions 2, 8, 9) in the caller's transaction:
@@ -214,7 +144,7 @@ async function rewriteHistory(tx: Executor, people: readonly Identity[]): Promis
 
 /** E-mails about the patron stay listed (date, template, status) without address or content. */
 async function eraseMail(tx: Executor, ids: readonly string[], reason: AnonymisationReason): Promise<void> {
-  const note = `Contenu effacé : ${REASON_LABELS[reason]}.`;
+  const note = `Contenu effacé : ${ERASURE_REASON_LABELS[reason]}.`;
   await tx
     .update(outbox)
     .set({
