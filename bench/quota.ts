@@ -163,6 +163,36 @@ async function seed(db: Database['db']): Promise<{ actors: PatronActor[]; resour
   return { actors, resources };
 }
 
+/**
+ * The least any exact opening needs: read the patron (one round trip), then write one row and
+ * commit (one round trip), from this process over the same pools at the same concurrency.
+ * Sésame's opening does more (rights, quota and cap rows, the consultation): this is the figure
+ * the machine allows at best, to read the target against.
+ */
+async function measureFloor(databases: Database[], patronIds: string[]): Promise<number> {
+  const first = databases[0]!.db;
+  await first.execute(
+    sql`create table if not exists bench_floor (id bigserial primary key, patron_id uuid not null, at timestamptz not null)`,
+  );
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, worker) => {
+      const db = databases[worker % databases.length]!.db;
+      for (;;) {
+        const i = next++;
+        if (i >= patronIds.length) return;
+        const id = patronIds[i]!;
+        await db.execute(sql`select id, state, library_id from patrons where id = ${id}`);
+        await db.execute(sql`insert into bench_floor (patron_id, at) values (${id}, now())`);
+      }
+    }),
+  );
+  const rate = patronIds.length / ((performance.now() - started) / 1000);
+  await first.execute(sql`drop table bench_floor`);
+  return rate;
+}
+
 async function main() {
   const { databases, label, cleanup } = await openThrowaway();
   try {
@@ -225,6 +255,10 @@ async function main() {
     );
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
+    const floor = await measureFloor(
+      databases,
+      plan.map((a) => a.actor.id),
+    );
     latencies.sort((x, y) => x - y);
     const pct = (p: number) =>
       latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]!;
@@ -270,6 +304,9 @@ async function main() {
     );
     console.log(
       `Outcomes:             ${outcomes.counted} counted, ${outcomes.again} reopened (not counted), ${outcomes.quota} refused (quota), ${outcomes.cap} refused (cap), ${outcomes.other} other errors`,
+    );
+    console.log(
+      `Floor on this machine: ${Math.round(floor)} attempts/s for the least an opening could be (one read by primary key, then one single-row insert committed), same pools, same concurrency`,
     );
     console.log(`Cap of “Films plafonnés”: ${caps[0]?.used ?? 0} / ${CAP}`);
     console.log(

@@ -9,8 +9,11 @@
  *
  * On PostgreSQL a throwaway database `sesame_bench_register` is created on DATABASE_URL's server
  * and dropped at the end. The per-IP registration limit (every request comes from 127.0.0.1) is
- * raised to its maximum for the run. Hashing and registrations alternate in five slices so that a
- * busy neighbour weighs on both sides alike. Figures are printed, never asserted.
+ * raised to its maximum for the run. Hashing, the ceiling (a bare node:http server that only
+ * hashes, no framework, no database) and registrations (concurrency 4 = the server saturated, the
+ * headline; and 2) alternate in five slices so that a busy neighbour weighs on all alike. Each row
+ * gives the whole machine's CPU time per operation (database and client included) and this
+ * process's part. Figures are printed, never asserted.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -25,7 +28,15 @@ import { SETTINGS } from '../src/domain/settings.js';
 import { hashPassword } from '../src/security/passwords.js';
 import { prepareDatabase } from '../src/startup.js';
 import { buildApp } from '../src/web/app.js';
-import { Client, measure, newPhase, type Phase, percentile, printTable } from './lib/http-bench.js';
+import {
+  Client,
+  measure,
+  newPhase,
+  type Phase,
+  percentile,
+  printTable,
+  startBareServer,
+} from './lib/http-bench.js';
 
 const PHASE_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
 const ROUNDS = 5;
@@ -55,7 +66,7 @@ async function withThrowawayDatabase(
 
 async function csrfOf(client: Client): Promise<string> {
   const res = await client.get('/inscription');
-  const html = await res.text();
+  const html = res.body;
   const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
   if (res.status !== 200 || !token) throw new Error(`GET /inscription: ${res.status}, no CSRF token`);
   return token;
@@ -115,7 +126,7 @@ async function main(): Promise<void> {
         newsletter: n % 2 ? 'oui' : 'non',
         site_web: '',
       });
-      return res.status === 303 && (res.headers.get('location') ?? '').startsWith('/inscription/envoyee');
+      return res.status === 303 && (res.location ?? '').startsWith('/inscription/envoyee');
     };
     // Warm-up: JIT, pools, first argon2 allocation.
     for (let i = 0; i < 3; i++) {
@@ -123,16 +134,28 @@ async function main(): Promise<void> {
       if (!(await register(0))) throw new Error('a registration did not succeed: check the form fields');
     }
 
+    // The ceiling: the same requests to a server that only hashes (no framework, no database).
+    const bare = await startBareServer(() => hashPassword('Lecture-du-soir-2026'));
+    const bareClients = Array.from({ length: 4 }, () => new Client(bare.base));
+    const bareRegister = async (w: number) =>
+      (await bareClients[w]!.post('/inscription', { identifier: 'x', password: 'Lecture-du-soir-2026' }))
+        .status === 303;
     const argon = newPhase('argon2id hash', 2);
+    const bare2 = newPhase('bare HTTP server, argon2 only', 2);
+    const bare4 = newPhase('bare HTTP server, argon2 only', 4);
     const regs = newPhase('POST /inscription (303 → envoyée)', 2);
-    const regs4 = newPhase('POST /inscription, for information', 4);
+    const regs4 = newPhase('POST /inscription (303 → envoyée)', 4);
     for (let round = 0; round < ROUNDS; round++) {
       await measure(argon, PHASE_MS / ROUNDS, async () =>
         Boolean(await hashPassword('Lecture-du-soir-2026')),
       );
+      await measure(bare2, PHASE_MS / ROUNDS, bareRegister);
+      await measure(bare4, PHASE_MS / ROUNDS, bareRegister);
       await measure(regs, PHASE_MS / ROUNDS, register);
       await measure(regs4, PHASE_MS / ROUNDS, register);
     }
+    for (const c of bareClients) c.close();
+    await bare.close();
 
     const driver = serverUrl ? 'PostgreSQL' : 'PGlite (embedded)';
     console.log(`\nSésame registration benchmark — ${driver}, Node ${process.version}`);
@@ -140,7 +163,7 @@ async function main(): Promise<void> {
       `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${PHASE_MS / 1000} s per phase, 150 libraries\n`,
     );
     printTable(
-      [argon, regs, regs4].map((p: Phase) => ({
+      [argon, bare2, bare4, regs, regs4].map((p: Phase) => ({
         phase: p.name,
         conc: String(p.concurrency),
         ok: String(p.ok),
@@ -148,15 +171,22 @@ async function main(): Promise<void> {
         'per second': (p.ok / p.seconds).toFixed(1),
         'p50 ms': percentile(p.latencies, 50).toFixed(1),
         'p95 ms': percentile(p.latencies, 95).toFixed(1),
+        'CPU ms/op': (p.machineCpuMs / Math.max(1, p.ok + p.failed)).toFixed(1),
+        'of which Node': (p.processCpuMs / Math.max(1, p.ok + p.failed)).toFixed(1),
       })),
     );
     const rate = (p: Phase) => p.ok / p.seconds;
-    const ratio = rate(regs) / rate(argon);
+    const ratio = (p: Phase) => (rate(p) / rate(argon)).toFixed(2);
+    // Concurrency 4 keeps the server busy (twice as many requests in flight as cores): the
+    // throughput to compare with argon2's own. At 2, every database round trip idles a core.
+    const headline = rate(regs4) / rate(argon);
     console.log(
-      `\nregistrations / argon2 = ${ratio.toFixed(2)} (target ≥ 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'})`,
+      `\nregistrations / argon2 = ${headline.toFixed(2)} at concurrency 4 (target ≥ 0.90: ${headline >= 0.9 ? 'met' : 'NOT met'}); ${ratio(regs)} at concurrency 2`,
     );
-    console.log(`registrations / argon2 at concurrency 4 = ${(rate(regs4) / rate(argon)).toFixed(2)}`);
-    if (regs.failed > 0 || regs4.failed > 0)
+    console.log(
+      `ceiling on this machine (bare server, argon2 only) = ${ratio(bare4)} at concurrency 4, ${ratio(bare2)} at concurrency 2`,
+    );
+    if (regs.failed > 0 || regs4.failed > 0 || bare2.failed + bare4.failed > 0)
       console.log(
         'Some registrations did not get the expected answer: the figures above are not trustworthy.',
       );
