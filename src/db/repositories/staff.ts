@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, getTableColumns, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { LibraryScope, StaffRole } from '../../domain/actor.js';
 import type { Executor } from '../client.js';
 import { libraries, staff, staffLibraries } from '../schema.js';
@@ -9,23 +9,46 @@ export interface StaffWithLibraries extends StaffRow {
   libraryIds: string[];
 }
 
+/**
+ * A staff row with its libraries, in the same query: every signed-in page and every login
+ * reads one, so it costs one round trip, not two.
+ */
+const withLibraryIds = {
+  ...getTableColumns(staff),
+  libraryIds: sql<string[]>`array(select ${staffLibraries.libraryId} from ${staffLibraries}
+    where ${staffLibraries.staffId} = ${staff.id} order by ${staffLibraries.libraryId})`.mapWith(
+    (v: unknown) => parseUuidArray(v),
+  ),
+};
+
+/** node-postgres gives uuid[] as an array, PGlite too; a text form '{a,b}' is parsed as well. */
+function parseUuidArray(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === 'string')
+    return v
+      .replace(/^\{|\}$/g, '')
+      .split(',')
+      .filter(Boolean);
+  return [];
+}
+
 /** Login accepts the identifier or the e-mail address, whatever the case. */
 export async function findStaffByLogin(db: Executor, login: string): Promise<StaffWithLibraries | null> {
   const l = login.trim().toLowerCase();
   const rows = await db
-    .select()
+    .select(withLibraryIds)
     .from(staff)
     .where(or(eq(sql`lower(${staff.identifier})`, l), eq(sql`lower(${staff.email})`, l)))
     .limit(2);
   // An e-mail shared by two staff accounts is ambiguous: only the identifier logs in then.
   const row = rows.length === 1 ? rows[0] : rows.find((r) => r.identifier.toLowerCase() === l);
-  return row ? withLibraries(db, row) : null;
+  return row ?? null;
 }
 
 export async function findStaffById(db: Executor, id: string): Promise<StaffWithLibraries | null> {
   if (!isUuid(id)) return null;
-  const [row] = await db.select().from(staff).where(eq(staff.id, id));
-  return row ? withLibraries(db, row) : null;
+  const [row] = await db.select(withLibraryIds).from(staff).where(eq(staff.id, id));
+  return row ?? null;
 }
 
 /**
@@ -47,10 +70,10 @@ export async function findStaffInScope(
 ): Promise<StaffWithLibraries | null> {
   if (!isUuid(id)) return null;
   const [row] = await db
-    .select()
+    .select(withLibraryIds)
     .from(staff)
     .where(and(eq(staff.id, id), staffScopeCondition(scope)));
-  return row ? withLibraries(db, row) : null;
+  return row ?? null;
 }
 
 export async function listStaff(
@@ -158,12 +181,4 @@ export async function countActiveAdmins(db: Executor): Promise<number> {
     .from(staff)
     .where(and(eq(staff.role, 'network_admin'), isNull(staff.disabledAt)));
   return row?.n ?? 0;
-}
-
-async function withLibraries(db: Executor, row: StaffRow): Promise<StaffWithLibraries> {
-  const links = await db
-    .select({ libraryId: staffLibraries.libraryId })
-    .from(staffLibraries)
-    .where(eq(staffLibraries.staffId, row.id));
-  return { ...row, libraryIds: links.map((l) => l.libraryId) };
 }

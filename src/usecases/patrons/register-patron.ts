@@ -1,8 +1,8 @@
 import type { Executor } from '../../db/client.js';
 import { recordEvent } from '../../db/repositories/events.js';
-import { listLibraries } from '../../db/repositories/libraries.js';
+import { findActiveLibrary } from '../../db/repositories/libraries.js';
 import { countAttempt } from '../../db/repositories/login-throttles.js';
-import { getNetwork } from '../../db/repositories/network.js';
+import { getNetwork, type Network } from '../../db/repositories/network.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
 import {
   findPatronsByEmail,
@@ -57,8 +57,10 @@ export async function issueConfirmationLink(
   now: Date,
   deadline: Date,
   baseUrl: string,
+  options: { first?: boolean } = {},
 ): Promise<string> {
-  await revokeTokens(tx, { kind: 'patron', id: patronId }, ['confirm_email'], now);
+  // A patron created in this very transaction has no earlier link to revoke.
+  if (!options.first) await revokeTokens(tx, { kind: 'patron', id: patronId }, ['confirm_email'], now);
   const token = newSecretToken();
   await insertToken(tx, {
     hash: sha256(token),
@@ -77,21 +79,27 @@ export async function issueConfirmationLink(
  */
 export async function registerPatron(
   deps: Deps,
-  input: { form: RegistrationInput; ip: string },
+  input: {
+    form: RegistrationInput;
+    ip: string;
+    /** The network when the caller has it already (the web layer reads it per request). */
+    network?: Network;
+  },
 ): Promise<RegistrationOutcome> {
   const { db, clock } = deps;
   const now = clock.now();
-  const network = await getNetwork(db);
+  const network = input.network ?? (await getNetwork(db));
   const { settings } = network;
   if (!settings.selfRegistration) throw selfRegistrationClosed();
 
   // Every post counts, valid or not: trying identifiants one after another is limited too.
-  const attempts = await countAttempt(
-    db,
-    `register-ip:${input.ip}`,
-    now,
-    new Date(now.getTime() - THROTTLE_WINDOW_MS),
-  );
+  // The library chosen and whether the identifiant is free are read alongside (one wait, not three).
+  const identifier = String(input.form.identifier ?? '').trim();
+  const [attempts, chosenLibrary, identifierTaken] = await Promise.all([
+    countAttempt(db, `register-ip:${input.ip}`, now, new Date(now.getTime() - THROTTLE_WINDOW_MS)),
+    findActiveLibrary(db, String(input.form.libraryId ?? '')),
+    identifier ? loginIdentifierTaken(db, identifier) : false,
+  ]);
   if (attempts > settings.loginIpPerQuarterHour)
     throw new DomainError(
       'register_rate_limited',
@@ -99,11 +107,10 @@ export async function registerPatron(
       429,
     );
 
-  const libraries = await listLibraries(db, { all: true }, { activeOnly: true });
   const result = validateRegistration(input.form, {
     today: parisDay(now),
     rule: passwordRule(settings),
-    activeLibraryIds: new Set(libraries.map((l) => l.id)),
+    activeLibraryIds: new Set(chosenLibrary ? [chosenLibrary.id] : []),
     withPassword: true,
   });
   if (result.honeypotFilled) {
@@ -112,15 +119,14 @@ export async function registerPatron(
     return { kind: 'ignored' };
   }
   const errors: Record<string, string> = result.ok ? {} : { ...result.errors };
-  const identifier = result.ok ? result.data.identifier : String(input.form.identifier ?? '').trim();
-  if (!errors.identifier && identifier && (await loginIdentifierTaken(db, identifier)))
+  if (!errors.identifier && identifierTaken)
     errors.identifier = 'Cet identifiant est déjà utilisé : choisissez-en un autre.';
   if (!result.ok || Object.keys(errors).length > 0) throw new ValidationError(errors);
   const data = result.data;
 
   // The slow hash is paid whatever happens next, so the answer takes as long in every case.
   const passwordHash = await hashPassword(data.password);
-  const library = libraries.find((l) => l.id === data.libraryId)!;
+  const library = chosenLibrary!;
 
   try {
     return await db.transaction(async (tx): Promise<RegistrationOutcome> => {
@@ -150,7 +156,7 @@ export async function registerPatron(
         createdAt: now,
         updatedAt: now,
       });
-      const url = await issueConfirmationLink(tx, patron.id, now, deadline, deps.baseUrl);
+      const url = await issueConfirmationLink(tx, patron.id, now, deadline, deps.baseUrl, { first: true });
       await enqueueMail(
         tx,
         {

@@ -374,7 +374,7 @@ export async function registrationRoutes(app: FastifyInstance, { deps }: RouteOp
     if (!request.network.settings.selfRegistration) return closedPage(request, reply, 403);
     const body = (request.body ?? {}) as Record<string, unknown>;
     try {
-      await registerPatron(deps, { form: body, ip: request.ip });
+      await registerPatron(deps, { form: body, ip: request.ip, network: request.network });
     } catch (error) {
       if (error instanceof ValidationError) {
         const values = keptValues(body);
