@@ -57,14 +57,6 @@ const PHASE_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
 const PASSWORD = 'Banc-d-essai-2026!';
 const ROUNDS = 5;
 
-async function csrfOf(client: Client): Promise<string> {
-  const res = await client.get('/connexion');
-  const html = res.body;
-  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-  if (res.status !== 200 || !token) throw new Error(`GET /connexion: ${res.status}, no CSRF token`);
-  return token;
-}
-
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const dataDir = await mkdtemp(join(tmpdir(), 'sesame-bench-'));
@@ -105,14 +97,14 @@ async function main(): Promise<void> {
     // Warm-up: JIT, connection pools, first argon2 allocation.
     for (let i = 0; i < 3; i++) await verifyPassword(hash, PASSWORD);
     const warm = new Client(base);
-    const warmToken = await csrfOf(warm);
+    const warmToken = await warm.csrfToken('/connexion');
     for (let i = 0; i < 3; i++)
       await warm.post('/connexion', { _csrf: warmToken, login: identifier, password: PASSWORD });
 
     // argon2 alone and logins alternate in short slices, so a noisy neighbour or a CPU
     // frequency change weighs on both sides of the ratio alike.
     const loginClients = Array.from({ length: 4 }, () => new Client(base));
-    const tokens = await Promise.all(loginClients.map(csrfOf));
+    const tokens = await Promise.all(loginClients.map((c) => c.csrfToken('/connexion')));
     const logIn = async (w: number) => {
       const res = await loginClients[w]!.post('/connexion', {
         _csrf: tokens[w]!,
@@ -143,7 +135,7 @@ async function main(): Promise<void> {
     await bare.close();
 
     const signedIn = new Client(base);
-    const token = await csrfOf(signedIn);
+    const token = await signedIn.csrfToken('/connexion');
     const login = await signedIn.post(
       '/connexion',
       { _csrf: token, login: identifier, password: PASSWORD },

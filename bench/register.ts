@@ -64,14 +64,6 @@ async function withThrowawayDatabase(
   };
 }
 
-async function csrfOf(client: Client): Promise<string> {
-  const res = await client.get('/inscription');
-  const html = res.body;
-  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-  if (res.status !== 200 || !token) throw new Error(`GET /inscription: ${res.status}, no CSRF token`);
-  return token;
-}
-
 async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL || undefined;
   const throwaway = await withThrowawayDatabase(serverUrl);
@@ -109,7 +101,7 @@ async function main(): Promise<void> {
 
   try {
     const clients = Array.from({ length: 4 }, () => new Client(base));
-    const tokens = await Promise.all(clients.map(csrfOf));
+    const tokens = await Promise.all(clients.map((c) => c.csrfToken('/inscription')));
     const register = async (w: number) => {
       n++;
       const id = `banc${run}${n}`;

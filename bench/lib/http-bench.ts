@@ -146,6 +146,14 @@ export class Client {
     return res;
   }
 
+  /** GETs a form page and returns its CSRF token (the cookie half stays in the jar). */
+  async csrfToken(path: string): Promise<string> {
+    const res = await this.get(path);
+    const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
+    if (res.status !== 200 || !token) throw new Error(`GET ${path}: ${res.status}, no CSRF token`);
+    return token;
+  }
+
   close(): void {
     this.agent.destroy();
   }

@@ -317,6 +317,13 @@ describe('registering', () => {
     expect(account.body).toMatch(/<th scope="row">Newsletter<\/th><td>Oui<\/td>/);
   });
 
+  it('files the request with the library chosen, read as the form checks it (spaces around the id)', async () => {
+    const values = form({ libraryId: ` ${libA.id} ` });
+    const { patron, mail } = await registered(ctx, values);
+    expect(patron.libraryId).toBe(libA.id);
+    expect(mail.text).toContain(libA.name);
+  });
+
   it('refuses to log in before confirmation, with a French explanation', async () => {
     const values = form();
     await registered(ctx, values);

@@ -97,7 +97,7 @@ export async function registerPatron(
   const identifier = String(input.form.identifier ?? '').trim();
   const [attempts, chosenLibrary, identifierTaken] = await Promise.all([
     countAttempt(db, `register-ip:${input.ip}`, now, new Date(now.getTime() - THROTTLE_WINDOW_MS)),
-    findActiveLibrary(db, String(input.form.libraryId ?? '')),
+    findActiveLibrary(db, String(input.form.libraryId ?? '').trim()),
     identifier ? loginIdentifierTaken(db, identifier) : false,
   ]);
   if (attempts > settings.loginIpPerQuarterHour)
