@@ -40,6 +40,7 @@ import { QUOTA_CATEGORIES, type QuotaCategory, quotaLimit } from '../src/domain/
 import type { Deps } from '../src/usecases/deps.js';
 import { ensureNetwork } from '../src/usecases/network/bootstrap.js';
 import { openDocument } from '../src/usecases/resources/open-document.js';
+import { machineCpuMs } from './lib/http-bench.js';
 
 const BENCH_DB = 'sesame_bench_quota';
 const ATTEMPTS = Number(process.env.BENCH_ATTEMPTS ?? 10_000);
@@ -228,6 +229,7 @@ async function main() {
     }));
     const latencies: number[] = [];
     const cpuBefore = process.cpuUsage();
+    const machineBefore = machineCpuMs();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async (_, worker) => {
@@ -255,6 +257,7 @@ async function main() {
     );
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
+    const machineMs = machineCpuMs() - machineBefore;
     const floor = await measureFloor(
       databases,
       plan.map((a) => a.actor.id),
@@ -300,7 +303,7 @@ async function main() {
     console.log(`Attempts per second:  ${Math.round(ATTEMPTS / seconds)}`);
     console.log(`Latency per attempt:  p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms`);
     console.log(
-      `Node CPU:             ${((cpu.user + cpu.system) / 1000 / ATTEMPTS).toFixed(2)} ms per attempt (this process only)`,
+      `CPU per attempt:      ${(machineMs / ATTEMPTS).toFixed(2)} ms for the whole machine (database included), of which ${((cpu.user + cpu.system) / 1000 / ATTEMPTS).toFixed(2)} ms in this process; ${(machineMs / (seconds * 1000) / availableParallelism()).toLocaleString('en', { style: 'percent' })} of the machine busy`,
     );
     console.log(
       `Outcomes:             ${outcomes.counted} counted, ${outcomes.again} reopened (not counted), ${outcomes.quota} refused (quota), ${outcomes.cap} refused (cap), ${outcomes.other} other errors`,
@@ -313,7 +316,8 @@ async function main() {
       `Overdraws:            ${overdraws} (quota over limit ${over[0]!.n}, quota counters ≠ consultations ${mismatch[0]!.n}, caps over or ≠ ${capOver}, documents counted twice ${duplicates[0]!.n})`,
     );
   } finally {
-    await cleanup();
+    if (process.env.BENCH_KEEP) for (const d of databases) await d.close();
+    else await cleanup();
   }
 }
 

@@ -1,11 +1,10 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { CapLevel } from '../../domain/resource-access.js';
 import type { QuotaCategory, ResourceKind } from '../../domain/resources.js';
-import { type Db, type Executor, queryRows } from '../client.js';
+import { type Executor, queryRows } from '../client.js';
 import {
   capUsage,
   consultations,
-  network,
   networkAlerts,
   patronResourceRights,
   patrons,
@@ -14,7 +13,6 @@ import {
   resources,
 } from '../schema.js';
 import { isUuid } from './libraries.js';
-import type { PatronRow } from './patrons.js';
 
 export type ResourceRow = typeof resources.$inferSelect;
 export type NewResource = typeof resources.$inferInsert;
@@ -160,217 +158,6 @@ export async function setPatronRight(
     returning patron_id`,
   );
   return rows.length === 1;
-}
-
-// ——— opening a document: two statements, the second its own guard against parallel opens ———
-
-export interface OpenContext {
-  resource: ResourceRow;
-  patron: PatronRow | null;
-  network: { name: string; email: string; profile: string; settings: Record<string, unknown> };
-  subscribed: boolean;
-  withdrawn: boolean;
-}
-
-function openContextQuery(db: Db) {
-  return db
-    .select({
-      resource: resources,
-      patron: patrons,
-      name: network.name,
-      email: network.email,
-      profile: network.profile,
-      settings: network.settings,
-      subscribed: sql<boolean>`(${resources.allLibraries} or exists (
-        select 1 from ${resourceLibraries} rl where rl.resource_id = ${resources.id} and rl.library_id = ${patrons.libraryId}))`,
-      withdrawn: sql<boolean>`coalesce((select w.withdrawn from ${patronResourceRights} w
-        where w.patron_id = ${patrons.id} and w.resource_id = ${resources.id}), false)`,
-    })
-    .from(resources)
-    .innerJoin(network, eq(network.id, 1))
-    .leftJoin(patrons, eq(patrons.id, sql.placeholder('patronId')))
-    .where(eq(resources.id, sql.placeholder('resourceId')))
-    .prepare('sesame_open_context');
-}
-
-// Built once per database: opening documents is the hottest path of the portal.
-const openContextQueries = new WeakMap<Db, ReturnType<typeof openContextQuery>>();
-
-/**
- * Everything an opening checks, in one round trip: the resource, the patron (null when
- * anonymous or unknown), the network's settings, the library's subscription and the staff's
- * withdrawal. Null when the resource does not exist.
- */
-export async function loadOpenContext(
-  db: Db,
-  resourceId: string,
-  patronId: string | null,
-): Promise<OpenContext | null> {
-  if (!isUuid(resourceId)) return null;
-  let query = openContextQueries.get(db);
-  if (!query) {
-    query = openContextQuery(db);
-    openContextQueries.set(db, query);
-  }
-  const [row] = await query.execute({ resourceId, patronId: patronId && isUuid(patronId) ? patronId : null });
-  if (!row) return null;
-  return {
-    resource: row.resource,
-    patron: row.patron,
-    network: { name: row.name, email: row.email, profile: row.profile, settings: row.settings },
-    subscribed: row.subscribed,
-    withdrawn: row.withdrawn,
-  };
-}
-
-export interface Opening {
-  patronId: string;
-  libraryId: string;
-  resourceId: string;
-  kind: ResourceKind;
-  category: QuotaCategory | null;
-  document: string;
-  month: string;
-  at: Date;
-  /** The monthly quota to respect (Forfait), at least 1. */
-  quota: { category: QuotaCategory; limit: number } | null;
-  /** The network cap to respect, at least 1. */
-  cap: { period: string; limit: number } | null;
-}
-
-export interface OpeningResult {
-  /** False: this document was already counted this month; the opening is recorded, not counted. */
-  claimed: boolean;
-  quotaUsed: number | null;
-  capUsed: number | null;
-  /** Cap alert levels not sent yet this period (whether reached or not). */
-  capAlertsPending: CapLevel[];
-}
-
-/** Thrown when the statement below stopped at a limit: nothing of the opening was written. */
-export class LimitReached extends Error {
-  constructor(readonly limit: 'quota' | 'cap') {
-    super(`${limit} reached`);
-  }
-}
-
-const LIMIT_MARKERS = { quota: 'sesame:quota_reached', cap: 'sesame:cap_reached' } as const;
-
-/**
- * The database's own error for the deliberate cast, found under the driver's wrapping (whose
- * message repeats the query and its parameters, so it cannot be trusted to tell).
- */
-function limitReachedIn(e: unknown): 'quota' | 'cap' | null {
-  for (
-    let err = e as { message?: string; cause?: unknown } | undefined, depth = 0;
-    err && depth < 4;
-    depth++
-  ) {
-    const message = String(err.message ?? '');
-    if (message.startsWith('invalid input syntax for type integer')) {
-      if (message.includes(LIMIT_MARKERS.quota)) return 'quota';
-      if (message.includes(LIMIT_MARKERS.cap)) return 'cap';
-    }
-    err = err.cause as typeof err;
-  }
-  return null;
-}
-
-/**
- * The opening, in one statement, so one atomic step whatever the number of instances:
- * 1. the counted consultation is claimed; the partial unique index makes a parallel claim of
- *    the same document wait, then find the row (then a consultation "not counted" is recorded);
- * 2. the quota row is incremented only while under its limit, then the cap row likewise: a
- *    parallel opening queues on each row and re-reads it, so nothing can overdraw;
- * 3. if the claim succeeded but a limit is reached, the statement fails on purpose (a cast of a
- *    marker text to integer) and PostgreSQL undoes all of it: nothing is counted.
- * Rows are always taken in the same order (consultation, quota, cap): no deadlock.
- */
-export async function consumeOpening(db: Executor, v: Opening): Promise<OpeningResult> {
-  const quota = v.quota
-    ? sql`, quota as (
-        insert into ${quotaUsage} (patron_id, category, month, used)
-        select ${v.patronId}::uuid, ${v.quota.category}, ${v.month}, 1 from claim
-        on conflict (patron_id, category, month) do update set used = ${quotaUsage}.used + 1
-          where ${quotaUsage}.used < ${v.quota.limit}
-        returning used)`
-    : sql``;
-  const cap = v.cap
-    ? sql`, cap as (
-        insert into ${capUsage} (resource_id, period, used)
-        select ${v.resourceId}::uuid, ${v.cap.period}, 1 from claim
-        ${v.quota ? sql`where exists (select 1 from quota)` : sql``}
-        on conflict (resource_id, period) do update set used = ${capUsage}.used + 1
-          where ${capUsage}.used < ${v.cap.limit}
-        returning used, low_alert_at is null as low_due, high_alert_at is null as high_due,
-          full_alert_at is null as full_due)`
-    : sql``;
-  // A non-constant expression, so that the planner never evaluates the failing cast early.
-  const failUnless = (cte: string, marker: string) =>
-    sql`case when exists (select 1 from claim)
-      then coalesce((select used::text from ${sql.raw(cte)}), ${marker})::int end`;
-  try {
-    const rows = await queryRows<{
-      claimed: number;
-      quota_used: number | null;
-      cap_used: number | null;
-      low_due: boolean | null;
-      high_due: boolean | null;
-      full_due: boolean | null;
-    }>(
-      db,
-      sql`
-      with claim as (
-        insert into ${consultations} (patron_id, library_id, resource_id, kind, category, document, month, counted, at)
-        values (${v.patronId}, ${v.libraryId}, ${v.resourceId}, ${v.kind}, ${v.category}, ${v.document}, ${v.month}, true, ${v.at})
-        on conflict (patron_id, resource_id, document, month) where counted do nothing
-        returning id)
-      ${quota} ${cap},
-      again as (
-        insert into ${consultations} (patron_id, library_id, resource_id, kind, category, document, month, counted, at)
-        select ${v.patronId}::uuid, ${v.libraryId}::uuid, ${v.resourceId}::uuid, ${v.kind}, ${v.category}, ${v.document}, ${v.month}, false, ${v.at}::timestamptz
-        where not exists (select 1 from claim)
-        returning id)
-      select (select count(*)::int from claim) as claimed,
-        ${v.quota ? failUnless('quota', LIMIT_MARKERS.quota) : sql`null::int`} as quota_used,
-        ${v.cap ? failUnless('cap', LIMIT_MARKERS.cap) : sql`null::int`} as cap_used,
-        ${v.cap ? sql`(select low_due from cap)` : sql`null::boolean`} as low_due,
-        ${v.cap ? sql`(select high_due from cap)` : sql`null::boolean`} as high_due,
-        ${v.cap ? sql`(select full_due from cap)` : sql`null::boolean`} as full_due,
-        (select count(*) from again) as again`,
-    );
-    const r = rows[0]!;
-    const pending: CapLevel[] = [];
-    if (r.full_due) pending.push('full');
-    if (r.high_due) pending.push('high');
-    if (r.low_due) pending.push('low');
-    return {
-      claimed: Number(r.claimed) === 1,
-      quotaUsed: r.quota_used === null ? null : Number(r.quota_used),
-      capUsed: r.cap_used === null ? null : Number(r.cap_used),
-      capAlertsPending: pending,
-    };
-  } catch (e) {
-    const limit = limitReachedIn(e);
-    if (limit) throw new LimitReached(limit);
-    throw e;
-  }
-}
-
-export async function recordConsultation(
-  db: Executor,
-  v: {
-    patronId: string | null;
-    libraryId: string | null;
-    resourceId: string;
-    kind: ResourceKind;
-    category: QuotaCategory | null;
-    document: string;
-    month: string;
-    at: Date;
-  },
-): Promise<void> {
-  await db.insert(consultations).values({ ...v, counted: false });
 }
 
 const ALERT_COLUMN: Record<CapLevel, string> = {

@@ -1,14 +1,13 @@
 import { type ConnectorPatron, connectorFor } from '../../connectors/index.js';
+import {
+  consumeOpening,
+  loadOpenContext,
+  type OpenContextPatron,
+  recordConsultation,
+} from '../../db/repositories/openings.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
 import type { PatronRow } from '../../db/repositories/patrons.js';
-import {
-  claimCapAlert,
-  consumeOpening,
-  LimitReached,
-  loadOpenContext,
-  type ResourceRow,
-  recordConsultation,
-} from '../../db/repositories/resources.js';
+import { claimCapAlert, type ResourceRow } from '../../db/repositories/resources.js';
 import type { PatronActor } from '../../domain/actor.js';
 import { capPeriodKey, parisMonthKey } from '../../domain/paris-month.js';
 import {
@@ -43,7 +42,7 @@ export interface OpenOutcome {
   quota: { used: number; limit: number } | null;
 }
 
-export function viewerOf(patron: PatronRow | null): Viewer {
+export function viewerOf(patron: OpenContextPatron | null): Viewer {
   if (!patron) return { kind: 'anonymous' };
   return {
     kind: 'patron',
@@ -59,9 +58,9 @@ export function viewerOf(patron: PatronRow | null): Viewer {
 /**
  * A patron (or an anonymous visitor, for free resources) opens a document, in two round trips:
  * everything checked is read in one query, then the first opening of the document this Paris
- * month takes one unit of the monthly quota and of the network cap in one atomic statement that
- * cannot overdraw, whatever the number of instances; a limit reached undoes the whole
- * statement, so nothing is counted. The rights are those of the moment of the click: a change
+ * month takes one unit of the monthly quota and of the network cap in one atomic call that
+ * cannot overdraw, whatever the number of instances (batched with other patrons' openings under
+ * load); a limit reached writes nothing, so nothing is counted. The rights are those of the moment of the click: a change
  * landing between the two statements is as if the click had come a moment earlier. Cap alerts
  * go once per period. Returns the provider URL built by the resource's connector.
  */
@@ -109,29 +108,28 @@ export async function openDocument(
     // A quota set to 0 allows nothing; the statement needs a limit of at least 1.
     if (limit !== null && limit < 1) throw quotaReached(resource.category!, limit, now);
     const capPeriod = resource.capPeriod && resource.capLimit ? capPeriodKey(resource.capPeriod, now) : null;
-    let out: Awaited<ReturnType<typeof consumeOpening>>;
-    try {
-      out = await consumeOpening(deps.db, {
-        ...line,
-        patronId: patron.id,
-        libraryId: patron.libraryId,
-        quota: limit !== null ? { category: resource.category!, limit } : null,
-        cap: capPeriod ? { period: capPeriod, limit: resource.capLimit! } : null,
-      });
-    } catch (e) {
-      if (!(e instanceof LimitReached)) throw e;
-      if (e.limit === 'quota') throw quotaReached(resource.category!, limit!, now);
+    const out = await consumeOpening(deps.db, {
+      ...line,
+      patronId: patron.id,
+      libraryId: patron.libraryId,
+      quota: limit !== null ? { category: resource.category!, limit } : null,
+      cap: capPeriod ? { period: capPeriod, limit: resource.capLimit! } : null,
+    });
+    if (out.outcome === 'quota') throw quotaReached(resource.category!, limit!, now);
+    if (out.outcome === 'cap') {
       // The last opening may have been cut short before its alert: the refusals make sure it goes.
       await alertCap(deps, network, resource, capPeriod!, ['full'], now);
       throw capReached(resource.capPeriod!, now);
     }
-    counted = out.claimed;
-    if (counted && out.quotaUsed !== null && limit !== null) quota = { used: out.quotaUsed, limit };
-    if (counted && capPeriod && out.capUsed !== null) {
-      const due = capLevelsReached(out.capUsed, resource.capLimit!, network.settings).filter((l) =>
-        out.capAlertsPending.includes(l),
-      );
-      if (due.length) await alertCap(deps, network, resource, capPeriod, due, now);
+    if (out.outcome === 'counted') {
+      counted = true;
+      if (out.quotaUsed !== null && limit !== null) quota = { used: out.quotaUsed, limit };
+      if (capPeriod && out.capUsed !== null) {
+        const due = capLevelsReached(out.capUsed, resource.capLimit!, network.settings).filter((l) =>
+          out.capAlertsPending.includes(l),
+        );
+        if (due.length) await alertCap(deps, network, resource, capPeriod, due, now);
+      }
     }
   } else
     await recordConsultation(deps.db, {
@@ -144,7 +142,7 @@ export async function openDocument(
   return { url, resource, counted, quota };
 }
 
-function connectorPatron(patron: PatronRow | null): ConnectorPatron | null {
+function connectorPatron(patron: OpenContextPatron | null): ConnectorPatron | null {
   if (!patron) return null;
   return {
     id: patron.id,
