@@ -6,11 +6,15 @@
  *   npx tsx bench/quota.ts                                                         # PGlite, temp dir
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/quota.ts    # PostgreSQL
  *   BENCH_ATTEMPTS=20000 BENCH_PATRONS=2000 BENCH_CONCURRENCY=128 npx tsx bench/quota.ts
+ *   BENCH_INSTANCES=1 …   one instance of Sésame instead of four
+ *   BENCH_NO_CAP=1 …      no capped resource (no counter shared by every patron)
+ *   BENCH_KEEP=1 …        keep the database afterwards, to look at it or replay statements
  *
  * Always on a throwaway database: PGlite in a new temporary directory, or on PostgreSQL a fresh
  * database `sesame_bench_quota` (dropped at the end). On PostgreSQL the attempts are spread over
  * BENCH_INSTANCES (4) connection pools of 10, as several instances of Sésame behind a load
- * balancer would be; on PGlite there is one embedded database.
+ * balancer would be; each pool batches its own openings, as each instance does. On PGlite
+ * there is one embedded database.
  *
  * The catalog: four Forfait resources (one per quota category, default quotas 4/7/15/31) and
  * one film resource with a network cap small enough to be reached during the run. Each attempt
@@ -165,10 +169,10 @@ async function seed(db: Database['db']): Promise<{ actors: PatronActor[]; resour
 }
 
 /**
- * The least any exact opening needs: read the patron (one round trip), then write one row and
- * commit (one round trip), from this process over the same pools at the same concurrency.
- * Sésame's opening does more (rights, quota and cap rows, the consultation): this is the figure
- * the machine allows at best, to read the target against.
+ * What one opening costs when each opening goes alone: read the patron (one round trip), then
+ * write one row and commit (one round trip), from this process over the same pools at the same
+ * concurrency. Sésame's opening does more (rights, quota and cap rows, the consultation) but
+ * sends openings in batches (src/db/batcher.ts): above this line is what batching buys.
  */
 async function measureFloor(databases: Database[], patronIds: string[]): Promise<number> {
   const first = databases[0]!.db;
@@ -309,7 +313,7 @@ async function main() {
       `Outcomes:             ${outcomes.counted} counted, ${outcomes.again} reopened (not counted), ${outcomes.quota} refused (quota), ${outcomes.cap} refused (cap), ${outcomes.other} other errors`,
     );
     console.log(
-      `Floor on this machine: ${Math.round(floor)} attempts/s for the least an opening could be (one read by primary key, then one single-row insert committed), same pools, same concurrency`,
+      `Unbatched floor:      ${Math.round(floor)} attempts/s for the least an opening could be if each went alone (one read by primary key, then one single-row insert committed), same pools, same concurrency`,
     );
     console.log(`Cap of “Films plafonnés”: ${caps[0]?.used ?? 0} / ${CAP}`);
     console.log(
