@@ -76,3 +76,30 @@ export function scrubEventData(data: unknown, needles: readonly string[]): unkno
   };
   return walk(data, false);
 }
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/**
+ * A text about several people (an e-mail listing a library's late requests) with one person's
+ * own values replaced wherever they appear, whatever the case, also in their HTML-escaped form;
+ * the others' stay.
+ */
+export function scrubText(text: string, needles: readonly string[]): string {
+  const forms = new Set<string>();
+  for (const n of needles) {
+    if (n.length < MIN_NEEDLE) continue;
+    forms.add(n);
+    forms.add(n.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!));
+  }
+  // Longest first: "Quenault-Brébeuf" goes whole before "Quenault" is looked for.
+  let out = text;
+  for (const form of [...forms].sort((a, b) => b.length - a.length))
+    out = out.replace(new RegExp(form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu'), ERASED_TEXT);
+  return out;
+}

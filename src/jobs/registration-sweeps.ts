@@ -50,17 +50,21 @@ export async function sendConfirmationReminders(ctx: Pick<SweepContext, 'db' | '
         const url = await issueConfirmationLink(tx, p.id, now, deadline, ctx.config.baseUrl);
         await enqueueMail(
           tx,
-          confirmationReminderMail({
-            networkName: network.name,
-            to: p.email,
-            patron: {
-              firstName: p.firstName ?? '',
-              lastName: p.lastName ?? '',
-              identifier: p.identifier ?? '',
-            },
-            url,
-            deadline,
-          }),
+          {
+            ...confirmationReminderMail({
+              networkName: network.name,
+              to: p.email,
+              patron: {
+                firstName: p.firstName ?? '',
+                lastName: p.lastName ?? '',
+                identifier: p.identifier ?? '',
+              },
+              url,
+              deadline,
+            }),
+            // The e-mail is about the patron: the lapse that follows erases it with the rest.
+            patronId: p.id,
+          },
           now,
         );
         await recordEvent(tx, {

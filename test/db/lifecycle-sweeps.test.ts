@@ -6,6 +6,7 @@ import { events, outbox, patrons, sessions } from '../../src/db/schema.js';
 import type { StaffActor } from '../../src/domain/actor.js';
 import { DAY } from '../../src/domain/clock.js';
 import { ERASED_PATRON_LABEL, scrubEventData } from '../../src/domain/erasure.js';
+import { remindOverdueRequests } from '../../src/jobs/escalation-sweeps.js';
 import {
   applyRetention,
   expireSubscriptions,
@@ -16,7 +17,7 @@ import { decideRequest } from '../../src/usecases/patrons/decide-request.js';
 import { addLibrary, addStaff, createTestApp, type TestContext } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { onPostgres } from '../helpers/database.js';
-import { mailsTo, patronEvents, patronRow, staffActor } from '../helpers/decision-fixtures.js';
+import { addPatron, mailsTo, patronEvents, patronRow, staffActor } from '../helpers/decision-fixtures.js';
 import { addMember, dumpDatabase, loggedIn, mailsAbout, tokensOf } from '../helpers/lifecycle-fixtures.js';
 
 const START = '2026-11-23T09:00:00Z'; // 23/11/2026, 10:00 in Paris
@@ -248,6 +249,40 @@ describe('lifecycle sweeps', () => {
       'Vos données seront effacées le 22/11/2028 — NuMos',
     ]);
     expect(await applyRetention(sweepCtx())).toEqual({ anonymised: 0, warned: 0 });
+  });
+
+  it('erases a patron from an overdue reminder listing several requests, and only them', async () => {
+    const old = new Date(ctx.clock.now().getTime() - 6 * DAY);
+    const gone = await addPatron(ctx, libA.id, {
+      pendingSince: old,
+      firstName: 'Philomène',
+      lastName: "D'Arbois-Lémure",
+      identifier: 'philo.arbois',
+      email: 'philo.arbois@exemple.fr',
+    });
+    const stays = await addPatron(ctx, libA.id, { pendingSince: old });
+    expect(await remindOverdueRequests(ctx.deps)).toEqual({ requests: 2, mails: 1 });
+    const [reminder] = await ctx.database.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.template, 'overdue_reminder'));
+    expect(reminder!.text).toContain("Philomène D'Arbois-Lémure (identifiant philo.arbois)");
+
+    await ctx.database.db.transaction((tx) =>
+      anonymisePatron(tx, gone.id, ctx.clock.now(), 'deleted_by_staff'),
+    );
+
+    const dump = (await dumpDatabase(ctx)).toLowerCase();
+    for (const s of ['Philomène', "D'Arbois-Lémure", 'D&#39;Arbois', 'Arbois-Lémure', 'philo.arbois'])
+      expect(dump).not.toContain(s.toLowerCase());
+    const [after] = await ctx.database.db.select().from(outbox).where(eq(outbox.id, reminder!.id));
+    // The library still gets its reminder, with the other request whole.
+    expect(after).toMatchObject({ toAddress: libA.email, status: 'pending' });
+    expect(after!.subject).toBe(reminder!.subject);
+    expect(after!.text).toContain('(effacé) (effacé) (identifiant (effacé))');
+    expect(after!.text).toContain(`${stays.firstName} ${stays.lastName} (identifiant ${stays.identifier})`);
+    expect(after!.html).toContain(`${stays.firstName} ${stays.lastName}`);
+    expect(after!.text).toContain(`/admin/usagers/${stays.id}`);
   });
 
   it('anonymises lapsed requests that kept their data (earlier versions) at once', async () => {

@@ -780,6 +780,8 @@ describe('sweeps', () => {
     await browser(sc).get(`/inscription/confirmer/${confirmed.token}`);
 
     sc.clock.advance(15 * DAY - MINUTE);
+    // The reminder (due 3 days before the deadline) leaves first; the lapse erases it too.
+    expect(await sendConfirmationReminders(sweepCtx())).toEqual({ reminded: 1 });
     expect(await lapseUnconfirmed(sweepCtx())).toEqual({ lapsed: 0 });
     sc.clock.advance(DAY + MINUTE);
     expect(await lapseUnconfirmed(sweepCtx())).toEqual({ lapsed: 1 });
@@ -811,12 +813,21 @@ describe('sweeps', () => {
       .from(events)
       .where(eq(events.subjectId, unconfirmed.patron.id))
       .orderBy(events.id);
-    expect(history.map((e) => e.action)).toEqual(['registered', 'lapsed']);
+    expect(history.map((e) => e.action)).toEqual(['registered', 'confirmation_reminded', 'lapsed']);
     expect(history[0]!.actorLabel).toBe(ERASED_PATRON_LABEL);
     expect(history[1]!.actorKind).toBe('system');
     const serialised = JSON.stringify(history);
     for (const secret of ['Anaïs', "D'Arc", unconfirmed.patron.email!, unconfirmed.patron.identifier!])
       expect(serialised).not.toContain(secret);
+    const mailbox = JSON.stringify(await sc.database.db.select().from(outbox));
+    for (const secret of [
+      'Anaïs',
+      "D'Arc",
+      'D&#39;Arc',
+      unconfirmed.patron.email!,
+      unconfirmed.patron.identifier!,
+    ])
+      expect(mailbox).not.toContain(secret);
 
     const [still] = await sc.database.db.select().from(patrons).where(eq(patrons.id, confirmed.patron.id));
     expect(still!.state).toBe('pending');

@@ -5,6 +5,7 @@ import {
   ERASED_PATRON_LABEL,
   ERASURE_REASON_LABELS,
   scrubEventData,
+  scrubText,
 } from '../../domain/erasure.js';
 import type { Executor } from '../client.js';
 import { events, outbox, patrons, sessions, tokens } from '../schema.js';
@@ -80,6 +81,7 @@ export async function anonymisePatrons(
     .where(and(eq(sessions.principalKind, 'patron'), inArray(sessions.principalId, targets)));
   await rewriteHistory(tx, found);
   await eraseMail(tx, targets, reason);
+  await scrubSharedMail(tx, found);
   return targets.length;
 }
 
@@ -92,6 +94,18 @@ type Identity = {
   cardNumber: string | null;
   pendingEmail: string | null;
 };
+
+/** Each patron's own values, to look for in free text. */
+function needlesByPatron(people: readonly Identity[]): Map<string, string[]> {
+  return new Map(
+    people.map((p) => [
+      p.id,
+      [p.lastName, p.firstName, p.email, p.identifier, p.cardNumber, p.pendingEmail].filter(
+        (v): v is string => Boolean(v),
+      ),
+    ]),
+  );
+}
 
 /**
  * Events about the patron keep their facts with the identity rewritten. Events the patron
@@ -121,14 +135,7 @@ async function rewriteHistory(tx: Executor, people: readonly Identity[]): Promis
         sql`${events.data} <> '{}'::jsonb`,
       ),
     );
-  const needlesOf = new Map(
-    people.map((p) => [
-      p.id,
-      [p.lastName, p.firstName, p.email, p.identifier, p.cardNumber, p.pendingEmail].filter(
-        (v): v is string => Boolean(v),
-      ),
-    ]),
-  );
+  const needlesOf = needlesByPatron(people);
   const changed: Array<{ id: number; data: unknown }> = [];
   for (const row of rows) {
     const scrubbed = scrubEventData(row.data, needlesOf.get(row.subjectId) ?? []);
@@ -158,4 +165,50 @@ async function eraseMail(tx: Executor, ids: readonly string[], reason: Anonymisa
       claimedUntil: null,
     })
     .where(inArray(outbox.patronId, [...ids]));
+}
+
+/**
+ * E-mails about several patrons (an overdue reminder lists a library's late requests) belong to
+ * none of them: they are found through the history of each erased patron (its `mailId`), and
+ * lose that patron's own values only; the others' stay, and so does the e-mail.
+ */
+async function scrubSharedMail(tx: Executor, people: readonly Identity[]): Promise<void> {
+  const rows = await tx
+    .select({
+      id: outbox.id,
+      patronId: events.subjectId,
+      subject: outbox.subject,
+      text: outbox.text,
+      html: outbox.html,
+    })
+    .from(events)
+    .innerJoin(outbox, sql`${outbox.id} = (${events.data}->>'mailId')::bigint`)
+    .where(
+      and(
+        eq(events.subjectKind, 'patron'),
+        inArray(
+          events.subjectId,
+          people.map((p) => p.id),
+        ),
+        sql`${events.data}->>'mailId' is not null`,
+        isNull(outbox.patronId),
+      ),
+    );
+  if (rows.length === 0) return;
+  const needlesOf = needlesByPatron(people);
+  const mails = new Map<number, { subject: string; text: string; html: string }>();
+  for (const r of rows) {
+    const mail = mails.get(r.id) ?? { subject: r.subject, text: r.text, html: r.html };
+    const needles = needlesOf.get(r.patronId) ?? [];
+    mails.set(r.id, {
+      subject: scrubText(mail.subject, needles),
+      text: scrubText(mail.text, needles),
+      html: scrubText(mail.html, needles),
+    });
+  }
+  const changed = [...mails].map(([id, m]) => ({ id, ...m }));
+  await tx.execute(sql`
+    update ${outbox} set subject = v.subject, text = v.text, html = v.html
+    from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as v(id bigint, subject text, text text, html text)
+    where ${outbox.id} = v.id`);
 }
