@@ -3,12 +3,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findStaffById } from '../../src/db/repositories/staff.js';
 import { events, outbox, sessions, staff as staffTable } from '../../src/db/schema.js';
 import { type StaffActor, scopeFor } from '../../src/domain/actor.js';
-import { DomainError } from '../../src/domain/errors.js';
+import { DomainError, ValidationError } from '../../src/domain/errors.js';
 import type { Deps } from '../../src/usecases/deps.js';
 import { disableStaff } from '../../src/usecases/network/disable-staff.js';
+import { updateStaff } from '../../src/usecases/network/update-staff.js';
 import { addLibrary, addStaff, createTestApp, TEST_BASE_URL, type TestContext } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { onPostgres } from '../helpers/database.js';
+import { addPatron } from '../helpers/decision-fixtures.js';
 
 let ctx: TestContext;
 let libA: { id: string; name: string };
@@ -376,5 +378,156 @@ describe('unknown accounts', () => {
         (await admin.post(`/admin/comptes/${unknown}/${action}`, {}, { from: '/admin/comptes' })).statusCode,
         action,
       ).toBe(404);
+  });
+});
+
+describe('correcting an account', () => {
+  it('changes name, e-mail and library; the person sees the new library at once; old links stop working', async () => {
+    const libB = await addLibrary(ctx, 'Bibliothèque Bêta');
+    const patronA = await addPatron(ctx, libA.id, { lastName: 'Alphandéry' });
+    const patronB = await addPatron(ctx, libB.id, { lastName: 'Bétourné' });
+    const created = await admin.post('/admin/comptes/nouveau', {
+      identifier: 'agent.mobile',
+      name: 'Agent Mobile',
+      email: 'agent.mobile@exemple.fr',
+      role: 'library_staff',
+      libraryId: libA.id,
+    });
+    const id = (created.headers.location as string).split('/').at(-1)!;
+    const [firstMail] = await mailsTo('agent.mobile@exemple.fr');
+    const oldLink = linkIn(firstMail!.text);
+
+    const form = await admin.get(`/admin/comptes/${id}/modifier`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="Agent Mobile"');
+    expect(form.body).toContain('value="agent.mobile@exemple.fr"');
+    expect(form.body).toMatch(new RegExp(`<option value="${libA.id}" selected`));
+
+    const res = await admin.post(`/admin/comptes/${id}/modifier`, {
+      name: 'Agente Mobile',
+      email: 'Agente.Mobile@Exemple.fr',
+      role: 'library_staff',
+      libraryId: libB.id,
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/admin/comptes/${id}`);
+    const page = await admin.get(`/admin/comptes/${id}`);
+    expect(page.body).toContain(
+      'Compte agent.mobile modifié. Les liens envoyés à l’ancienne adresse ne fonctionnent plus',
+    );
+    expect(page.body).toContain('Compte modifié');
+    expect(await findStaffById(db(), id)).toMatchObject({
+      name: 'Agente Mobile',
+      email: 'agente.mobile@exemple.fr',
+      libraryIds: [libB.id],
+    });
+    const [event] = (await staffEvents(id)).filter((e) => e.action === 'staff_updated');
+    expect(event!.data).toEqual({
+      identifier: 'agent.mobile',
+      fields: ['name', 'email', 'libraryIds'],
+      before: { name: 'Agent Mobile', email: 'agent.mobile@exemple.fr', libraryIds: [libA.id] },
+      after: { name: 'Agente Mobile', email: 'agente.mobile@exemple.fr', libraryIds: [libB.id] },
+    });
+    // The link sent to the old address no longer sets a password.
+    expect((await browser().get(oldLink)).statusCode).not.toBe(200);
+
+    // The person, once signed in, sees library B's patrons and no longer library A's.
+    const fresh = await admin.post(`/admin/comptes/${id}/reinitialiser`, {});
+    expect(fresh.statusCode).toBe(303);
+    const newMail = (await mailsTo('agente.mobile@exemple.fr')).at(-1);
+    const person = browser();
+    const setPage = linkIn(newMail!.text);
+    const set = await person.post(
+      setPage,
+      { password: 'Nouveau-mot-de-passe-42', confirmation: 'Nouveau-mot-de-passe-42' },
+      { from: setPage },
+    );
+    expect(set.statusCode).toBe(303);
+    expect((await person.logIn('agent.mobile', 'Nouveau-mot-de-passe-42')).statusCode).toBe(303);
+    expect((await person.get(`/admin/usagers/${patronB.id}`)).statusCode).toBe(200);
+    expect((await person.get(`/admin/usagers/${patronA.id}`)).statusCode).toBe(404);
+  });
+
+  it('refuses bad input next to each field, keeps what was typed, changes nothing', async () => {
+    const target = await addStaff(ctx, { identifier: 'agent-fautes', libraryIds: [libA.id] });
+    const res = await admin.post(`/admin/comptes/${target.id}/modifier`, {
+      name: '   ',
+      email: 'pas-une-adresse',
+      role: 'library_staff',
+      libraryId: '',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Saisissez le nom de la personne.');
+    expect(res.body).toContain('Saisissez une adresse électronique valide');
+    expect(res.body).toContain('Choisissez la bibliothèque de ce compte.');
+    expect(res.body).toContain('value="pas-une-adresse"');
+    const unknown = await admin.post(`/admin/comptes/${target.id}/modifier`, {
+      name: 'Nom',
+      email: 'nom@exemple.fr',
+      role: 'library_staff',
+      libraryId: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.body).toContain('Bibliothèque inconnue.');
+    expect(await findStaffById(db(), target.id)).toMatchObject({
+      name: target.name,
+      email: target.email,
+      libraryIds: [libA.id],
+    });
+    expect(await staffEvents(target.id)).toEqual([]);
+    expect((await admin.get('/admin/comptes/00000000-0000-4000-8000-000000000000/modifier')).statusCode).toBe(
+      404,
+    );
+  });
+
+  it('never lets an administrator change their own role nor leave the network without an administrator', async () => {
+    const own = await admin.post(`/admin/comptes/${adminId}/modifier`, {
+      name: 'Admin Réseau',
+      email: 'admin-comptes@exemple.fr',
+      role: 'library_staff',
+      libraryId: libA.id,
+    });
+    expect(own.statusCode).toBe(400);
+    expect(own.body).toContain('Vous ne pouvez pas changer votre propre rôle');
+    expect((await findStaffById(db(), adminId))?.role).toBe('network_admin');
+
+    // Another administrator, alone with this one: demoting either is refused by the use case
+    // when it would leave none active.
+    const other = await addStaff(ctx, { identifier: 'admin-seul', role: 'network_admin' });
+    const admins = await db()
+      .select({ id: staffTable.id })
+      .from(staffTable)
+      .where(and(eq(staffTable.role, 'network_admin'), isNull(staffTable.disabledAt)));
+    for (const a of admins)
+      if (a.id !== adminId && a.id !== other.id)
+        await db().update(staffTable).set({ disabledAt: ctx.clock.now() }).where(eq(staffTable.id, a.id));
+    await disableStaff(ctx.deps as Deps, actorOf({ ...other, role: 'network_admin' }), adminId);
+    const last = updateStaff(
+      ctx.deps as Deps,
+      actorOf({ id: adminId, name: 'A', identifier: 'a', role: 'network_admin' }),
+      other.id,
+      {
+        name: other.name,
+        email: other.email,
+        role: 'library_staff',
+        libraryIds: [libA.id],
+      },
+    );
+    await expect(last).rejects.toThrow(ValidationError);
+    expect((await findStaffById(db(), other.id))?.role).toBe('network_admin');
+    await db().update(staffTable).set({ disabledAt: null }).where(eq(staffTable.id, adminId));
+  });
+
+  it('is closed to library staff, whatever they forge', async () => {
+    const target = await addStaff(ctx, { identifier: 'cible-modif', libraryIds: [libA.id] });
+    expect((await staffA.get(`/admin/comptes/${target.id}/modifier`)).statusCode).toBe(403);
+    const forged = await staffA.post(
+      `/admin/comptes/${target.id}/modifier`,
+      { name: 'Pirate', email: 'pirate@exemple.fr', role: 'network_admin', libraryId: '' },
+      { from: '/admin' },
+    );
+    expect(forged.statusCode).toBe(403);
+    expect(await findStaffById(db(), target.id)).toMatchObject({ name: target.name, role: 'library_staff' });
+    expect(await staffEvents(target.id)).toEqual([]);
   });
 });

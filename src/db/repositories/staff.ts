@@ -131,6 +131,23 @@ export async function insertStaff(
   return row!;
 }
 
+/** Replaces what an administrator may edit of an account: name, e-mail, role, libraries. */
+export async function updateStaffProfile(
+  db: Executor,
+  id: string,
+  values: { name: string; email: string; role: StaffRole; libraryIds: string[] },
+): Promise<void> {
+  await db
+    .update(staff)
+    .set({ name: values.name, email: values.email, role: values.role })
+    .where(eq(staff.id, id));
+  await db.delete(staffLibraries).where(eq(staffLibraries.staffId, id));
+  if (values.libraryIds.length > 0)
+    await db
+      .insert(staffLibraries)
+      .values(values.libraryIds.map((libraryId) => ({ staffId: id, libraryId })));
+}
+
 export async function setStaffPassword(
   db: Executor,
   id: string,

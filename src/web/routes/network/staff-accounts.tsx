@@ -16,6 +16,7 @@ import { createStaff } from '../../../usecases/network/create-staff.js';
 import { disableStaff } from '../../../usecases/network/disable-staff.js';
 import { enableStaff } from '../../../usecases/network/enable-staff.js';
 import { sendStaffPasswordLink } from '../../../usecases/network/send-staff-password-link.js';
+import { updateStaff } from '../../../usecases/network/update-staff.js';
 import type { RouteOptions } from '../../app.js';
 import { parseForm } from '../../form.js';
 import { requireAdmin } from '../../guards.js';
@@ -45,6 +46,33 @@ const FIELD_LABELS: Record<string, string> = {
 
 const ROLES = ['library_staff', 'network_admin'] as const satisfies readonly StaffRole[];
 
+/** What an administrator types about a person, at creation and when correcting the account. */
+const profileFields = {
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Saisissez le nom de la personne.')
+    .max(120, 'Le nom ne doit pas dépasser 120 caractères.'),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(1, 'Saisissez l’adresse électronique de la personne.')
+    .max(254, 'L’adresse électronique est trop longue.')
+    .regex(EMAIL_PATTERN, 'Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr.'),
+  role: z.enum(ROLES, 'Choisissez le rôle du compte.'),
+  libraryId: z.string().trim().max(100).optional().default(''),
+};
+
+function requireLibrary(v: { role: StaffRole; libraryId: string }, ctx: z.RefinementCtx) {
+  if (v.role === 'library_staff' && !v.libraryId)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['libraryId'],
+      message: 'Choisissez la bibliothèque de ce compte.',
+    });
+}
+
 const newStaffSchema = z
   .object({
     identifier: z
@@ -56,29 +84,11 @@ const newStaffSchema = z
         /^[A-Za-z0-9._-]+$/,
         'L’identifiant ne peut contenir que des lettres sans accent, des chiffres et les caractères . _ -',
       ),
-    name: z
-      .string()
-      .trim()
-      .min(1, 'Saisissez le nom de la personne.')
-      .max(120, 'Le nom ne doit pas dépasser 120 caractères.'),
-    email: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .min(1, 'Saisissez l’adresse électronique de la personne.')
-      .max(254, 'L’adresse électronique est trop longue.')
-      .regex(EMAIL_PATTERN, 'Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr.'),
-    role: z.enum(ROLES, 'Choisissez le rôle du compte.'),
-    libraryId: z.string().trim().max(100).optional().default(''),
+    ...profileFields,
   })
-  .superRefine((v, ctx) => {
-    if (v.role === 'library_staff' && !v.libraryId)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['libraryId'],
-        message: 'Choisissez la bibliothèque de ce compte.',
-      });
-  });
+  .superRefine(requireLibrary);
+
+const editStaffSchema = z.object(profileFields).superRefine(requireLibrary);
 
 type AccountState = 'active' | 'disabled' | 'never_set';
 
@@ -102,6 +112,7 @@ const EVENT_LABELS: Record<string, string> = {
   staff_created: 'Compte créé',
   staff_disabled: 'Compte désactivé',
   staff_enabled: 'Compte réactivé',
+  staff_updated: 'Compte modifié',
   staff_password_link_sent: 'Lien « Définissez votre mot de passe » envoyé',
   password_set: 'Mot de passe défini',
   password_reset: 'Mot de passe changé',
@@ -131,6 +142,58 @@ function History({ events }: { events: EventRow[] }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Name, e-mail, role and library: the same fields at creation and when correcting an account. */
+function ProfileFields(props: {
+  values: FormValues;
+  errors?: FieldErrors;
+  libraries: Array<{ id: string; name: string; town: string; code: string }>;
+  emailHint: string;
+}) {
+  const { values, errors, libraries, emailHint } = props;
+  return (
+    <>
+      <TextInput
+        name="name"
+        label="Nom"
+        hint="Prénom et nom de la personne, ou nom du service."
+        values={values}
+        errors={errors}
+        maxLength={120}
+        required
+      />
+      <TextInput
+        name="email"
+        type="email"
+        label="Courriel"
+        hint={emailHint}
+        values={values}
+        errors={errors}
+        maxLength={254}
+        spellcheck={false}
+        autocomplete="off"
+        required
+      />
+      <RadioGroup
+        name="role"
+        label="Rôle"
+        options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        values={values}
+        errors={errors}
+        required
+      />
+      <Select
+        name="libraryId"
+        label="Bibliothèque"
+        hint="Obligatoire pour un compte de bibliothèque : il ne verra que les usagers de celle-ci. Sans objet pour l’administration du réseau."
+        placeholder="Choisir une bibliothèque"
+        options={libraries.map((l) => ({ value: l.id, label: `${l.name} (${l.town}, ${l.code})` }))}
+        values={values}
+        errors={errors}
+      />
+    </>
   );
 }
 
@@ -238,43 +301,11 @@ export async function staffAccountRoutes(app: FastifyInstance, { deps }: RouteOp
                 autocomplete="off"
                 required
               />
-              <TextInput
-                name="name"
-                label="Nom"
-                hint="Prénom et nom de la personne, ou nom du service."
+              <ProfileFields
                 values={values}
                 errors={state.errors}
-                maxLength={120}
-                required
-              />
-              <TextInput
-                name="email"
-                type="email"
-                label="Courriel"
-                hint="Le lien pour définir le mot de passe est envoyé à cette adresse."
-                values={values}
-                errors={state.errors}
-                maxLength={254}
-                spellcheck={false}
-                autocomplete="off"
-                required
-              />
-              <RadioGroup
-                name="role"
-                label="Rôle"
-                options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-                values={values}
-                errors={state.errors}
-                required
-              />
-              <Select
-                name="libraryId"
-                label="Bibliothèque"
-                hint="Obligatoire pour un compte de bibliothèque : il ne verra que les usagers de celle-ci. Sans objet pour l’administration du réseau."
-                placeholder="Choisir une bibliothèque"
-                options={libraries.map((l) => ({ value: l.id, label: `${l.name} (${l.town}, ${l.code})` }))}
-                values={values}
-                errors={state.errors}
+                libraries={libraries}
+                emailHint="Le lien pour définir le mot de passe est envoyé à cette adresse."
               />
               <FormActions submit="Créer le compte" cancelHref={LIST_URL} />
             </Form>
@@ -314,6 +345,101 @@ export async function staffAccountRoutes(app: FastifyInstance, { deps }: RouteOp
     } catch (error) {
       if (error instanceof ValidationError)
         return newAccountPage(request, reply, {
+          values: form.values,
+          errors: error.fieldErrors,
+          status: 400,
+        });
+      throw error;
+    }
+  });
+
+  // ---- Correcting an account ---------------------------------------------------------------
+
+  async function editAccountPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    account: StaffWithLibraries,
+    state: { values?: FormValues; errors?: FieldErrors; status?: number } = {},
+  ) {
+    // Its current library stays offered even if it was deactivated since.
+    const libraries = (await listLibraries(deps.db, { all: true })).filter(
+      (l) => l.active || account.libraryIds.includes(l.id),
+    );
+    const values = state.values ?? {
+      name: account.name,
+      email: account.email,
+      role: account.role,
+      libraryId: account.libraryIds[0] ?? '',
+    };
+    const base = `${LIST_URL}/${account.id}`;
+    return sendPage(request, reply, {
+      title: `Modifier le compte ${account.identifier}`,
+      status: state.status,
+      body: (ctx) => (
+        <div class="fr-grid-row">
+          <div class="fr-col-12 fr-col-md-8">
+            <Breadcrumb
+              items={[
+                { href: '/admin', label: 'Tableau de bord' },
+                { href: LIST_URL, label: 'Comptes du personnel' },
+                { href: base, label: account.identifier },
+                { label: 'Modifier' },
+              ]}
+            />
+            <h1>Modifier le compte {account.identifier}</h1>
+            <p>
+              L’identifiant ne change pas. Les changements valent dès la page suivante de la personne : un
+              compte de bibliothèque ne voit que les usagers de la bibliothèque choisie ici.
+            </p>
+            <p class="fr-hint-text">Tous les champs sont obligatoires, sauf indication contraire.</p>
+            <ErrorSummary errors={state.errors} labels={FIELD_LABELS} />
+            <Form action={`${base}/modifier`} csrf={ctx.csrf}>
+              <ProfileFields
+                values={values}
+                errors={state.errors}
+                libraries={libraries}
+                emailHint="Si vous la changez, les liens « Définissez votre mot de passe » envoyés à l’ancienne adresse ne fonctionnent plus."
+              />
+              <FormActions submit="Enregistrer les modifications" cancelHref={base} />
+            </Form>
+          </div>
+        </div>
+      ),
+    });
+  }
+
+  app.get<{ Params: { id: string } }>(`${LIST_URL}/:id/modifier`, async (request, reply) => {
+    const actor = requireAdmin(request, reply);
+    if (!actor) return reply;
+    const account = await findStaffById(deps.db, request.params.id);
+    if (!account) throw notFound('Ce compte');
+    return editAccountPage(request, reply, account);
+  });
+
+  app.post<{ Params: { id: string } }>(`${LIST_URL}/:id/modifier`, async (request, reply) => {
+    const actor = requireAdmin(request, reply);
+    if (!actor) return reply;
+    const account = await findStaffById(deps.db, request.params.id);
+    if (!account) throw notFound('Ce compte');
+    const form = parseForm(editStaffSchema, request.body);
+    if (!form.ok) return editAccountPage(request, reply, account, { ...form, status: 400 });
+    const { libraryId, ...profile } = form.data;
+    try {
+      const result = await updateStaff(deps, actor, account.id, {
+        ...profile,
+        libraryIds: libraryId ? [libraryId] : [],
+      });
+      setFlash(
+        reply,
+        result.changed.length === 0 ? 'info' : 'success',
+        result.changed.length === 0
+          ? 'Aucune modification : le compte est inchangé.'
+          : `Compte ${account.identifier} modifié.${result.linksRevoked ? ' Les liens envoyés à l’ancienne adresse ne fonctionnent plus : envoyez-en un nouveau si besoin.' : ''}`,
+      );
+      return reply.redirect(`${LIST_URL}/${account.id}`, 303);
+    } catch (error) {
+      if (error instanceof ValidationError)
+        return editAccountPage(request, reply, account, {
           values: form.values,
           errors: error.fieldErrors,
           status: 400,
@@ -363,6 +489,11 @@ export async function staffAccountRoutes(app: FastifyInstance, { deps }: RouteOp
           <div class="fr-grid-row fr-grid-row--gutters">
             <div class="fr-col-12 fr-col-md-7">
               <h2>Informations</h2>
+              <p>
+                <a class="fr-link fr-icon-edit-line fr-link--icon-left" href={`${base}/modifier`}>
+                  Modifier le nom, le courriel, le rôle ou la bibliothèque
+                </a>
+              </p>
               <dl>
                 <dt>Identifiant</dt>
                 <dd>{account.identifier}</dd>
