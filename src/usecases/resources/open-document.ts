@@ -6,7 +6,6 @@ import {
   recordConsultation,
 } from '../../db/repositories/openings.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
-import type { PatronRow } from '../../db/repositories/patrons.js';
 import { claimCapAlert, type ResourceRow } from '../../db/repositories/resources.js';
 import type { PatronActor } from '../../domain/actor.js';
 import { capPeriodKey, parisMonthKey } from '../../domain/paris-month.js';
