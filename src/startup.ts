@@ -3,6 +3,7 @@ import { type Database, openDatabase } from './db/client.js';
 import type { Clock } from './domain/clock.js';
 import { ensureNetwork } from './usecases/network/bootstrap.js';
 import { type DemoLinks, seedDemo } from './usecases/network/seed-demo.js';
+import { rebaseDemoResources } from './usecases/resources/seed-demo-resources.js';
 
 /**
  * Opens and migrates the database, makes sure the network exists and, when asked, seeds the
@@ -24,6 +25,7 @@ export async function prepareDatabase(
       );
       demo = seeded.acquired ? seeded.value : null;
     }
+    await rebaseDemoResources({ db: database.db, clock, baseUrl: config.baseUrl });
     return { database, demo };
   } catch (error) {
     await database.close().catch(() => {});

@@ -38,6 +38,11 @@ export interface ConnectorConfig {
   fields?: MnPersonalField[];
   /** Minutes a signed link stays valid. */
   linkMinutes?: number;
+  /**
+   * Seeded for the built-in demo provider, which Sésame serves itself: its addresses follow
+   * BASE_URL at every start. Saving the resource from the catalog form drops the mark.
+   */
+  demo?: boolean;
 }
 
 /** A document the catalog shows for a resource (optional: providers may also link back to Sésame). */

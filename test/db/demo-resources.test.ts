@@ -3,10 +3,11 @@ import { listResources } from '../../src/db/repositories/resources.js';
 import { QUOTA_CATEGORIES, RESOURCE_KINDS } from '../../src/domain/resources.js';
 import { hashPassword } from '../../src/security/passwords.js';
 import { seedDemo } from '../../src/usecases/network/seed-demo.js';
-import { seedDemoResources } from '../../src/usecases/resources/seed-demo-resources.js';
+import { rebaseDemoResources, seedDemoResources } from '../../src/usecases/resources/seed-demo-resources.js';
 import { createTestApp, type TestContext } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { addPatron } from '../helpers/decision-fixtures.js';
+import { addResource, DEMO_SECRET } from '../helpers/resource-fixtures.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -42,4 +43,30 @@ it('seeds a demo catalog of every kind and category, once, whose every document 
     expect(page.statusCode, r.name).toBe(200);
     expect(page.body).toContain(r.documents[0]!.title);
   }
+});
+
+it('follows BASE_URL: a start on another address moves the demo provider links, and no other resource', async () => {
+  const other = await addResource(ctx, {
+    connectorConfig: {
+      urlTemplate: 'https://fournisseur.exemple.fr/fournisseur-demo/{document}',
+      secret: DEMO_SECRET,
+    },
+  });
+  const demo = (await listResources(ctx.database.db)).filter((r) => r.id !== other.id);
+  const moved = { ...ctx.deps, baseUrl: 'http://127.0.0.1:4000/' };
+  expect(await rebaseDemoResources(moved)).toBe(demo.length);
+  const after = await listResources(ctx.database.db);
+  for (const r of after.filter((x) => x.id !== other.id)) {
+    expect(r.connectorConfig.urlTemplate, r.name).toBe(
+      'http://127.0.0.1:4000/fournisseur-demo/{resource}/{document}',
+    );
+    if (r.connector === 'mn_sso')
+      expect(r.connectorConfig.loginUrl).toBe('http://127.0.0.1:4000/fournisseur-demo/sso_login');
+    // The secret and the rest of the configuration stay.
+    expect(r.connectorConfig.secret).toBe(demo.find((d) => d.id === r.id)!.connectorConfig.secret);
+  }
+  // A real provider's address is never touched, even with the same path.
+  expect(after.find((x) => x.id === other.id)!.connectorConfig).toEqual(other.connectorConfig);
+  expect(await rebaseDemoResources(moved)).toBe(0);
+  expect(await rebaseDemoResources(ctx.deps)).toBe(demo.length);
 });

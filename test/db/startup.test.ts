@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { queryRows } from '../../src/db/client.js';
-import { libraries, network, outbox, patrons, staff } from '../../src/db/schema.js';
+import { libraries, network, outbox, patrons, resources, staff } from '../../src/db/schema.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { prepareDatabase } from '../../src/startup.js';
 import { buildApp } from '../../src/web/app.js';
@@ -86,6 +86,15 @@ describe('first start', () => {
     expect(net!.profile).toBe('numos');
     expect((net!.settings as Record<string, unknown>).escalationDays).toBe(5);
     await second.database.close();
+
+    // Started again on another address: the demo provider's links follow it.
+    const third = await prepareDatabase(loadConfig({ ...env, BASE_URL: 'http://127.0.0.1:4000' }), clock);
+    const templates = (await third.database.db.select().from(resources)).map(
+      (r) => r.connectorConfig.urlTemplate,
+    );
+    expect(templates.length).toBeGreaterThan(0);
+    expect(templates.every((t) => t.startsWith('http://127.0.0.1:4000/fournisseur-demo/'))).toBe(true);
+    await third.database.close();
   });
 
   it('creates the network from the mdo profile when asked', async () => {

@@ -1,5 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { insertResource, listResources, type NewResource } from '../../db/repositories/resources.js';
+import {
+  insertResource,
+  listResources,
+  type NewResource,
+  updateResource,
+} from '../../db/repositories/resources.js';
 import type { ConnectorConfig, ResourceDocument } from '../../domain/resources.js';
 import type { Deps } from '../deps.js';
 
@@ -164,8 +169,14 @@ export async function seedDemoResources(deps: Deps): Promise<number> {
             ssoId: id,
             secret,
             fields: fields ?? [],
+            demo: true,
           }
-        : { urlTemplate: `${base}/fournisseur-demo/{resource}/{document}`, secret, linkMinutes: 5 };
+        : {
+            urlTemplate: `${base}/fournisseur-demo/{resource}/{document}`,
+            secret,
+            linkMinutes: 5,
+            demo: true,
+          };
     await insertResource(deps.db, {
       ...values,
       id,
@@ -177,4 +188,32 @@ export async function seedDemoResources(deps: Deps): Promise<number> {
     });
   }
   return DEMO_RESOURCES.length;
+}
+
+/** The Sésame address a demo resource was seeded with. */
+const ORIGIN = /^https?:\/\/[^/]+/;
+
+/**
+ * The demo provider is served by Sésame itself, so its resources follow BASE_URL: a start on
+ * another port or address (PORT=4000 npm start after a first start on 3000) moves their
+ * links to it, instead of sending patrons to an address where nothing answers. Returns how
+ * many resources were moved; run at every start.
+ */
+export async function rebaseDemoResources(deps: Pick<Deps, 'db' | 'clock' | 'baseUrl'>): Promise<number> {
+  const base = deps.baseUrl.replace(/\/+$/, '');
+  let moved = 0;
+  for (const r of await listResources(deps.db)) {
+    const config = r.connectorConfig;
+    if (!config.demo) continue;
+    const rebase = (url: string | undefined) => url?.replace(ORIGIN, base);
+    const next: ConnectorConfig = {
+      ...config,
+      urlTemplate: rebase(config.urlTemplate)!,
+      ...(config.loginUrl ? { loginUrl: rebase(config.loginUrl) } : {}),
+    };
+    if (next.urlTemplate === config.urlTemplate && next.loginUrl === config.loginUrl) continue;
+    await updateResource(deps.db, r.id, { connectorConfig: next, updatedAt: deps.clock.now() });
+    moved++;
+  }
+  return moved;
 }
