@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   }
 
   const clock = systemClock;
-  const { database, demo } = await prepareDatabase(config, clock);
+  const { database, demo } = await prepareDatabase(config, clock, { serving: true });
   const metrics = createMetrics(database.db);
   const app = await buildApp({ config, database, clock, metrics });
   const scheduler = createScheduler({ database, clock, config, metrics, log: app.log });

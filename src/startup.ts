@@ -7,12 +7,13 @@ import { rebaseDemoResources } from './usecases/resources/seed-demo-resources.js
 
 /**
  * Opens and migrates the database, makes sure the network exists and, when asked, seeds the
- * demo network. Shared by the server and the command line.
+ * demo network; for the server (`serving`), points the demo resources at its address. Shared
+ * by the server and the command line.
  */
 export async function prepareDatabase(
   config: Config,
   clock: Clock,
-  options: { demo?: boolean } = {},
+  options: { demo?: boolean; serving?: boolean } = {},
 ): Promise<{ database: Database; demo: DemoLinks | null }> {
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
@@ -25,7 +26,8 @@ export async function prepareDatabase(
       );
       demo = seeded.acquired ? seeded.value : null;
     }
-    await rebaseDemoResources({ db: database.db, clock, baseUrl: config.baseUrl });
+    // Only the server knows its address for sure: a command run without BASE_URL moves nothing.
+    if (options.serving) await rebaseDemoResources({ db: database.db, clock, baseUrl: config.baseUrl });
     return { database, demo };
   } catch (error) {
     await database.close().catch(() => {});

@@ -4,9 +4,9 @@
  * round trip and one commit serve many calls, which is what lets a two-core server count
  * thousands of openings a second.
  *
- * Two items with the same `key` never share a batch: the later one leaves with a later batch,
- * so what one does is visible to the other, as if they had run one after the other. Items
- * otherwise leave in arrival order.
+ * Two items with the same `key` never share a batch, nor run in two batches at once: the later
+ * one leaves once the earlier one's batch has ended, so it sees what that one did, as if they
+ * had run one after the other. Items otherwise leave in arrival order.
  */
 export interface BatcherOptions<I> {
   /** Most items in one batch. */
@@ -27,6 +27,8 @@ interface Pending<I, O> {
 export class Batcher<I, O> {
   private queue: Pending<I, O>[] = [];
   private inFlight = 0;
+  /** Keys of the items in the batches running now. */
+  private readonly busyKeys = new Set<string>();
   private scheduled = false;
 
   constructor(
@@ -62,14 +64,15 @@ export class Batcher<I, O> {
   private pump(): void {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
       const batch: Pending<I, O>[] = [];
-      const keys = new Set<string>();
       const rest: Pending<I, O>[] = [];
       for (const p of this.queue) {
-        if (batch.length < this.options.maxBatch && (p.key === null || !keys.has(p.key))) {
+        if (batch.length < this.options.maxBatch && (p.key === null || !this.busyKeys.has(p.key))) {
           batch.push(p);
-          if (p.key !== null) keys.add(p.key);
+          if (p.key !== null) this.busyKeys.add(p.key);
         } else rest.push(p);
       }
+      // Everything waiting has a key already running: the end of that batch pumps again.
+      if (batch.length === 0) return;
       this.queue = rest;
       this.inFlight++;
       void this.send(batch);
@@ -85,6 +88,7 @@ export class Batcher<I, O> {
     } catch (e) {
       for (const p of batch) p.reject(e);
     } finally {
+      for (const p of batch) if (p.key !== null) this.busyKeys.delete(p.key);
       this.inFlight--;
       this.pump();
     }

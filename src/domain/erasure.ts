@@ -77,29 +77,33 @@ export function scrubEventData(data: unknown, needles: readonly string[]): unkno
   return walk(data, false);
 }
 
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+/** What replaces an erased patron's line in an e-mail that lists several requests. */
+export const ERASED_REQUEST_LINE = 'Demande d’un usager dont les données ont été effacées.';
+
+const RECORD_URL = /\/admin\/usagers\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/g;
+
+/** The patrons an e-mail to staff is about: each request it lists carries its record's address. */
+export function recordIdsIn(text: string): Set<string> {
+  return new Set([...text.matchAll(RECORD_URL)].map((m) => m[1]!));
+}
 
 /**
- * A text about several people (an e-mail listing a library's late requests) with one person's
- * own values replaced wherever they appear, whatever the case, also in their HTML-escaped form;
- * the others' stay.
+ * An e-mail listing several requests (one line, or HTML paragraph, per request, each with its
+ * record's address) without the lines of the erased patrons: the whole line goes, so nothing
+ * of theirs stays, however short or common their name, and the other lines stay intact.
  */
-export function scrubText(text: string, needles: readonly string[]): string {
-  const forms = new Set<string>();
-  for (const n of needles) {
-    if (n.length < MIN_NEEDLE) continue;
-    forms.add(n);
-    forms.add(n.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!));
+export function withoutRequestLines(
+  mail: { text: string; html: string },
+  patronIds: readonly string[],
+): { text: string; html: string } {
+  let { text, html } = mail;
+  for (const id of patronIds) {
+    const url = `/admin/usagers/${id}`;
+    text = text
+      .split('\n')
+      .map((line) => (line.includes(url) ? ERASED_REQUEST_LINE : line))
+      .join('\n');
+    html = html.replace(new RegExp(`<p([^>]*)>[^<]*${url}[^<]*</p>`, 'g'), `<p$1>${ERASED_REQUEST_LINE}</p>`);
   }
-  // Longest first: "Quenault-Brébeuf" goes whole before "Quenault" is looked for.
-  let out = text;
-  for (const form of [...forms].sort((a, b) => b.length - a.length))
-    out = out.replace(new RegExp(form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu'), ERASED_TEXT);
-  return out;
+  return { text, html };
 }

@@ -5,7 +5,7 @@ import { anonymisePatron } from '../../src/db/repositories/patron-erasure.js';
 import { events, outbox, patrons, sessions } from '../../src/db/schema.js';
 import type { StaffActor } from '../../src/domain/actor.js';
 import { DAY } from '../../src/domain/clock.js';
-import { ERASED_PATRON_LABEL, scrubEventData } from '../../src/domain/erasure.js';
+import { ERASED_PATRON_LABEL, ERASED_REQUEST_LINE, scrubEventData } from '../../src/domain/erasure.js';
 import { remindOverdueRequests } from '../../src/jobs/escalation-sweeps.js';
 import {
   applyRetention,
@@ -45,6 +45,16 @@ beforeEach(async () => {
   // Each test starts from patrons of its own: earlier ones would be swept again.
   await ctx.database.db.delete(patrons);
 });
+
+const lastMailId = async () =>
+  (await ctx.database.db.select({ id: sql<number>`coalesce(max(${outbox.id}), 0)::int` }).from(outbox))[0]!
+    .id;
+const remindersSince = (id: number) =>
+  ctx.database.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.template, 'overdue_reminder'), sql`${outbox.id} > ${id}`))
+    .orderBy(outbox.id);
 
 async function staffBrowser(login: { identifier: string; password: string }) {
   const b = new TestBrowser(ctx.app, '198.51.100.9');
@@ -253,36 +263,88 @@ describe('lifecycle sweeps', () => {
 
   it('erases a patron from an overdue reminder listing several requests, and only them', async () => {
     const old = new Date(ctx.clock.now().getTime() - 6 * DAY);
+    // Names that share pieces: erasing one must not touch the other's.
     const gone = await addPatron(ctx, libA.id, {
       pendingSince: old,
-      firstName: 'Philomène',
-      lastName: "D'Arbois-Lémure",
-      identifier: 'philo.arbois',
-      email: 'philo.arbois@exemple.fr',
+      firstName: 'Jean',
+      lastName: 'Lemaire-Okafor',
+      identifier: 'jean.lemaire.ok',
+      email: 'jean.lemaire.ok@exemple.fr',
     });
-    const stays = await addPatron(ctx, libA.id, { pendingSince: old });
-    expect(await remindOverdueRequests(ctx.deps)).toEqual({ requests: 2, mails: 1 });
-    const [reminder] = await ctx.database.db
+    const stays = await addPatron(ctx, libA.id, {
+      pendingSince: old,
+      firstName: 'Jeanne',
+      lastName: 'Lemaire',
+      identifier: 'jeanne.lemaire',
+    });
+    const alone = await addPatron(ctx, libB.id, {
+      pendingSince: old,
+      firstName: 'Philomène',
+      lastName: 'Arbois',
+      identifier: 'philo.arbois',
+    });
+    expect(await remindOverdueRequests(ctx.deps)).toEqual({ requests: 3, mails: 2 });
+    const reminders = await ctx.database.db
       .select()
       .from(outbox)
       .where(eq(outbox.template, 'overdue_reminder'));
-    expect(reminder!.text).toContain("Philomène D'Arbois-Lémure (identifiant philo.arbois)");
+    const shared = reminders.find((m) => m.toAddress === libA.email)!;
+    const single = reminders.find((m) => m.toAddress === libB.email)!;
+    expect(shared.text).toContain('Jean Lemaire-Okafor (identifiant jean.lemaire.ok)');
+    expect(single.subject).toContain('Philomène Arbois');
 
     await ctx.database.db.transaction((tx) =>
       anonymisePatron(tx, gone.id, ctx.clock.now(), 'deleted_by_staff'),
     );
+    await ctx.database.db.transaction((tx) => anonymisePatron(tx, alone.id, ctx.clock.now(), 'retention'));
 
     const dump = (await dumpDatabase(ctx)).toLowerCase();
-    for (const s of ['Philomène', "D'Arbois-Lémure", 'D&#39;Arbois', 'Arbois-Lémure', 'philo.arbois'])
+    for (const s of ['Lemaire-Okafor', 'jean.lemaire.ok', 'Philomène', 'Arbois', 'philo.arbois'])
       expect(dump).not.toContain(s.toLowerCase());
-    const [after] = await ctx.database.db.select().from(outbox).where(eq(outbox.id, reminder!.id));
-    // The library still gets its reminder, with the other request whole.
-    expect(after).toMatchObject({ toAddress: libA.email, status: 'pending' });
-    expect(after!.subject).toBe(reminder!.subject);
-    expect(after!.text).toContain('(effacé) (effacé) (identifiant (effacé))');
-    expect(after!.text).toContain(`${stays.firstName} ${stays.lastName} (identifiant ${stays.identifier})`);
-    expect(after!.html).toContain(`${stays.firstName} ${stays.lastName}`);
-    expect(after!.text).toContain(`/admin/usagers/${stays.id}`);
+    const [after] = await ctx.database.db.select().from(outbox).where(eq(outbox.id, shared.id));
+    // The library still gets its reminder: the erased request's line is replaced, the other is whole.
+    expect(after).toMatchObject({ toAddress: libA.email, status: 'pending', subject: shared.subject });
+    expect(after!.text).toContain(ERASED_REQUEST_LINE);
+    expect(after!.text).not.toContain(`/admin/usagers/${gone.id}`);
+    expect(after!.text).toContain(
+      `Jeanne Lemaire (identifiant jeanne.lemaire), en attente depuis le 17/11/2026 : http://sesame.test/admin/usagers/${stays.id}`,
+    );
+    expect(after!.html).toContain(`<p style="margin:0 0 16px">${ERASED_REQUEST_LINE}</p>`);
+    expect(after!.html).toContain('Jeanne Lemaire (identifiant jeanne.lemaire)');
+    // A reminder about the erased patron only is blanked, and not sent.
+    const [blank] = await ctx.database.db.select().from(outbox).where(eq(outbox.id, single.id));
+    expect(blank).toMatchObject({
+      toAddress: '(courriel effacé)',
+      subject: '(courriel effacé)',
+      status: 'cancelled',
+    });
+  });
+
+  it('two erasures at once of patrons listed in the same reminder both take their line out', async () => {
+    const old = new Date(ctx.clock.now().getTime() - 6 * DAY);
+    const people = await Promise.all(
+      ['Aubépine', 'Bérénice', 'Capucine'].map((firstName, i) =>
+        addPatron(ctx, libA.id, {
+          pendingSince: old,
+          firstName,
+          lastName: `Ravel${i}`,
+          identifier: `ravel.${i}`,
+        }),
+      ),
+    );
+    const before = await lastMailId();
+    expect(await remindOverdueRequests(ctx.deps)).toEqual({ requests: 3, mails: 1 });
+    const other = onPostgres ? ctx.openAnother().db : ctx.database.db;
+    await Promise.all([
+      ctx.database.db.transaction((tx) => anonymisePatron(tx, people[0]!.id, ctx.clock.now(), 'retention')),
+      other.transaction((tx) => anonymisePatron(tx, people[1]!.id, ctx.clock.now(), 'retention')),
+    ]);
+    const [mail] = await remindersSince(before);
+    for (const gone of ['Aubépine', 'Bérénice', 'ravel.0', 'ravel.1']) {
+      expect(mail!.text).not.toContain(gone);
+      expect(mail!.html).not.toContain(gone);
+    }
+    expect(mail!.text).toContain('Capucine Ravel2 (identifiant ravel.2)');
   });
 
   it('anonymises lapsed requests that kept their data (earlier versions) at once', async () => {

@@ -480,6 +480,31 @@ describe('correcting an account', () => {
     );
   });
 
+  it('keeps every library of an account that has several when one of them stays chosen', async () => {
+    const libC = await addLibrary(ctx, 'Médiathèque Gamma');
+    const target = await addStaff(ctx, { identifier: 'agent-deux-sites', libraryIds: [libA.id, libC.id] });
+    const page = await admin.get(`/admin/comptes/${target.id}/modifier`);
+    expect(page.body).toContain('Ce compte dépend de 2 bibliothèques');
+    const kept = await admin.post(`/admin/comptes/${target.id}/modifier`, {
+      name: 'Agent des deux sites',
+      email: target.email,
+      role: 'library_staff',
+      libraryId: libC.id,
+    });
+    expect(kept.statusCode).toBe(303);
+    expect(await findStaffById(db(), target.id)).toMatchObject({
+      name: 'Agent des deux sites',
+      libraryIds: [libA.id, libC.id].sort(),
+    });
+    await admin.post(`/admin/comptes/${target.id}/modifier`, {
+      name: 'Agent des deux sites',
+      email: target.email,
+      role: 'network_admin',
+      libraryId: '',
+    });
+    expect(await findStaffById(db(), target.id)).toMatchObject({ role: 'network_admin', libraryIds: [] });
+  });
+
   it('never lets an administrator change their own role nor leave the network without an administrator', async () => {
     const own = await admin.post(`/admin/comptes/${adminId}/modifier`, {
       name: 'Admin Réseau',

@@ -88,13 +88,33 @@ describe('first start', () => {
     await second.database.close();
 
     // Started again on another address: the demo provider's links follow it.
-    const third = await prepareDatabase(loadConfig({ ...env, BASE_URL: 'http://127.0.0.1:4000' }), clock);
-    const templates = (await third.database.db.select().from(resources)).map(
-      (r) => r.connectorConfig.urlTemplate,
+    const third = await prepareDatabase(
+      loadConfig({ ...env, BASE_URL: 'https://reseau.exemple.fr/sesame' }),
+      clock,
+      {
+        serving: true,
+      },
     );
+    const templatesIn = async (d: typeof third) =>
+      (await d.database.db.select().from(resources)).map((r) => r.connectorConfig.urlTemplate).sort();
+    const templates = await templatesIn(third);
     expect(templates.length).toBeGreaterThan(0);
-    expect(templates.every((t) => t.startsWith('http://127.0.0.1:4000/fournisseur-demo/'))).toBe(true);
+    expect(templates.every((t) => t.startsWith('https://reseau.exemple.fr/sesame/fournisseur-demo/'))).toBe(
+      true,
+    );
     await third.database.close();
+    // A command run on the same database without the server's address moves nothing.
+    const command = await prepareDatabase(loadConfig({ ...env, BASE_URL: 'http://127.0.0.1:3000' }), clock);
+    expect(await templatesIn(command)).toEqual(templates);
+    await command.database.close();
+    // Twice in a row with a path: the path is not added twice.
+    const again = await prepareDatabase(
+      loadConfig({ ...env, BASE_URL: 'https://reseau.exemple.fr/sesame' }),
+      clock,
+      { serving: true },
+    );
+    expect(await templatesIn(again)).toEqual(templates);
+    await again.database.close();
   });
 
   it('creates the network from the mdo profile when asked', async () => {

@@ -94,6 +94,19 @@ describe('Batcher', () => {
     ]);
   });
 
+  it('never runs two items with the same key at once, even with batches to spare', async () => {
+    const r = recorder<string>();
+    const b = new Batcher(r.run, { maxBatch: 10, maxInFlight: 3, key: (s) => s.split(':')[0]! });
+    const all = ['p1:a', 'p1:b', 'p2:a'].map((x) => b.add(x));
+    await tick();
+    // p1:b waits for p1:a's batch to end although two more batches could run.
+    expect(r.batches).toEqual([['p1:a', 'p2:a']]);
+    await r.finishOne();
+    expect(r.batches).toEqual([['p1:a', 'p2:a'], ['p1:b']]);
+    await r.finishAll();
+    expect(await Promise.all(all)).toEqual(['done p1:a', 'done p1:b', 'done p2:a']);
+  });
+
   it('rejects the callers of a failed batch only, and goes on with the next', async () => {
     let calls = 0;
     const b = new Batcher(

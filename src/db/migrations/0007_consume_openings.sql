@@ -90,7 +90,12 @@ BEGIN
     IF now_used IS NULL THEN
       IF o.quota_limit IS NOT NULL THEN
         UPDATE quota_usage AS q SET used = q.used - 1
-        WHERE q.patron_id = o.patron AND q.category = o.category AND q.month = o.month;
+        WHERE q.patron_id = o.patron AND q.category = o.category AND q.month = o.month AND q.used > 1;
+        -- The row this opening created goes whole: nothing of the opening stays.
+        IF NOT FOUND THEN
+          DELETE FROM quota_usage AS q
+          WHERE q.patron_id = o.patron AND q.category = o.category AND q.month = o.month;
+        END IF;
       END IF;
       DELETE FROM consultations WHERE id = claims[o.i];
       claims[o.i] := NULL;

@@ -1,11 +1,12 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import {
   type AnonymisationReason,
   ERASED_MAIL,
   ERASED_PATRON_LABEL,
   ERASURE_REASON_LABELS,
+  recordIdsIn,
   scrubEventData,
-  scrubText,
+  withoutRequestLines,
 } from '../../domain/erasure.js';
 import type { Executor } from '../client.js';
 import { events, outbox, patrons, sessions, tokens } from '../schema.js';
@@ -81,7 +82,7 @@ export async function anonymisePatrons(
     .where(and(eq(sessions.principalKind, 'patron'), inArray(sessions.principalId, targets)));
   await rewriteHistory(tx, found);
   await eraseMail(tx, targets, reason);
-  await scrubSharedMail(tx, found);
+  await scrubSharedMail(tx, targets, reason);
   return targets.length;
 }
 
@@ -151,6 +152,10 @@ async function rewriteHistory(tx: Executor, people: readonly Identity[]): Promis
 
 /** E-mails about the patron stay listed (date, template, status) without address or content. */
 async function eraseMail(tx: Executor, ids: readonly string[], reason: AnonymisationReason): Promise<void> {
+  await blankMail(tx, inArray(outbox.patronId, [...ids]), reason);
+}
+
+async function blankMail(tx: Executor, where: SQL | undefined, reason: AnonymisationReason): Promise<void> {
   const note = `Contenu effacé : ${ERASURE_REASON_LABELS[reason]}.`;
   await tx
     .update(outbox)
@@ -164,51 +169,54 @@ async function eraseMail(tx: Executor, ids: readonly string[], reason: Anonymisa
       status: sql`case when ${outbox.status} in ('pending', 'sending') then 'cancelled' else ${outbox.status} end`,
       claimedUntil: null,
     })
-    .where(inArray(outbox.patronId, [...ids]));
+    .where(where);
 }
 
 /**
- * E-mails about several patrons (an overdue reminder lists a library's late requests) belong to
- * none of them: they are found through the history of each erased patron (its `mailId`), and
- * lose that patron's own values only; the others' stay, and so does the e-mail.
+ * E-mails to staff about requests (overdue reminders) carry no patron: they are found through
+ * the history of each erased patron (its `mailId`). One about the erased patrons only is
+ * blanked like their own e-mails; one that also lists others loses the erased patrons' lines,
+ * and the library keeps the others. The rows are locked first, in order, so that two erasures
+ * at once of patrons listed in the same e-mail cannot write back each other's lines.
  */
-async function scrubSharedMail(tx: Executor, people: readonly Identity[]): Promise<void> {
+async function scrubSharedMail(
+  tx: Executor,
+  ids: readonly string[],
+  reason: AnonymisationReason,
+): Promise<void> {
   const rows = await tx
-    .select({
-      id: outbox.id,
-      patronId: events.subjectId,
-      subject: outbox.subject,
-      text: outbox.text,
-      html: outbox.html,
-    })
+    .select({ id: outbox.id, patronId: events.subjectId })
     .from(events)
     .innerJoin(outbox, sql`${outbox.id} = (${events.data}->>'mailId')::bigint`)
     .where(
       and(
         eq(events.subjectKind, 'patron'),
-        inArray(
-          events.subjectId,
-          people.map((p) => p.id),
-        ),
+        inArray(events.subjectId, [...ids]),
         sql`${events.data}->>'mailId' is not null`,
         isNull(outbox.patronId),
       ),
     );
   if (rows.length === 0) return;
-  const needlesOf = needlesByPatron(people);
-  const mails = new Map<number, { subject: string; text: string; html: string }>();
-  for (const r of rows) {
-    const mail = mails.get(r.id) ?? { subject: r.subject, text: r.text, html: r.html };
-    const needles = needlesOf.get(r.patronId) ?? [];
-    mails.set(r.id, {
-      subject: scrubText(mail.subject, needles),
-      text: scrubText(mail.text, needles),
-      html: scrubText(mail.html, needles),
-    });
+  const erasedIn = new Map<number, string[]>();
+  for (const r of rows) erasedIn.set(r.id, [...(erasedIn.get(r.id) ?? []), r.patronId]);
+  const mails = await tx
+    .select({ id: outbox.id, text: outbox.text, html: outbox.html })
+    .from(outbox)
+    .where(inArray(outbox.id, [...erasedIn.keys()]))
+    .orderBy(asc(outbox.id))
+    .for('update');
+  const whole: number[] = [];
+  const changed: Array<{ id: number; text: string; html: string }> = [];
+  for (const mail of mails) {
+    const erased = erasedIn.get(mail.id) ?? [];
+    const listed = recordIdsIn(mail.text);
+    if ([...listed].every((id) => erased.includes(id))) whole.push(mail.id);
+    else changed.push({ id: mail.id, ...withoutRequestLines(mail, erased) });
   }
-  const changed = [...mails].map(([id, m]) => ({ id, ...m }));
+  if (whole.length > 0) await blankMail(tx, inArray(outbox.id, whole), reason);
+  if (changed.length === 0) return;
   await tx.execute(sql`
-    update ${outbox} set subject = v.subject, text = v.text, html = v.html
-    from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as v(id bigint, subject text, text text, html text)
+    update ${outbox} set text = v.text, html = v.html
+    from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as v(id bigint, text text, html text)
     where ${outbox.id} = v.id`);
 }

@@ -190,8 +190,8 @@ export async function seedDemoResources(deps: Deps): Promise<number> {
   return DEMO_RESOURCES.length;
 }
 
-/** The Sésame address a demo resource was seeded with. */
-const ORIGIN = /^https?:\/\/[^/]+/;
+/** The Sésame address a demo resource was seeded with: all before the provider's path. */
+const SEEDED_BASE = /^.*?(?=\/fournisseur-demo\/)/;
 
 /**
  * The demo provider is served by Sésame itself, so its resources follow BASE_URL: a start on
@@ -205,7 +205,7 @@ export async function rebaseDemoResources(deps: Pick<Deps, 'db' | 'clock' | 'bas
   for (const r of await listResources(deps.db)) {
     const config = r.connectorConfig;
     if (!config.demo) continue;
-    const rebase = (url: string | undefined) => url?.replace(ORIGIN, base);
+    const rebase = (url: string | undefined) => url?.replace(SEEDED_BASE, base);
     const next: ConnectorConfig = {
       ...config,
       urlTemplate: rebase(config.urlTemplate)!,

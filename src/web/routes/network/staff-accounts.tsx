@@ -391,6 +391,18 @@ export async function staffAccountRoutes(app: FastifyInstance, { deps }: RouteOp
               L’identifiant ne change pas. Les changements valent dès la page suivante de la personne : un
               compte de bibliothèque ne voit que les usagers de la bibliothèque choisie ici.
             </p>
+            {account.libraryIds.length > 1 && (
+              <div class="fr-alert fr-alert--info fr-alert--sm fr-mb-3w">
+                <p>
+                  Ce compte dépend de {account.libraryIds.length} bibliothèques :{' '}
+                  {libraries
+                    .filter((l) => account.libraryIds.includes(l.id))
+                    .map((l) => l.name)
+                    .join(', ')}
+                  . Garder l’une d’elles conserve toute la liste ; en choisir une autre la remplace.
+                </p>
+              </div>
+            )}
             <p class="fr-hint-text">Tous les champs sont obligatoires, sauf indication contraire.</p>
             <ErrorSummary errors={state.errors} labels={FIELD_LABELS} />
             <Form action={`${base}/modifier`} csrf={ctx.csrf}>
@@ -424,11 +436,14 @@ export async function staffAccountRoutes(app: FastifyInstance, { deps }: RouteOp
     const form = parseForm(editStaffSchema, request.body);
     if (!form.ok) return editAccountPage(request, reply, account, { ...form, status: 400 });
     const { libraryId, ...profile } = form.data;
+    // One library in the form: keeping one of an account's several libraries keeps them all.
+    const libraryIds = !libraryId
+      ? []
+      : account.libraryIds.includes(libraryId)
+        ? account.libraryIds
+        : [libraryId];
     try {
-      const result = await updateStaff(deps, actor, account.id, {
-        ...profile,
-        libraryIds: libraryId ? [libraryId] : [],
-      });
+      const result = await updateStaff(deps, actor, account.id, { ...profile, libraryIds });
       setFlash(
         reply,
         result.changed.length === 0 ? 'info' : 'success',
