@@ -15,6 +15,12 @@ export interface BatcherOptions<I> {
   maxInFlight: number;
   /** Items with the same key go in different batches; without it, any items may share one. */
   key?: (item: I) => string;
+  /**
+   * A failed batch of several items is run again one item at a time, so that one bad item (or
+   * a batch cut short by a lost connection) does not fail the others. Only for runners whose
+   * failure writes nothing, such as one statement or one transaction.
+   */
+  retryAlone?: boolean;
 }
 
 interface Pending<I, O> {
@@ -81,16 +87,31 @@ export class Batcher<I, O> {
 
   private async send(batch: Pending<I, O>[]): Promise<void> {
     try {
-      const results = await this.run(batch.map((p) => p.item));
-      if (results.length !== batch.length)
-        throw new Error(`batch of ${batch.length} returned ${results.length} results`);
+      const results = await this.runChecked(batch.map((p) => p.item));
       for (const [i, p] of batch.entries()) p.resolve(results[i]!);
     } catch (e) {
-      for (const p of batch) p.reject(e);
+      if (this.options.retryAlone && batch.length > 1)
+        await Promise.all(
+          batch.map(async (p) => {
+            try {
+              p.resolve((await this.runChecked([p.item]))[0]!);
+            } catch (alone) {
+              p.reject(alone);
+            }
+          }),
+        );
+      else for (const p of batch) p.reject(e);
     } finally {
       for (const p of batch) if (p.key !== null) this.busyKeys.delete(p.key);
       this.inFlight--;
       this.pump();
     }
+  }
+
+  private async runChecked(items: I[]): Promise<O[]> {
+    const results = await this.run(items);
+    if (results.length !== items.length)
+      throw new Error(`batch of ${items.length} returned ${results.length} results`);
+    return results;
   }
 }

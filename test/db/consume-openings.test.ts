@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
-import { consumeOpenings, type Opening } from '../../src/db/repositories/openings.js';
+import { consumeOpening, consumeOpenings, type Opening } from '../../src/db/repositories/openings.js';
 import type { PatronRow } from '../../src/db/repositories/patrons.js';
 import type { ResourceRow } from '../../src/db/repositories/resources.js';
 import { consultations, quotaUsage } from '../../src/db/schema.js';
@@ -109,6 +109,21 @@ describe('a batch of openings', () => {
     ).rejects.toThrow();
     expect(await consultationsOf(p.id)).toEqual([]);
     expect(await quotaUsed(ctx, p.id, MONTH)).toBe(0);
+  });
+
+  it('fails only the bad opening when a batch is refused by the database: the others are counted', async () => {
+    const film = await addResource(ctx);
+    const people = await Promise.all(Array.from({ length: 5 }, () => activePatron()));
+    // A patron that does not exist (deleted meanwhile): its consultation breaks a foreign key.
+    const ghost = { ...people[0]!, id: '00000000-0000-4000-8000-00000000dead' };
+    const results = await Promise.allSettled(
+      [...people, ghost].map((p) => consumeOpening(ctx.database.db, opening(p, film, 'doc-1', { quota: 4 }))),
+    );
+    expect(results.slice(0, 5).map((r) => (r.status === 'fulfilled' ? r.value.outcome : 'rejected'))).toEqual(
+      Array(5).fill('counted'),
+    );
+    expect(results[5]!.status).toBe('rejected');
+    for (const p of people) expect(await countedOf(ctx, p.id)).toBe(1);
   });
 
   it('never deadlocks nor overdraws when instances send overlapping batches in opposite orders', async () => {

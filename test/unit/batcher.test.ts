@@ -126,6 +126,25 @@ describe('Batcher', () => {
     expect(calls).toBe(2);
   });
 
+  it('runs a failed batch again one item at a time when asked, so a bad item fails alone', async () => {
+    const calls: string[][] = [];
+    const b = new Batcher(
+      async (items: string[]) => {
+        calls.push(items);
+        if (items.includes('bad')) throw new Error(`refused: ${items.join(',')}`);
+        return items.map((i) => i.toUpperCase());
+      },
+      { maxBatch: 3, maxInFlight: 1, retryAlone: true },
+    );
+    const results = await Promise.allSettled(['x', 'bad', 'y'].map((i) => b.add(i)));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      'X',
+      'refused: bad',
+      'Y',
+    ]);
+    expect(calls).toEqual([['x', 'bad', 'y'], ['x'], ['bad'], ['y']]);
+  });
+
   it('rejects a batch whose runner returns a wrong number of results', async () => {
     const b = new Batcher(async (items: string[]) => items.slice(1), { maxBatch: 5, maxInFlight: 1 });
     const results = await Promise.allSettled(['x', 'y'].map((i) => b.add(i)));

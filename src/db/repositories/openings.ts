@@ -139,6 +139,7 @@ export async function loadOpenContext(
     loader = new Batcher((requests) => loadOpenContexts(query, requests), {
       maxBatch: MAX_BATCH,
       maxInFlight: MAX_IN_FLIGHT,
+      retryAlone: true,
     });
     contextLoaders.set(db, loader);
   }
@@ -236,6 +237,8 @@ export function consumeOpening(db: Db, opening: Opening): Promise<OpeningResult>
       maxBatch: MAX_BATCH,
       maxInFlight: MAX_IN_FLIGHT,
       key: (o) => o.patronId,
+      // One call, one transaction: a failed batch wrote nothing and can be run again.
+      retryAlone: true,
     });
     batchers.set(db, batcher);
   }
