@@ -207,6 +207,25 @@ describe('Sésame in a browser', () => {
     console.info(`Administrator: ${visited.length} pages checked: ${visited.join(' ')}`);
     for (const url of [...menu, ...FOOTER_PAGES]) expect(visited).toContain(url);
 
+    // The form that corrects a staff account, as it opens and with its errors, passes axe too.
+    await visit(page, '/admin/comptes', { signedIn: true });
+    const account = await page.locator('main table a[href^="/admin/comptes/"]').first().getAttribute('href');
+    await visit(page, `${account}/modifier`, { signedIn: true });
+    await page.fill('#champ-name', '');
+    await page.fill('#champ-email', 'pas-une-adresse');
+    // The browser's own checks off: the server's French messages are what is tested.
+    await page
+      .locator('main form')
+      .last()
+      .evaluate((f) => {
+        (f as HTMLFormElement).noValidate = true;
+      });
+    await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await page.waitForSelector('#champ-name-message .fr-message--error');
+    await expect(text(page, 'main')).resolves.toContain('Saisissez le nom de la personne.');
+    await expect(page.inputValue('#champ-email')).resolves.toBe('pas-une-adresse');
+    await expectNoAxeViolations(page, `${account}/modifier with errors`);
+
     // Logging out really ends the session.
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.waitForURL((u) => u.pathname === '/connexion');
