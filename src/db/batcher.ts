@@ -16,9 +16,9 @@ export interface BatcherOptions<I> {
   /** Items with the same key go in different batches; without it, any items may share one. */
   key?: (item: I) => string;
   /**
-   * A failed batch of several items is run again one item at a time, so that one bad item (or
-   * a batch cut short by a lost connection) does not fail the others. Only for runners whose
-   * failure writes nothing, such as one statement or one transaction.
+   * A failed batch of several items is run again one item at a time, one after the other, so
+   * that one bad item does not fail the others. Only for runners that can safely run an item
+   * again after a failure: a read, or one transaction whose second run cannot count twice.
    */
   retryAlone?: boolean;
 }
@@ -91,15 +91,14 @@ export class Batcher<I, O> {
       for (const [i, p] of batch.entries()) p.resolve(results[i]!);
     } catch (e) {
       if (this.options.retryAlone && batch.length > 1)
-        await Promise.all(
-          batch.map(async (p) => {
-            try {
-              p.resolve((await this.runChecked([p.item]))[0]!);
-            } catch (alone) {
-              p.reject(alone);
-            }
-          }),
-        );
+        // One after the other, in this batch's slot: a database in trouble gets no burst.
+        for (const p of batch) {
+          try {
+            p.resolve((await this.runChecked([p.item]))[0]!);
+          } catch (alone) {
+            p.reject(alone);
+          }
+        }
       else for (const p of batch) p.reject(e);
     } finally {
       for (const p of batch) if (p.key !== null) this.busyKeys.delete(p.key);

@@ -126,11 +126,16 @@ describe('Batcher', () => {
     expect(calls).toBe(2);
   });
 
-  it('runs a failed batch again one item at a time when asked, so a bad item fails alone', async () => {
+  it('runs a failed batch again one item after the other when asked, so a bad item fails alone', async () => {
     const calls: string[][] = [];
+    let running = 0;
+    let most = 0;
     const b = new Batcher(
       async (items: string[]) => {
         calls.push(items);
+        most = Math.max(most, ++running);
+        await tick();
+        running--;
         if (items.includes('bad')) throw new Error(`refused: ${items.join(',')}`);
         return items.map((i) => i.toUpperCase());
       },
@@ -143,6 +148,8 @@ describe('Batcher', () => {
       'Y',
     ]);
     expect(calls).toEqual([['x', 'bad', 'y'], ['x'], ['bad'], ['y']]);
+    // The retries run one after the other, within the batch's own slot.
+    expect(most).toBe(1);
   });
 
   it('rejects a batch whose runner returns a wrong number of results', async () => {

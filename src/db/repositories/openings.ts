@@ -237,7 +237,9 @@ export function consumeOpening(db: Db, opening: Opening): Promise<OpeningResult>
       maxBatch: MAX_BATCH,
       maxInFlight: MAX_IN_FLIGHT,
       key: (o) => o.patronId,
-      // One call, one transaction: a failed batch wrote nothing and can be run again.
+      // One call, one transaction: a batch that failed before its commit wrote nothing. One cut
+      // off during its commit may have been written: run again, its openings find their claims
+      // and come back as already counted (`again`), never counted twice.
       retryAlone: true,
     });
     batchers.set(db, batcher);
