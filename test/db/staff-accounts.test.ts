@@ -189,6 +189,24 @@ describe('creating an account', () => {
     expect(await outboxCount()).toBe(mails);
   });
 
+  it('shows a forged unknown library next to the library field, and writes nothing', async () => {
+    const [accounts, mails] = [await staffCount(), await outboxCount()];
+    const res = await admin.post('/admin/comptes/nouveau', {
+      identifier: 'agent-fantome',
+      name: 'Agent fantôme',
+      email: 'fantome@exemple.fr',
+      role: 'library_staff',
+      libraryId: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toMatch(
+      /id="champ-libraryId-message"[^>]*><p class="fr-message fr-message--error">Bibliothèque inconnue\./,
+    );
+    expect(res.body).toContain('value="agent-fantome"');
+    expect(await staffCount()).toBe(accounts);
+    expect(await outboxCount()).toBe(mails);
+  });
+
   it('pre-selects the library when coming from a library’s page', async () => {
     const res = await admin.get(`/admin/comptes/nouveau?bibliotheque=${libA.id}`);
     expect(res.body).toMatch(new RegExp(`<option value="${libA.id}" selected`));
@@ -468,7 +486,9 @@ describe('correcting an account', () => {
       libraryId: '00000000-0000-4000-8000-000000000000',
     });
     expect(unknown.statusCode).toBe(400);
-    expect(unknown.body).toContain('Bibliothèque inconnue.');
+    expect(unknown.body).toMatch(
+      /id="champ-libraryId-message"[^>]*><p class="fr-message fr-message--error">Bibliothèque inconnue\./,
+    );
     expect(await findStaffById(db(), target.id)).toMatchObject({
       name: target.name,
       email: target.email,
@@ -496,6 +516,18 @@ describe('correcting an account', () => {
       name: 'Agent des deux sites',
       libraryIds: [libA.id, libC.id].sort(),
     });
+    // The same form again changes nothing, and says so.
+    const same = await admin.post(`/admin/comptes/${target.id}/modifier`, {
+      name: 'Agent des deux sites',
+      email: target.email,
+      role: 'library_staff',
+      libraryId: libA.id,
+    });
+    expect(same.statusCode).toBe(303);
+    expect((await admin.get(`/admin/comptes/${target.id}`)).body).toContain(
+      'Aucune modification : le compte est inchangé.',
+    );
+    expect((await staffEvents(target.id)).filter((e) => e.action === 'staff_updated')).toHaveLength(1);
     await admin.post(`/admin/comptes/${target.id}/modifier`, {
       name: 'Agent des deux sites',
       email: target.email,
@@ -535,7 +567,7 @@ describe('correcting an account', () => {
         name: other.name,
         email: other.email,
         role: 'library_staff',
-        libraryIds: [libA.id],
+        libraryId: libA.id,
       },
     );
     await expect(last).rejects.toThrow(ValidationError);

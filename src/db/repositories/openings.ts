@@ -146,10 +146,8 @@ export async function loadOpenContext(
   return loader.add({ resourceId, patronId: patronId && isUuid(patronId) ? patronId : null });
 }
 
-/** A patron's opening of a document that may count (Forfait or capped resource). */
-export interface Opening {
-  patronId: string;
-  libraryId: string;
+/** What a consultation records of an opening. */
+export interface ConsultationFacts {
   resourceId: string;
   kind: ResourceKind;
   category: QuotaCategory | null;
@@ -157,6 +155,12 @@ export interface Opening {
   /** Paris month, AAAA-MM. */
   month: string;
   at: Date;
+}
+
+/** A patron's opening of a document that may count (Forfait or capped resource). */
+export interface Opening extends ConsultationFacts {
+  patronId: string;
+  libraryId: string;
   /** The monthly quota to respect (Forfait), at least 1. */
   quota: { category: QuotaCategory; limit: number } | null;
   /** The network cap to respect, at least 1. */
@@ -250,16 +254,7 @@ export function consumeOpening(db: Db, opening: Opening): Promise<OpeningResult>
 /** An opening that never counts (free resource, provider's home page, anonymous visitor). */
 export async function recordConsultation(
   db: Executor,
-  v: {
-    patronId: string | null;
-    libraryId: string | null;
-    resourceId: string;
-    kind: ResourceKind;
-    category: QuotaCategory | null;
-    document: string;
-    month: string;
-    at: Date;
-  },
+  v: ConsultationFacts & { patronId: string | null; libraryId: string | null },
 ): Promise<void> {
   await db.insert(consultations).values({ ...v, counted: false });
 }

@@ -1,5 +1,4 @@
 import { recordEvent } from '../../db/repositories/events.js';
-import { findLibrary } from '../../db/repositories/libraries.js';
 import { getNetwork } from '../../db/repositories/network.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
 import { identifierTaken, insertStaff } from '../../db/repositories/staff.js';
@@ -9,6 +8,7 @@ import { ValidationError } from '../../domain/errors.js';
 import { setPasswordMail } from '../../mail/messages.js';
 import { issuePasswordLink } from '../auth/password-links.js';
 import type { Deps } from '../deps.js';
+import { libraryChoiceError } from './staff-checks.js';
 
 export interface NewStaff {
   identifier: string;
@@ -32,10 +32,8 @@ export async function createStaff(
   return deps.db.transaction(async (tx) => {
     const errors: Record<string, string> = {};
     if (await identifierTaken(tx, input.identifier)) errors.identifier = 'Cet identifiant est déjà utilisé.';
-    if (input.role === 'library_staff' && input.libraryIds.length === 0)
-      errors.libraryIds = 'Choisissez la bibliothèque de ce compte.';
-    for (const libraryId of input.libraryIds)
-      if (!(await findLibrary(tx, { all: true }, libraryId))) errors.libraryIds = 'Bibliothèque inconnue.';
+    const libraryError = await libraryChoiceError(tx, input.role, input.libraryIds);
+    if (libraryError) errors.libraryId = libraryError;
     if (Object.keys(errors).length) throw new ValidationError(errors);
 
     const network = await getNetwork(tx);

@@ -1,15 +1,11 @@
 import { recordEvent } from '../../db/repositories/events.js';
 import { deleteSessionsOf } from '../../db/repositories/sessions.js';
-import {
-  findStaffById,
-  lockActiveAdminIds,
-  type StaffWithLibraries,
-  setStaffDisabledIf,
-} from '../../db/repositories/staff.js';
+import { findStaffById, type StaffWithLibraries, setStaffDisabledIf } from '../../db/repositories/staff.js';
 import { revokeTokens } from '../../db/repositories/tokens.js';
 import type { StaffActor } from '../../domain/actor.js';
 import { DomainError, forbidden, notFound } from '../../domain/errors.js';
 import type { Deps } from '../deps.js';
+import { isLastActiveAdmin } from './staff-checks.js';
 
 /**
  * A network administrator disables a staff account: it can no longer log in, its open
@@ -32,15 +28,12 @@ export async function disableStaff(
         'Vous ne pouvez pas désactiver votre propre compte. Demandez à un autre administrateur du réseau de le faire.',
         409,
       );
-    if (target.role === 'network_admin') {
-      const activeAdmins = await lockActiveAdminIds(tx);
-      if (activeAdmins.includes(target.id) && activeAdmins.length <= 1)
-        throw new DomainError(
-          'last_admin',
-          'C’est le dernier compte d’administration du réseau encore actif : créez ou réactivez un autre compte d’administration avant de désactiver celui-ci.',
-          409,
-        );
-    }
+    if (target.role === 'network_admin' && (await isLastActiveAdmin(tx, target.id)))
+      throw new DomainError(
+        'last_admin',
+        'C’est le dernier compte d’administration du réseau encore actif : créez ou réactivez un autre compte d’administration avant de désactiver celui-ci.',
+        409,
+      );
     if (!(await setStaffDisabledIf(tx, target.id, now)))
       throw new DomainError('staff_already_disabled', 'Ce compte est déjà désactivé.', 409);
     await deleteSessionsOf(tx, 'staff', target.id);

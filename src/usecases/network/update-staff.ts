@@ -1,15 +1,10 @@
 import { recordEvent } from '../../db/repositories/events.js';
-import { findLibrary } from '../../db/repositories/libraries.js';
-import {
-  findStaffById,
-  lockActiveAdminIds,
-  type StaffWithLibraries,
-  updateStaffProfile,
-} from '../../db/repositories/staff.js';
+import { findStaffById, type StaffWithLibraries, updateStaffProfile } from '../../db/repositories/staff.js';
 import { revokeTokens } from '../../db/repositories/tokens.js';
 import type { StaffActor, StaffRole } from '../../domain/actor.js';
 import { forbidden, notFound, ValidationError } from '../../domain/errors.js';
 import type { Deps } from '../deps.js';
+import { isLastActiveAdmin, libraryChoiceError } from './staff-checks.js';
 
 export interface StaffProfile {
   name: string;
@@ -17,6 +12,12 @@ export interface StaffProfile {
   role: StaffRole;
   /** The account's libraries; ignored for the network's administration, which sees them all. */
   libraryIds: string[];
+}
+
+/** What the form sends: one library to choose (the account's libraries are kept if it is one of them). */
+export interface StaffProfileInput extends Omit<StaffProfile, 'libraryIds'> {
+  /** Empty for the network's administration. */
+  libraryId: string;
 }
 
 export interface StaffUpdate {
@@ -40,29 +41,34 @@ export async function updateStaff(
   deps: Deps,
   actor: StaffActor,
   staffId: string,
-  input: StaffProfile,
+  input: StaffProfileInput,
 ): Promise<StaffUpdate> {
   if (actor.role !== 'network_admin') throw forbidden();
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
     const target = await findStaffById(tx, staffId);
     if (!target) throw notFound('Ce compte');
-    const libraryIds = input.role === 'network_admin' ? [] : [...new Set(input.libraryIds)];
+    // The form offers one library: keeping one of an account's several libraries keeps them all.
+    const libraryIds =
+      input.role === 'network_admin' || !input.libraryId
+        ? []
+        : target.libraryIds.includes(input.libraryId)
+          ? target.libraryIds
+          : [input.libraryId];
 
     const errors: Record<string, string> = {};
-    if (input.role === 'library_staff' && libraryIds.length === 0)
-      errors.libraryId = 'Choisissez la bibliothèque de ce compte.';
-    for (const libraryId of libraryIds)
-      if (!(await findLibrary(tx, { all: true }, libraryId))) errors.libraryId = 'Bibliothèque inconnue.';
+    const libraryError = await libraryChoiceError(tx, input.role, libraryIds);
+    if (libraryError) errors.libraryId = libraryError;
     if (input.role !== target.role && target.id === actor.id)
       errors.role =
         'Vous ne pouvez pas changer votre propre rôle : demandez-le à un autre administrateur du réseau.';
-    else if (target.role === 'network_admin' && input.role !== 'network_admin') {
-      const activeAdmins = await lockActiveAdminIds(tx);
-      if (activeAdmins.includes(target.id) && activeAdmins.length <= 1)
-        errors.role =
-          'C’est le dernier compte d’administration du réseau encore actif : créez ou réactivez un autre compte d’administration avant de changer son rôle.';
-    }
+    else if (
+      target.role === 'network_admin' &&
+      input.role !== 'network_admin' &&
+      (await isLastActiveAdmin(tx, target.id))
+    )
+      errors.role =
+        'C’est le dernier compte d’administration du réseau encore actif : créez ou réactivez un autre compte d’administration avant de changer son rôle.';
     if (Object.keys(errors).length) throw new ValidationError(errors);
 
     const changed: StaffUpdate['changed'] = [];

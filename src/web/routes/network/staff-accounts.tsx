@@ -435,15 +435,8 @@ export async function staffAccountRoutes(app: FastifyInstance, { deps }: RouteOp
     if (!account) throw notFound('Ce compte');
     const form = parseForm(editStaffSchema, request.body);
     if (!form.ok) return editAccountPage(request, reply, account, { ...form, status: 400 });
-    const { libraryId, ...profile } = form.data;
-    // One library in the form: keeping one of an account's several libraries keeps them all.
-    const libraryIds = !libraryId
-      ? []
-      : account.libraryIds.includes(libraryId)
-        ? account.libraryIds
-        : [libraryId];
     try {
-      const result = await updateStaff(deps, actor, account.id, { ...profile, libraryIds });
+      const result = await updateStaff(deps, actor, account.id, form.data);
       setFlash(
         reply,
         result.changed.length === 0 ? 'info' : 'success',
