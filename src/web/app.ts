@@ -10,7 +10,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { getNetwork } from '../db/repositories/network.js';
+import { getNetwork, getNetworkCached } from '../db/repositories/network.js';
 import type { Clock } from '../domain/clock.js';
 import { resolveSession } from '../usecases/auth/resolve-session.js';
 import type { Deps } from '../usecases/deps.js';
@@ -151,7 +151,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/dsfr/') || request.url.startsWith('/static/')) return;
     if (['/healthz', '/readyz', '/metrics'].includes(request.url)) return;
-    request.network = await getNetwork(deps.db);
+    request.network = await getNetworkCached(deps.db);
     const state = await resolveSession(deps, request.network, request.cookies[SESSION_COOKIE]);
     if (state.status === 'active') request.actor = state.actor;
     if (state.status === 'patron') request.patron = state.patron;

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { recordEvent } from '../../db/repositories/events.js';
-import { getNetwork, lockNetwork, type Network, updateNetwork } from '../../db/repositories/network.js';
+import {
+  forgetCachedNetwork,
+  getNetwork,
+  lockNetwork,
+  type Network,
+  updateNetwork,
+} from '../../db/repositories/network.js';
 import type { StaffActor } from '../../domain/actor.js';
 import { DomainError, forbidden, ValidationError } from '../../domain/errors.js';
 import { EMAIL_PATTERN } from '../../domain/library-csv.js';
@@ -108,7 +114,7 @@ export async function updateSettings(
     settings: Object.fromEntries(SETTING_KEYS.map((k) => [k, input.settings[k]])) as NetworkSettings,
   };
   const now = deps.clock.now();
-  return deps.db.transaction(async (tx) => {
+  const outcome = await deps.db.transaction(async (tx) => {
     await lockNetwork(tx);
     const current = await getNetwork(tx);
     if (input.version !== undefined && input.version !== settingsVersion(current))
@@ -141,4 +147,6 @@ export async function updateSettings(
     });
     return { changed };
   });
+  if (outcome.changed.length > 0) forgetCachedNetwork();
+  return outcome;
 }
