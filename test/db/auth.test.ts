@@ -1,7 +1,9 @@
+import { hash as argon2Hash } from '@node-rs/argon2';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { outbox, sessions, staff as staffTable, tokens } from '../../src/db/schema.js';
 import { MINUTE } from '../../src/domain/clock.js';
+import { ARGON2_OPTIONS, needsRehash } from '../../src/security/passwords.js';
 import { sha256 } from '../../src/security/tokens.js';
 import { addLibrary, addStaff, createTestApp, type TestContext } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
@@ -133,6 +135,34 @@ describe('login', () => {
     const res = await browser().logIn(s.identifier, s.password);
     expect(res.statusCode).toBe(403);
     expect(res.body).toContain('Ce compte est désactivé');
+  });
+
+  it('moves a hash made with older argon2 parameters to today’s at the first right password, not at a wrong one', async () => {
+    const s = await account();
+    // The parameters used before (OWASP's minimum): such hashes exist in databases made then.
+    const old = await argon2Hash(s.password, {
+      algorithm: 2,
+      memoryCost: 19_456,
+      timeCost: 2,
+      parallelism: 1,
+    });
+    await ctx.database.db.update(staffTable).set({ passwordHash: old }).where(eq(staffTable.id, s.id));
+    const storedHash = async () =>
+      (await ctx.database.db.select().from(staffTable).where(eq(staffTable.id, s.id)))[0]!.passwordHash!;
+
+    expect((await browser().logIn(s.identifier, 'pas-le-bon-1')).statusCode).toBe(400);
+    expect(await storedHash()).toBe(old);
+
+    expect((await browser().logIn(s.identifier, s.password)).headers.location).toBe('/admin');
+    const upgraded = await storedHash();
+    expect(upgraded).not.toBe(old);
+    expect(upgraded).toMatch(
+      `$argon2id$v=19$m=${ARGON2_OPTIONS.memoryCost},t=${ARGON2_OPTIONS.timeCost},p=${ARGON2_OPTIONS.parallelism}$`,
+    );
+    expect(needsRehash(upgraded)).toBe(false);
+    // The same password still opens the account, and the next login leaves the new hash alone.
+    expect((await browser().logIn(s.identifier, s.password)).headers.location).toBe('/admin');
+    expect(await storedHash()).toBe(upgraded);
   });
 });
 

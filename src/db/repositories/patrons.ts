@@ -52,8 +52,17 @@ export async function findPatronByLogin(db: Executor, login: string): Promise<Pa
     .from(patrons)
     .where(or(eq(sql`lower(${patrons.identifier})`, l), eq(sql`lower(${patrons.email})`, l)))
     .limit(5);
-  // An identifier match wins; an e-mail only logs in when it names one live account.
-  const byIdentifier = rows.find((r) => r.identifier?.toLowerCase() === l);
+  return pickPatronLogin(rows, l);
+}
+
+/**
+ * Of the patrons whose identifier or e-mail is `login`, the one it names: an identifier match
+ * wins; an e-mail only logs in when it names one live account.
+ */
+export function pickPatronLogin<
+  T extends { identifier: string | null; state: string; anonymisedAt: Date | null },
+>(rows: T[], login: string): T | null {
+  const byIdentifier = rows.find((r) => r.identifier?.toLowerCase() === login);
   if (byIdentifier) return byIdentifier;
   const live = rows.filter((r) => r.state !== 'lapsed' && r.anonymisedAt === null);
   return live.length === 1 ? live[0]! : null;
@@ -119,4 +128,20 @@ export async function updatePatron(db: Executor, id: string, values: Partial<New
  */
 export function lockPatronEmail(tx: Executor, email: string): Promise<void> {
   return lockUntilCommit(tx, `patron-email:${email.trim().toLowerCase()}`);
+}
+
+/**
+ * Swaps a hash for the same password's hash under today's parameters; a password changed
+ * meanwhile (the stored hash is no longer `previous`) is left alone.
+ */
+export async function upgradePatronPasswordHash(
+  db: Executor,
+  id: string,
+  previous: string,
+  next: string,
+): Promise<void> {
+  await db
+    .update(patrons)
+    .set({ passwordHash: next })
+    .where(and(eq(patrons.id, id), eq(patrons.passwordHash, previous)));
 }

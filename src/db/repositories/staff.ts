@@ -40,8 +40,15 @@ export async function findStaffByLogin(db: Executor, login: string): Promise<Sta
     .from(staff)
     .where(or(eq(sql`lower(${staff.identifier})`, l), eq(sql`lower(${staff.email})`, l)))
     .limit(2);
-  // An e-mail shared by two staff accounts is ambiguous: only the identifier logs in then.
-  const row = rows.length === 1 ? rows[0] : rows.find((r) => r.identifier.toLowerCase() === l);
+  return pickStaffLogin(rows, l);
+}
+
+/**
+ * Of the (at most two) staff accounts whose identifier or e-mail is `login`, the one it names:
+ * an e-mail shared by two staff accounts is ambiguous, only the identifier logs in then.
+ */
+export function pickStaffLogin<T extends { identifier: string }>(rows: T[], login: string): T | null {
+  const row = rows.length === 1 ? rows[0] : rows.find((r) => r.identifier.toLowerCase() === login);
   return row ?? null;
 }
 
@@ -198,4 +205,20 @@ export async function countActiveAdmins(db: Executor): Promise<number> {
     .from(staff)
     .where(and(eq(staff.role, 'network_admin'), isNull(staff.disabledAt)));
   return row?.n ?? 0;
+}
+
+/**
+ * Swaps a hash for the same password's hash under today's parameters; a password changed
+ * meanwhile (the stored hash is no longer `previous`) is left alone.
+ */
+export async function upgradeStaffPasswordHash(
+  db: Executor,
+  id: string,
+  previous: string,
+  next: string,
+): Promise<void> {
+  await db
+    .update(staff)
+    .set({ passwordHash: next })
+    .where(and(eq(staff.id, id), eq(staff.passwordHash, previous)));
 }

@@ -1,19 +1,15 @@
 import type { Executor } from '../../db/client.js';
-import {
-  clearThrottle,
-  countAttempt,
-  findThrottles,
-  lockThrottle,
-} from '../../db/repositories/login-throttles.js';
+import { lookUpLogin, type PatronLoginCandidate } from '../../db/repositories/login-lookup.js';
+import { clearThrottle, countAttempt, lockThrottle } from '../../db/repositories/login-throttles.js';
 import { getNetwork } from '../../db/repositories/network.js';
-import { findPatronByLogin, type PatronRow } from '../../db/repositories/patrons.js';
+import { type PatronRow, upgradePatronPasswordHash } from '../../db/repositories/patrons.js';
 import { insertSession } from '../../db/repositories/sessions.js';
-import { findStaffByLogin } from '../../db/repositories/staff.js';
+import { upgradeStaffPasswordHash } from '../../db/repositories/staff.js';
 import { DomainError } from '../../domain/errors.js';
 import { lockDurationMs, THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
 import { formatDateTime } from '../../domain/paris.js';
 import type { NetworkSettings } from '../../domain/settings.js';
-import { decoyHash, verifyPassword } from '../../security/passwords.js';
+import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../security/passwords.js';
 import { newSecretToken, sha256 } from '../../security/tokens.js';
 import type { Deps } from '../deps.js';
 
@@ -52,11 +48,8 @@ export async function logIn(
   const accountKey = `account:${login}`;
   const ipKey = `ip:${input.ip}`;
 
-  // Round trips cost logins per second: the counters and the account are read together.
-  const [throttles, staff] = await Promise.all([
-    findThrottles(db, [ipKey, accountKey]),
-    login ? findStaffByLogin(db, login) : null,
-  ]);
+  // One round trip reads the counters and the account, whether staff or patron.
+  const { throttles, staff, patron } = await lookUpLogin(db, login, [ipKey, accountKey]);
   // Only failures count against an address: a library's staff behind one shared address
   // may all log in on a Monday morning.
   const ipRow = throttles.get(ipKey);
@@ -70,7 +63,6 @@ export async function logIn(
   if (throttle?.lockedUntil && throttle.lockedUntil > now) throw lockedError(throttle.lockedUntil);
 
   // Staff and patrons share the login page; identifiers are unique across both.
-  const patron = !staff && login ? await findPatronByLogin(db, login) : null;
   const account = staff ?? patron;
   const hash = account?.passwordHash ?? (await decoyHash());
   const ok = (await verifyPassword(hash, input.password)) && Boolean(account?.passwordHash);
@@ -94,12 +86,13 @@ export async function logIn(
       'Ce compte est désactivé. Contactez l’administration du réseau.',
       403,
     );
-  if (patron) assertPatronMayLogIn(patron);
+  if (!staff && patron) assertPatronMayLogIn(patron);
 
   const principal = { kind: staff ? ('staff' as const) : ('patron' as const), id: account.id };
   const [sessionToken] = await Promise.all([
     openSession(db, principal, now, input),
     throttle ? clearThrottle(db, accountKey) : undefined,
+    upgradeHashIfOld(db, principal, hash, input.password),
   ]);
   return { sessionToken, principal };
 }
@@ -109,7 +102,7 @@ export function patronMayLogIn(state: PatronRow['state']): boolean {
   return state === 'pending' || state === 'active' || state === 'renewal_pending' || state === 'expired';
 }
 
-function assertPatronMayLogIn(patron: PatronRow): void {
+function assertPatronMayLogIn(patron: PatronLoginCandidate): void {
   if (patronMayLogIn(patron.state) && !patron.anonymisedAt) return;
   if (patron.state === 'awaiting_confirmation')
     throw new DomainError(
@@ -124,6 +117,22 @@ function assertPatronMayLogIn(patron: PatronRow): void {
       403,
     );
   throw new DomainError('invalid_credentials', INVALID, 400, 'login');
+}
+
+/**
+ * A hash made under older, cheaper argon2 parameters is replaced now that the password is known
+ * to be right: accounts move to today's cost as their owners log in, without a reset.
+ */
+async function upgradeHashIfOld(
+  db: Executor,
+  principal: { kind: 'staff' | 'patron'; id: string },
+  previous: string,
+  password: string,
+): Promise<void> {
+  if (!needsRehash(previous)) return;
+  const next = await hashPassword(password);
+  if (principal.kind === 'staff') await upgradeStaffPasswordHash(db, principal.id, previous, next);
+  else await upgradePatronPasswordHash(db, principal.id, previous, next);
 }
 
 async function openSession(
