@@ -239,6 +239,11 @@ export const patrons = pgTable(
   },
   (t) => [
     uniqueIndex('patrons_identifier_key').on(sql`lower(${t.identifier})`),
+    // One unconfirmed online request per address: two forms sent at once with one address cannot
+    // both create a request (the second is answered as a repeat, see register-patron).
+    uniqueIndex('patrons_unconfirmed_self_email_key')
+      .on(sql`lower(${t.email})`)
+      .where(sql`state = 'awaiting_confirmation' and channel = 'self'`),
     index('patrons_email_idx').on(sql`lower(${t.email})`),
     index('patrons_queue_idx').on(t.libraryId, t.state, t.pendingSince),
     index('patrons_state_idx').on(t.state, t.pendingSince),

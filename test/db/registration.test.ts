@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { insertLibrary, type Library, setLibraryActive } from '../../src/db/repositories/libraries.js';
 import { getNetwork, updateNetwork } from '../../src/db/repositories/network.js';
 import { insertPatron } from '../../src/db/repositories/patrons.js';
+import { insertSelfRegistration } from '../../src/db/repositories/self-registration.js';
 import { events, outbox, patrons, tokens } from '../../src/db/schema.js';
 import { DAY, MINUTE } from '../../src/domain/clock.js';
 import type { NetworkSettings } from '../../src/domain/settings.js';
@@ -16,8 +17,10 @@ import { SWEEPS } from '../../src/jobs/sweeps.js';
 import { hashPassword } from '../../src/security/passwords.js';
 import { sha256 } from '../../src/security/tokens.js';
 import { issuePasswordLink } from '../../src/usecases/auth/password-links.js';
+import { registerPatron } from '../../src/usecases/patrons/register-patron.js';
 import { addStaff, createTestApp, TEST_BASE_URL, type TestContext } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
+import { onPostgres } from '../helpers/database.js';
 
 const START = '2026-11-23T09:00:00Z';
 const LINK = /http:\/\/sesame\.test\/inscription\/confirmer\/([A-Za-z0-9_-]+)/;
@@ -632,6 +635,59 @@ describe('at the same time', () => {
     const subjects = (await mailsTo(ctx, email)).map((m) => m.subject).sort();
     expect(subjects).toEqual(['Confirmez votre inscription à NuMos', 'Vous avez déjà un compte — NuMos']);
   });
+  it('answers as a repeat a form whose address another instance is writing at that very moment', async () => {
+    // The first request is written but not yet committed when the second arrives: on PostgreSQL
+    // the second's insert waits on the unconfirmed-address index, then falls back to the
+    // locked answer; on PGlite (one connection) it waits for the commit and finds the request.
+    const email = 'au.meme.instant@exemple.fr';
+    const other = onPostgres ? ctx.openAnother().db : ctx.database.db;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let written!: () => void;
+    const wasWritten = new Promise<void>((resolve) => {
+      written = resolve;
+    });
+    const now = ctx.clock.now();
+    const first = ctx.database.db.transaction(async (tx) => {
+      const id = await insertSelfRegistration(tx, {
+        patron: {
+          libraryId: libA.id,
+          lastName: 'Premier',
+          firstName: 'Envoi',
+          birthDate: '1990-01-01',
+          birthYear: 1990,
+          email: email.toUpperCase(),
+          identifier: 'premier.envoi',
+          passwordHash: await hashPassword('Un-mot-de-passe-9'),
+          newsletter: false,
+        },
+        tokenHash: sha256('jeton-du-premier-envoi'),
+        deadline: new Date(now.getTime() + 15 * DAY),
+        mail: { to: email, subject: 'Premier envoi', text: 'texte', html: '<p>texte</p>', template: 'test' },
+        eventLabel: 'Envoi Premier (premier.envoi)',
+        eventData: {},
+        now,
+      });
+      expect(id).toBeTruthy();
+      written();
+      await held;
+    });
+    await wasWritten;
+    const second = registerPatron(
+      { db: other, clock: ctx.clock, baseUrl: TEST_BASE_URL },
+      { form: form({ email, identifier: 'second.envoi' }), ip: '203.0.113.77' },
+    );
+    setTimeout(release, 300);
+    const [, outcome] = await Promise.all([first, second]);
+    expect(outcome.kind).toBe('existing_account');
+    const rows = await ctx.database.db.select().from(patrons).where(sql`lower(${patrons.email}) = ${email}`);
+    expect(rows.map((r) => r.identifier)).toEqual(['premier.envoi']);
+    const subjects = (await mailsTo(ctx, email)).map((m) => m.subject).sort();
+    expect(subjects).toEqual(['Premier envoi', 'Vous avez déjà un compte — NuMos']);
+  });
+
   it('gives an identifiant to one of two forms sent at once, and says so to the other', async () => {
     const identifier = 'meme.identifiant';
     const results = await Promise.all([

@@ -19,18 +19,24 @@ export async function findThrottles(db: Executor, keys: string[]): Promise<Map<s
  * whose window has passed starts again at one.
  */
 export async function countAttempt(db: Executor, key: string, now: Date, windowStart: Date): Promise<number> {
-  const [row] = await db
+  const [row] = await countAttemptQuery(db, key, now, windowStart);
+  return row!.failures;
+}
+
+/** countAttempt's statement, for callers that read other things in the same round trip. */
+export function countAttemptQuery(db: Executor, key: string, now: Date, windowStart: Date) {
+  const windowOver = sql`${loginThrottles.windowStartedAt} < ${windowStart} and (${loginThrottles.lockedUntil} is null or ${loginThrottles.lockedUntil} < ${now})`;
+  return db
     .insert(loginThrottles)
     .values({ key, failures: 1, windowStartedAt: now })
     .onConflictDoUpdate({
       target: loginThrottles.key,
       set: {
-        failures: sql`case when ${loginThrottles.windowStartedAt} < ${windowStart} and (${loginThrottles.lockedUntil} is null or ${loginThrottles.lockedUntil} < ${now}) then 1 else ${loginThrottles.failures} + 1 end`,
-        windowStartedAt: sql`case when ${loginThrottles.windowStartedAt} < ${windowStart} and (${loginThrottles.lockedUntil} is null or ${loginThrottles.lockedUntil} < ${now}) then ${now} else ${loginThrottles.windowStartedAt} end`,
+        failures: sql`case when ${windowOver} then 1 else ${loginThrottles.failures} + 1 end`,
+        windowStartedAt: sql`case when ${windowOver} then ${now} else ${loginThrottles.windowStartedAt} end`,
       },
     })
     .returning({ failures: loginThrottles.failures });
-  return row!.failures;
 }
 
 export async function lockThrottle(db: Executor, key: string, until: Date): Promise<void> {

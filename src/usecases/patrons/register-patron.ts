@@ -1,16 +1,14 @@
 import type { Executor } from '../../db/client.js';
 import { recordEvent } from '../../db/repositories/events.js';
-import { findActiveLibrary } from '../../db/repositories/libraries.js';
-import { countAttempt } from '../../db/repositories/login-throttles.js';
 import { getNetwork, type Network } from '../../db/repositories/network.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
+import { findPatronsByEmail, lockPatronEmail, type PatronRow } from '../../db/repositories/patrons.js';
 import {
-  findPatronsByEmail,
-  insertPatron,
-  lockPatronEmail,
-  loginIdentifierTaken,
-  type PatronRow,
-} from '../../db/repositories/patrons.js';
+  insertSelfRegistration,
+  readRegistrationChecks,
+  type SelfRegistrationRows,
+  UNCONFIRMED_EMAIL_INDEX,
+} from '../../db/repositories/self-registration.js';
 import { insertToken, revokeTokens } from '../../db/repositories/tokens.js';
 import { DomainError, ValidationError } from '../../domain/errors.js';
 import { THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
@@ -70,6 +68,10 @@ export async function issueConfirmationLink(
     createdAt: now,
     expiresAt: deadline,
   });
+  return confirmationUrl(baseUrl, token);
+}
+
+function confirmationUrl(baseUrl: string, token: string): string {
   return `${baseUrl}/inscription/confirmer/${token}`;
 }
 
@@ -93,13 +95,16 @@ export async function registerPatron(
   if (!settings.selfRegistration) throw selfRegistrationClosed();
 
   // Every post counts, valid or not: trying identifiants one after another is limited too.
-  // The library chosen and whether the identifiant is free are read alongside (one wait, not three).
+  // The library chosen and whether the identifiant is free are read in the same round trip.
   const identifier = String(input.form.identifier ?? '').trim();
-  const [attempts, chosenLibrary, identifierTaken] = await Promise.all([
-    countAttempt(db, `register-ip:${input.ip}`, now, new Date(now.getTime() - THROTTLE_WINDOW_MS)),
-    findActiveLibrary(db, String(input.form.libraryId ?? '').trim()),
-    identifier ? loginIdentifierTaken(db, identifier) : false,
-  ]);
+  const checks = await readRegistrationChecks(db, {
+    throttleKey: `register-ip:${input.ip}`,
+    now,
+    windowStart: new Date(now.getTime() - THROTTLE_WINDOW_MS),
+    libraryId: String(input.form.libraryId ?? '').trim(),
+    identifier,
+  });
+  const { attempts, library: chosenLibrary, identifierTaken } = checks;
   if (attempts > settings.loginIpPerQuarterHour)
     throw new DomainError(
       'register_rate_limited',
@@ -128,65 +133,62 @@ export async function registerPatron(
   const passwordHash = await hashPassword(data.password);
   const library = chosenLibrary!;
 
-  try {
-    return await db.transaction(async (tx): Promise<RegistrationOutcome> => {
-      // Two forms sent at once with the same address must not both create an account.
+  const deadline = confirmationDeadline(now, settings);
+  const rows = (token: string): SelfRegistrationRows => ({
+    patron: {
+      libraryId: library.id,
+      lastName: data.lastName,
+      firstName: data.firstName,
+      birthDate: data.birthDate,
+      birthYear: data.birthYear,
+      email: data.email,
+      identifier: data.identifier,
+      passwordHash,
+      newsletter: data.newsletter,
+    },
+    tokenHash: sha256(token),
+    deadline,
+    mail: confirmRegistrationMail({
+      networkName: network.name,
+      to: data.email,
+      patron: data,
+      libraryName: library.name,
+      url: confirmationUrl(deps.baseUrl, token),
+      deadline,
+    }),
+    eventLabel: patronLabel(data),
+    eventData: { channel: 'self', libraryId: library.id, confirmationDeadline: deadline.toISOString() },
+    now,
+  });
+
+  // A second pass only follows a request that vanished between the two steps below.
+  for (let pass = 0; pass < 2; pass++) {
+    try {
+      // The common case in one statement: no live account uses the address.
+      const patronId = await insertSelfRegistration(db, rows(newSecretToken()));
+      if (patronId) return { kind: 'registered', patronId };
+    } catch (error) {
+      // Someone took the identifiant between the check and the insert.
+      if (uniqueViolation(error) === 'patrons_identifier_key')
+        throw new ValidationError({
+          identifier: 'Cet identifiant est déjà utilisé : choisissez-en un autre.',
+        });
+      // Another form with this address was written an instant ago: answered below, as a repeat.
+      if (uniqueViolation(error) !== UNCONFIRMED_EMAIL_INDEX) throw error;
+    }
+    // The address names a live account: only that address is told, under the address's lock
+    // so that two such answers do not cross.
+    const answered = await db.transaction(async (tx) => {
       await lockPatronEmail(tx, data.email);
       // A refused request does not block a new one: the person may apply again (SPEC §2).
       const live = (await findPatronsByEmail(tx, data.email)).filter((p) => p.state !== 'refused');
-      if (live.length > 0) {
-        await answerExistingAccount(deps, tx, network, live, data.email, now);
-        return { kind: 'existing_account' };
-      }
-
-      const deadline = confirmationDeadline(now, settings);
-      const patron = await insertPatron(tx, {
-        libraryId: library.id,
-        state: 'awaiting_confirmation',
-        channel: 'self',
-        lastName: data.lastName,
-        firstName: data.firstName,
-        birthDate: data.birthDate,
-        birthYear: data.birthYear,
-        email: data.email,
-        identifier: data.identifier,
-        passwordHash,
-        newsletter: data.newsletter,
-        registeredAt: now,
-        createdAt: now,
-        updatedAt: now,
-      });
-      const url = await issueConfirmationLink(tx, patron.id, now, deadline, deps.baseUrl, { first: true });
-      await enqueueMail(
-        tx,
-        {
-          ...confirmRegistrationMail({
-            networkName: network.name,
-            to: data.email,
-            patron: data,
-            libraryName: library.name,
-            url,
-            deadline,
-          }),
-          patronId: patron.id,
-        },
-        now,
-      );
-      await recordEvent(tx, {
-        at: now,
-        actor: { kind: 'patron', id: patron.id, label: patronLabel(patron) },
-        action: 'registered',
-        subject: { kind: 'patron', id: patron.id },
-        data: { channel: 'self', libraryId: library.id, confirmationDeadline: deadline.toISOString() },
-      });
-      return { kind: 'registered', patronId: patron.id };
+      if (live.length === 0) return false;
+      await answerExistingAccount(deps, tx, network, live, data.email, now);
+      return true;
     });
-  } catch (error) {
-    // Someone took the identifiant between the check and the insert.
-    if (isUniqueViolation(error))
-      throw new ValidationError({ identifier: 'Cet identifiant est déjà utilisé : choisissez-en un autre.' });
-    throw error;
+    if (answered) return { kind: 'existing_account' };
   }
+  throw new Error('Registration: the address was neither free nor in use twice in a row');
 }
 
 async function answerExistingAccount(
@@ -247,8 +249,11 @@ async function answerExistingAccount(
     });
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause)
-    if ((e as { code?: unknown }).code === '23505') return true;
-  return false;
+/** The name of the unique index a write broke, or null for any other error. */
+function uniqueViolation(error: unknown): string | null {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const { code, constraint } = e as { code?: unknown; constraint?: unknown };
+    if (code === '23505') return typeof constraint === 'string' ? constraint : '';
+  }
+  return null;
 }

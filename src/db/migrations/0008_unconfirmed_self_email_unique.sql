@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "patrons_unconfirmed_self_email_key" ON "patrons" USING btree (lower("email")) WHERE state = 'awaiting_confirmation' and channel = 'self';

@@ -1,0 +1,117 @@
+import { sql } from 'drizzle-orm';
+import { type Executor, queryRows } from '../client.js';
+import { events, libraries, outbox, patrons, staff, tokens } from '../schema.js';
+import { isUuid } from './libraries.js';
+import { countAttemptQuery } from './login-throttles.js';
+import type { MailMessage } from './outbox.js';
+
+/**
+ * The two statements of a self-registration's common case. A registration costs argon2 plus its
+ * queries, and every round trip is CPU taken from the hashing of other registrations: the form's
+ * checks read in one, the request written in one. The rare cases (the address has a live account,
+ * two forms with one address at once) go through the use case's locked transaction.
+ */
+
+export interface RegistrationChecks {
+  /** Registrations posted from this address in the current window, this one included. */
+  attempts: number;
+  /** The chosen library, if it exists and is active. */
+  library: { id: string; name: string } | null;
+  /** The identifiant belongs to a patron or a staff account already (any case). */
+  identifierTaken: boolean;
+}
+
+/** Counts the attempt against `throttleKey` and reads the library and the identifiant's owner. */
+export async function readRegistrationChecks(
+  db: Executor,
+  input: { throttleKey: string; now: Date; windowStart: Date; libraryId: string; identifier: string },
+): Promise<RegistrationChecks> {
+  const libraryId = isUuid(input.libraryId) ? input.libraryId : null;
+  const identifier = input.identifier.trim().toLowerCase();
+  const [row] = await queryRows<RegistrationChecks>(
+    db,
+    sql`with attempt as ${countAttemptQuery(db, input.throttleKey, input.now, input.windowStart)}
+    select
+      (select failures from attempt) as "attempts",
+      (select json_build_object('id', ${libraries.id}, 'name', ${libraries.name}) from ${libraries}
+        where ${libraries.id} = ${libraryId}::uuid and ${libraries.active}) as "library",
+      (${identifier} <> '' and (
+        exists (select 1 from ${patrons} where lower(${patrons.identifier}) = ${identifier})
+        or exists (select 1 from ${staff} where lower(${staff.identifier}) = ${identifier}))) as "identifierTaken"`,
+  );
+  return { attempts: Number(row!.attempts), library: row!.library, identifierTaken: row!.identifierTaken };
+}
+
+export interface SelfRegistrationRows {
+  patron: {
+    libraryId: string;
+    lastName: string;
+    firstName: string;
+    birthDate: string;
+    birthYear: number;
+    email: string;
+    identifier: string;
+    passwordHash: string;
+    newsletter: boolean;
+  };
+  /** The confirmation link's token, stored hashed. */
+  tokenHash: string;
+  deadline: Date;
+  mail: Omit<MailMessage, 'patronId'>;
+  eventLabel: string;
+  eventData: Record<string, unknown>;
+  now: Date;
+}
+
+export const UNCONFIRMED_EMAIL_INDEX = 'patrons_unconfirmed_self_email_key';
+
+/**
+ * Writes a new request awaiting its e-mail confirmation (patron, confirmation token, e-mail,
+ * history) in one statement, unless the address already names a live account: then nothing is
+ * written and null is returned. A second unconfirmed request with the same address, written at
+ * the same instant, fails on UNCONFIRMED_EMAIL_INDEX instead.
+ */
+export async function insertSelfRegistration(db: Executor, r: SelfRegistrationRows): Promise<string | null> {
+  const p = r.patron;
+  const col = (c: { name: string }) => sql.identifier(c.name);
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`with live as (
+      select 1 from ${patrons}
+      where lower(${patrons.email}) = lower(${p.email}) and ${patrons.state} not in ('lapsed', 'refused')
+        and ${patrons.anonymisedAt} is null
+      limit 1
+    ), created as (
+      insert into ${patrons} (${col(patrons.libraryId)}, ${col(patrons.state)}, ${col(patrons.channel)},
+        ${col(patrons.lastName)}, ${col(patrons.firstName)}, ${col(patrons.birthDate)}, ${col(patrons.birthYear)},
+        ${col(patrons.email)}, ${col(patrons.identifier)}, ${col(patrons.passwordHash)}, ${col(patrons.newsletter)},
+        ${col(patrons.registeredAt)}, ${col(patrons.createdAt)}, ${col(patrons.updatedAt)})
+      select ${p.libraryId}::uuid, 'awaiting_confirmation', 'self', ${p.lastName}, ${p.firstName},
+        ${p.birthDate}::date, ${p.birthYear}::int, ${p.email}, ${p.identifier}, ${p.passwordHash},
+        ${p.newsletter}::boolean, ${r.now}::timestamptz, ${r.now}::timestamptz, ${r.now}::timestamptz
+      where not exists (select 1 from live)
+      returning ${patrons.id} as id
+    ), token as (
+      insert into ${tokens} (${col(tokens.hash)}, ${col(tokens.purpose)}, ${col(tokens.principalKind)},
+        ${col(tokens.principalId)}, ${col(tokens.createdAt)}, ${col(tokens.expiresAt)})
+      select ${r.tokenHash}, 'confirm_email', 'patron', created.id, ${r.now}::timestamptz, ${r.deadline}::timestamptz
+      from created
+    ), mail as (
+      insert into ${outbox} (${col(outbox.toAddress)}, ${col(outbox.subject)}, ${col(outbox.text)},
+        ${col(outbox.html)}, ${col(outbox.template)}, ${col(outbox.patronId)}, ${col(outbox.createdAt)},
+        ${col(outbox.notBefore)})
+      select ${r.mail.to}, ${r.mail.subject}, ${r.mail.text}, ${r.mail.html}, ${r.mail.template}, created.id,
+        ${r.now}::timestamptz, ${r.now}::timestamptz
+      from created
+    ), event as (
+      insert into ${events} (${col(events.at)}, ${col(events.actorKind)}, ${col(events.actorId)},
+        ${col(events.actorLabel)}, ${col(events.action)}, ${col(events.subjectKind)}, ${col(events.subjectId)},
+        ${col(events.data)})
+      select ${r.now}::timestamptz, 'patron', created.id, ${r.eventLabel}, 'registered', 'patron', created.id::text,
+        ${JSON.stringify(r.eventData)}::jsonb
+      from created
+    )
+    select id from created`,
+  );
+  return rows[0]?.id ?? null;
+}
