@@ -49,15 +49,6 @@ export async function findLibrary(db: Executor, scope: LibraryScope, id: string)
 }
 
 /** An active library by id, for forms where anyone picks one (null when unknown or closed). */
-export async function findActiveLibrary(db: Executor, id: string): Promise<Library | null> {
-  if (!isUuid(id)) return null;
-  const [row] = await db
-    .select()
-    .from(libraries)
-    .where(and(eq(libraries.id, id), eq(libraries.active, true)));
-  return row ?? null;
-}
-
 export async function findLibraryByCode(db: Executor, code: string): Promise<Library | null> {
   const [row] = await db.select().from(libraries).where(eq(libraries.code, code));
   return row ?? null;

@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { loginThrottles } from '../schema.js';
 
@@ -7,11 +7,6 @@ export type ThrottleRow = typeof loginThrottles.$inferSelect;
 export async function findThrottle(db: Executor, key: string): Promise<ThrottleRow | null> {
   const [row] = await db.select().from(loginThrottles).where(eq(loginThrottles.key, key));
   return row ?? null;
-}
-
-export async function findThrottles(db: Executor, keys: string[]): Promise<Map<string, ThrottleRow>> {
-  const rows = await db.select().from(loginThrottles).where(inArray(loginThrottles.key, keys));
-  return new Map(rows.map((r) => [r.key, r]));
 }
 
 /**
