@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { RegistrationData } from '../../domain/registration-form.js';
 import { type Executor, queryRows } from '../client.js';
 import { events, libraries, outbox, patrons, staff, tokens } from '../schema.js';
 import { isUuid } from './libraries.js';
@@ -43,17 +44,8 @@ export async function readRegistrationChecks(
 }
 
 export interface SelfRegistrationRows {
-  patron: {
-    libraryId: string;
-    lastName: string;
-    firstName: string;
-    birthDate: string;
-    birthYear: number;
-    email: string;
-    identifier: string;
-    passwordHash: string;
-    newsletter: boolean;
-  };
+  /** The form's values (the library checked to be active), the password only as its hash. */
+  patron: Omit<RegistrationData, 'password'> & { passwordHash: string };
   /** The confirmation link's token, stored hashed. */
   tokenHash: string;
   deadline: Date;

@@ -134,18 +134,9 @@ export async function registerPatron(
   const library = chosenLibrary!;
 
   const deadline = confirmationDeadline(now, settings);
+  const { password: _password, ...details } = data;
   const rows = (token: string): SelfRegistrationRows => ({
-    patron: {
-      libraryId: library.id,
-      lastName: data.lastName,
-      firstName: data.firstName,
-      birthDate: data.birthDate,
-      birthYear: data.birthYear,
-      email: data.email,
-      identifier: data.identifier,
-      passwordHash,
-      newsletter: data.newsletter,
-    },
+    patron: { ...details, libraryId: library.id, passwordHash },
     tokenHash: sha256(token),
     deadline,
     mail: confirmRegistrationMail({
