@@ -48,7 +48,6 @@ export async function findLibrary(db: Executor, scope: LibraryScope, id: string)
   return row ?? null;
 }
 
-/** An active library by id, for forms where anyone picks one (null when unknown or closed). */
 export async function findLibraryByCode(db: Executor, code: string): Promise<Library | null> {
   const [row] = await db.select().from(libraries).where(eq(libraries.code, code));
   return row ?? null;

@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { LibraryScope } from '../../domain/actor.js';
 import type { PatronState } from '../../domain/patron-lifecycle.js';
 import { type Executor, lockUntilCommit } from '../client.js';
@@ -68,18 +68,18 @@ export function pickPatronLogin<
   return live.length === 1 ? live[0]! : null;
 }
 
-/** Live (not lapsed, not anonymised) accounts using this e-mail address. */
-export async function findPatronsByEmail(db: Executor, email: string): Promise<PatronRow[]> {
-  return db
-    .select()
-    .from(patrons)
-    .where(
-      and(
-        eq(sql`lower(${patrons.email})`, email.trim().toLowerCase()),
-        sql`${patrons.state} <> 'lapsed'`,
-        sql`${patrons.anonymisedAt} is null`,
-      ),
-    );
+/**
+ * The patrons an address belongs to, as a new online registration sees it: live accounts and
+ * requests. Lapsed and anonymised records do not count, nor a refused request (the person may
+ * apply again, SPEC §2).
+ */
+export function ownsAddress(email: string): SQL {
+  return sql`lower(${patrons.email}) = ${email.trim().toLowerCase()} and ${patrons.state} not in ('lapsed', 'refused') and ${patrons.anonymisedAt} is null`;
+}
+
+/** The patrons of ownsAddress. */
+export async function findAddressOwners(db: Executor, email: string): Promise<PatronRow[]> {
+  return db.select().from(patrons).where(ownsAddress(email));
 }
 
 /** Identifiers are unique without regard to case, across patrons and staff (one login page). */

@@ -5,6 +5,7 @@ import { events, libraries, outbox, patrons, staff, tokens } from '../schema.js'
 import { isUuid } from './libraries.js';
 import { countAttemptQuery } from './login-throttles.js';
 import type { MailMessage } from './outbox.js';
+import { ownsAddress } from './patrons.js';
 
 /**
  * The two statements of a self-registration's common case. A registration costs argon2 plus its
@@ -68,12 +69,7 @@ export async function insertSelfRegistration(db: Executor, r: SelfRegistrationRo
   const col = (c: { name: string }) => sql.identifier(c.name);
   const rows = await queryRows<{ id: string }>(
     db,
-    sql`with live as (
-      select 1 from ${patrons}
-      where lower(${patrons.email}) = lower(${p.email}) and ${patrons.state} not in ('lapsed', 'refused')
-        and ${patrons.anonymisedAt} is null
-      limit 1
-    ), created as (
+    sql`with live as (select 1 from ${patrons} where ${ownsAddress(p.email)} limit 1), created as (
       insert into ${patrons} (${col(patrons.libraryId)}, ${col(patrons.state)}, ${col(patrons.channel)},
         ${col(patrons.lastName)}, ${col(patrons.firstName)}, ${col(patrons.birthDate)}, ${col(patrons.birthYear)},
         ${col(patrons.email)}, ${col(patrons.identifier)}, ${col(patrons.passwordHash)}, ${col(patrons.newsletter)},

@@ -2,7 +2,7 @@ import type { Executor } from '../../db/client.js';
 import { recordEvent } from '../../db/repositories/events.js';
 import { getNetwork, type Network } from '../../db/repositories/network.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
-import { findPatronsByEmail, lockPatronEmail, type PatronRow } from '../../db/repositories/patrons.js';
+import { findAddressOwners, lockPatronEmail, type PatronRow } from '../../db/repositories/patrons.js';
 import {
   insertSelfRegistration,
   readRegistrationChecks,
@@ -55,10 +55,8 @@ export async function issueConfirmationLink(
   now: Date,
   deadline: Date,
   baseUrl: string,
-  options: { first?: boolean } = {},
 ): Promise<string> {
-  // A patron created in this very transaction has no earlier link to revoke.
-  if (!options.first) await revokeTokens(tx, { kind: 'patron', id: patronId }, ['confirm_email'], now);
+  await revokeTokens(tx, { kind: 'patron', id: patronId }, ['confirm_email'], now);
   const token = newSecretToken();
   await insertToken(tx, {
     hash: sha256(token),
@@ -171,8 +169,7 @@ export async function registerPatron(
     // so that two such answers do not cross.
     const answered = await db.transaction(async (tx) => {
       await lockPatronEmail(tx, data.email);
-      // A refused request does not block a new one: the person may apply again (SPEC §2).
-      const live = (await findPatronsByEmail(tx, data.email)).filter((p) => p.state !== 'refused');
+      const live = await findAddressOwners(tx, data.email);
       if (live.length === 0) return false;
       await answerExistingAccount(deps, tx, network, live, data.email, now);
       return true;
