@@ -69,6 +69,10 @@ export interface RegistrationContext {
   withPassword: boolean;
 }
 
+/** The library chosen is unknown or no longer takes part (also said when a write finds it so). */
+export const LIBRARY_NOT_ACTIVE =
+  'Cette bibliothèque ne participe pas (ou plus) au service : sélectionnez-en une dans la liste.';
+
 export type RegistrationResult =
   | { ok: true; data: RegistrationData; honeypotFilled: boolean }
   | { ok: false; errors: Partial<Record<RegistrationField, string>>; honeypotFilled: boolean };
@@ -179,9 +183,7 @@ export function validateRegistration(input: RegistrationInput, c: RegistrationCo
 
   const libraryId = text(input.libraryId).trim();
   if (!libraryId) errors.libraryId = 'Sélectionnez votre bibliothèque de proximité.';
-  else if (!c.activeLibraryIds.has(libraryId))
-    errors.libraryId =
-      'Cette bibliothèque ne participe pas (ou plus) au service : sélectionnez-en une dans la liste.';
+  else if (!c.activeLibraryIds.has(libraryId)) errors.libraryId = LIBRARY_NOT_ACTIVE;
 
   const newsletter = text(input.newsletter);
   if (newsletter !== 'oui' && newsletter !== 'non')

@@ -536,6 +536,45 @@ describe('limits and settings', () => {
     });
   });
 
+  it('counts valid forms in the database too, so that instances sharing it share the limit', async () => {
+    // registerPatron without this instance's counter: as if each form reached another instance.
+    await withSettings(ctx, { loginIpPerQuarterHour: 5 }, async () => {
+      const deps = { db: ctx.database.db, clock: ctx.clock, baseUrl: TEST_BASE_URL };
+      const ip = '203.0.113.90';
+      for (let i = 0; i < 5; i++)
+        expect((await registerPatron(deps, { form: form(), ip })).kind).toBe('registered');
+      const before = await counts();
+      await expect(registerPatron(deps, { form: form(), ip })).rejects.toMatchObject({
+        code: 'register_rate_limited',
+        status: 429,
+      });
+      expect(await counts()).toEqual(before);
+    });
+  });
+
+  it('refuses a library deactivated an instant before the form is written', async () => {
+    const library = await insertLibrary(ctx.database.db, {
+      code: 'L-FERME-BIENTOT',
+      name: 'Bibliothèque qui ferme',
+      town: 'Thionville',
+      email: 'ferme@exemple.fr',
+    });
+    try {
+      // The first form loads the list of active libraries that the next one reuses.
+      expect((await register(browser(), form({ libraryId: library.id }))).statusCode).toBe(303);
+      await setLibraryActive(ctx.database.db, library.id, false, ctx.clock.now());
+      const before = await counts();
+      const values = form({ libraryId: library.id });
+      const res = await register(browser(), values);
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('ne participe pas (ou plus) au service');
+      expect(res.body).toContain(`value="${values.identifier}"`);
+      expect(await counts()).toEqual(before);
+    } finally {
+      await setLibraryActive(ctx.database.db, library.id, true, ctx.clock.now());
+    }
+  });
+
   it('limits confirmation attempts per IP address', async () => {
     await withSettings(ctx, { loginIpPerQuarterHour: 5 }, async () => {
       const b = browser();
@@ -651,26 +690,36 @@ describe('at the same time', () => {
     });
     const now = ctx.clock.now();
     const first = ctx.database.db.transaction(async (tx) => {
-      const id = await insertSelfRegistration(tx, {
-        patron: {
-          libraryId: libA.id,
-          lastName: 'Premier',
-          firstName: 'Envoi',
-          birthDate: '1990-01-01',
-          birthYear: 1990,
-          email: email.toUpperCase(),
-          identifier: 'premier.envoi',
-          passwordHash: await hashPassword('Un-mot-de-passe-9'),
-          newsletter: false,
+      const insert = await insertSelfRegistration(
+        tx,
+        {
+          patron: {
+            libraryId: libA.id,
+            lastName: 'Premier',
+            firstName: 'Envoi',
+            birthDate: '1990-01-01',
+            birthYear: 1990,
+            email: email.toUpperCase(),
+            identifier: 'premier.envoi',
+            passwordHash: await hashPassword('Un-mot-de-passe-9'),
+            newsletter: false,
+          },
+          tokenHash: sha256('jeton-du-premier-envoi'),
+          deadline: new Date(now.getTime() + 15 * DAY),
+          mail: {
+            to: email,
+            subject: 'Premier envoi',
+            text: 'texte',
+            html: '<p>texte</p>',
+            template: 'test',
+          },
+          eventLabel: 'Envoi Premier (premier.envoi)',
+          eventData: {},
+          now,
         },
-        tokenHash: sha256('jeton-du-premier-envoi'),
-        deadline: new Date(now.getTime() + 15 * DAY),
-        mail: { to: email, subject: 'Premier envoi', text: 'texte', html: '<p>texte</p>', template: 'test' },
-        eventLabel: 'Envoi Premier (premier.envoi)',
-        eventData: {},
-        now,
-      });
-      expect(id).toBeTruthy();
+        { throttleKey: 'register-ip:203.0.113.76', windowStart: new Date(now.getTime() - DAY), limit: 50 },
+      );
+      expect(insert.kind).toBe('registered');
       written();
       await held;
     });

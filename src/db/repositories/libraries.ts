@@ -113,3 +113,43 @@ export async function upsertLibraries(
 export function isUuid(v: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 }
+
+/** How long a self-registration may trust the list of active libraries it read for an earlier one. */
+export const ACTIVE_LIBRARIES_CACHE_MS = 1000;
+const activeLibrariesCache = new WeakMap<
+  object,
+  { loadedAt: number; byId: Promise<Map<string, { id: string; name: string }>> }
+>();
+
+function loadActiveLibraries(db: Executor): Promise<Map<string, { id: string; name: string }>> {
+  const byId = db
+    .select({ id: libraries.id, name: libraries.name })
+    .from(libraries)
+    .where(eq(libraries.active, true))
+    .then((rows) => new Map(rows.map((l) => [l.id, l])));
+  const entry = { loadedAt: performance.now(), byId };
+  activeLibrariesCache.set(db, entry);
+  byId.catch(() => {
+    if (activeLibrariesCache.get(db) === entry) activeLibrariesCache.delete(db);
+  });
+  return byId;
+}
+
+/**
+ * The active library `id` names, from a list read at most ACTIVE_LIBRARIES_CACHE_MS ago; an id
+ * missing from that list is looked up again at once, so a library created or reactivated a moment
+ * ago is found. A library deactivated within the delay may still be returned: a writer that must
+ * not accept it checks `active` again in its own statement (insertSelfRegistration does).
+ */
+export async function findActiveLibraryCached(
+  db: Executor,
+  id: string,
+): Promise<{ id: string; name: string } | null> {
+  if (!isUuid(id)) return null;
+  const hit = activeLibrariesCache.get(db);
+  if (hit && performance.now() - hit.loadedAt < ACTIVE_LIBRARIES_CACHE_MS) {
+    const library = (await hit.byId).get(id);
+    if (library) return library;
+  }
+  return (await loadActiveLibraries(db)).get(id) ?? null;
+}

@@ -8,10 +8,12 @@ import type { MailMessage } from './outbox.js';
 import { ownsAddress } from './patrons.js';
 
 /**
- * The two statements of a self-registration's common case. A registration costs argon2 plus its
- * queries, and every round trip is CPU taken from the hashing of other registrations: the form's
- * checks read in one, the request written in one. The rare cases (the address has a live account,
- * two forms with one address at once) go through the use case's locked transaction.
+ * The statements of a self-registration. A registration costs argon2 plus its queries, and every
+ * round trip is CPU taken from the hashing of other registrations: a valid form is checked and
+ * written in one statement after its hash (insertSelfRegistration); a form with errors is counted
+ * and checked in one (readRegistrationChecks), so that all its errors are shown at once. The rare
+ * cases (the address has a live account, two forms with one address at once) go through the use
+ * case's locked transaction.
  */
 
 export interface RegistrationChecks {
@@ -58,18 +60,57 @@ export interface SelfRegistrationRows {
 
 export const UNCONFIRMED_EMAIL_INDEX = 'patrons_unconfirmed_self_email_key';
 
+/** The per-address limit a registration's write counts itself against. */
+export interface RegistrationGuard {
+  throttleKey: string;
+  windowStart: Date;
+  /** Most registrations from one address in a window. */
+  limit: number;
+}
+
+/** What insertSelfRegistration did: wrote the request, or why it wrote nothing. */
+export type SelfRegistrationWrite =
+  | { kind: 'registered'; patronId: string }
+  | {
+      kind: 'refused';
+      rateLimited: boolean;
+      /** The library is gone or no longer active. */
+      libraryInactive: boolean;
+      identifierTaken: boolean;
+      /** A live account uses the address: the caller answers that address instead. */
+      addressInUse: boolean;
+    };
+
 /**
  * Writes a new request awaiting its e-mail confirmation (patron, confirmation token, e-mail,
- * history) in one statement, unless the address already names a live account: then nothing is
- * written and null is returned. A second unconfirmed request with the same address, written at
- * the same instant, fails on UNCONFIRMED_EMAIL_INDEX instead.
+ * history) in one statement, which also counts the attempt against `guard` and checks, as the
+ * request is written, that the address is under its limit, the library active, the identifiant
+ * free and the e-mail address without a live account. If any check fails, only the attempt is
+ * counted and the outcome says which. A second unconfirmed request with the same address, written
+ * at the same instant, fails on UNCONFIRMED_EMAIL_INDEX instead; the same identifiant, on the
+ * identifiants' unique index.
  */
-export async function insertSelfRegistration(db: Executor, r: SelfRegistrationRows): Promise<string | null> {
+export async function insertSelfRegistration(
+  db: Executor,
+  r: SelfRegistrationRows,
+  guard: RegistrationGuard,
+): Promise<SelfRegistrationWrite> {
   const p = r.patron;
+  const identifier = p.identifier.trim().toLowerCase();
   const col = (c: { name: string }) => sql.identifier(c.name);
-  const rows = await queryRows<{ id: string }>(
+  const [row] = await queryRows<
+    Omit<Extract<SelfRegistrationWrite, { kind: 'refused' }>, 'kind'> & { id: string | null }
+  >(
     db,
-    sql`with live as (select 1 from ${patrons} where ${ownsAddress(p.email)} limit 1), created as (
+    sql`with attempt as ${countAttemptQuery(db, guard.throttleKey, r.now, guard.windowStart)}, checks as (
+      select
+        (select failures from attempt) > ${guard.limit} as "rateLimited",
+        not exists (select 1 from ${libraries}
+          where ${libraries.id} = ${p.libraryId}::uuid and ${libraries.active}) as "libraryInactive",
+        (exists (select 1 from ${patrons} where lower(${patrons.identifier}) = ${identifier})
+          or exists (select 1 from ${staff} where lower(${staff.identifier}) = ${identifier})) as "identifierTaken",
+        exists (select 1 from ${patrons} where ${ownsAddress(p.email)}) as "addressInUse"
+    ), created as (
       insert into ${patrons} (${col(patrons.libraryId)}, ${col(patrons.state)}, ${col(patrons.channel)},
         ${col(patrons.lastName)}, ${col(patrons.firstName)}, ${col(patrons.birthDate)}, ${col(patrons.birthYear)},
         ${col(patrons.email)}, ${col(patrons.identifier)}, ${col(patrons.passwordHash)}, ${col(patrons.newsletter)},
@@ -77,7 +118,8 @@ export async function insertSelfRegistration(db: Executor, r: SelfRegistrationRo
       select ${p.libraryId}::uuid, 'awaiting_confirmation', 'self', ${p.lastName}, ${p.firstName},
         ${p.birthDate}::date, ${p.birthYear}::int, ${p.email}, ${p.identifier}, ${p.passwordHash},
         ${p.newsletter}::boolean, ${r.now}::timestamptz, ${r.now}::timestamptz, ${r.now}::timestamptz
-      where not exists (select 1 from live)
+      from checks
+      where not ("rateLimited" or "libraryInactive" or "identifierTaken" or "addressInUse")
       returning ${patrons.id} as id
     ), token as (
       insert into ${tokens} (${col(tokens.hash)}, ${col(tokens.purpose)}, ${col(tokens.principalKind)},
@@ -99,7 +141,8 @@ export async function insertSelfRegistration(db: Executor, r: SelfRegistrationRo
         ${JSON.stringify(r.eventData)}::jsonb
       from created
     )
-    select id from created`,
+    select checks.*, (select id from created) as "id" from checks`,
   );
-  return rows[0]?.id ?? null;
+  const { id, ...checks } = row!;
+  return id ? { kind: 'registered', patronId: id } : { kind: 'refused', ...checks };
 }

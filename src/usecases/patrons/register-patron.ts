@@ -1,5 +1,7 @@
 import type { Executor } from '../../db/client.js';
 import { recordEvent } from '../../db/repositories/events.js';
+import { findActiveLibraryCached } from '../../db/repositories/libraries.js';
+import { countAttempt } from '../../db/repositories/login-throttles.js';
 import { getNetwork, type Network } from '../../db/repositories/network.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
 import { findAddressOwners, lockPatronEmail, type PatronRow } from '../../db/repositories/patrons.js';
@@ -15,12 +17,17 @@ import { THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
 import { parisDay } from '../../domain/paris.js';
 import { passwordRule } from '../../domain/password-policy.js';
 import { confirmationDeadline } from '../../domain/patron-lifecycle.js';
-import { type RegistrationInput, validateRegistration } from '../../domain/registration-form.js';
+import {
+  LIBRARY_NOT_ACTIVE,
+  type RegistrationInput,
+  validateRegistration,
+} from '../../domain/registration-form.js';
 import {
   alreadyHaveAccountMail,
   confirmRegistrationMail,
   requestAlreadyMadeMail,
 } from '../../mail/registration-mails.js';
+import type { LocalAttemptCounter } from '../../security/local-attempts.js';
 import { hashPassword } from '../../security/passwords.js';
 import { newSecretToken, sha256 } from '../../security/tokens.js';
 import type { Deps } from '../deps.js';
@@ -32,6 +39,15 @@ export type RegistrationOutcome =
   | { kind: 'existing_account' }
   /** The honeypot was filled: answered like a success, nothing written. */
   | { kind: 'ignored' };
+
+const IDENTIFIER_TAKEN = 'Cet identifiant est déjà utilisé : choisissez-en un autre.';
+
+const rateLimited = () =>
+  new DomainError(
+    'register_rate_limited',
+    'Trop de demandes d’inscription depuis votre réseau. Réessayez dans un quart d’heure.',
+    429,
+  );
 
 export const selfRegistrationClosed = () =>
   new DomainError(
@@ -84,6 +100,8 @@ export async function registerPatron(
     ip: string;
     /** The network when the caller has it already (the web layer reads it per request). */
     network?: Network;
+    /** This instance's count of posts per address: the first, cheap gate of the rate limit. */
+    localAttempts?: LocalAttemptCounter;
   },
 ): Promise<RegistrationOutcome> {
   const { db, clock } = deps;
@@ -92,44 +110,46 @@ export async function registerPatron(
   const { settings } = network;
   if (!settings.selfRegistration) throw selfRegistrationClosed();
 
-  // Every post counts, valid or not: trying identifiants one after another is limited too.
-  // The library chosen and whether the identifiant is free are read in the same round trip.
-  const identifier = String(input.form.identifier ?? '').trim();
-  const checks = await readRegistrationChecks(db, {
-    throttleKey: `register-ip:${input.ip}`,
-    now,
-    windowStart: new Date(now.getTime() - THROTTLE_WINDOW_MS),
-    libraryId: String(input.form.libraryId ?? '').trim(),
-    identifier,
-  });
-  const { attempts, library: chosenLibrary, identifierTaken } = checks;
-  if (attempts > settings.loginIpPerQuarterHour)
-    throw new DomainError(
-      'register_rate_limited',
-      'Trop de demandes d’inscription depuis votre réseau. Réessayez dans un quart d’heure.',
-      429,
-    );
+  // Every post counts, valid or not: trying identifiants one after another is limited too. This
+  // instance's own count turns a flood away before it costs a query or a hash; the count shared
+  // by all instances is taken in the database, in the statement that writes or refuses the form.
+  const limit = settings.loginIpPerQuarterHour;
+  const throttleKey = `register-ip:${input.ip}`;
+  if (input.localAttempts && input.localAttempts.count(throttleKey, now.getTime()) > limit)
+    throw rateLimited();
+  const windowStart = new Date(now.getTime() - THROTTLE_WINDOW_MS);
 
-  const result = validateRegistration(input.form, {
-    today: parisDay(now),
-    rule: passwordRule(settings),
-    activeLibraryIds: new Set(chosenLibrary ? [chosenLibrary.id] : []),
-    withPassword: true,
-  });
+  const identifier = String(input.form.identifier ?? '').trim();
+  const libraryId = String(input.form.libraryId ?? '').trim();
+  const cachedLibrary = await findActiveLibraryCached(db, libraryId);
+  const validate = (library: { id: string } | null) =>
+    validateRegistration(input.form, {
+      today: parisDay(now),
+      rule: passwordRule(settings),
+      activeLibraryIds: new Set(library ? [library.id] : []),
+      withPassword: true,
+    });
+  const result = validate(cachedLibrary);
   if (result.honeypotFilled) {
     // A robot: answered like a success (so it learns nothing), after as long a wait.
+    await countAttempt(db, throttleKey, now, windowStart);
     await hashPassword(String(input.form.password ?? ''));
     return { kind: 'ignored' };
   }
-  const errors: Record<string, string> = result.ok ? {} : { ...result.errors };
-  if (!errors.identifier && identifierTaken)
-    errors.identifier = 'Cet identifiant est déjà utilisé : choisissez-en un autre.';
-  if (!result.ok || Object.keys(errors).length > 0) throw new ValidationError(errors);
+  if (!result.ok) {
+    // Counted, and checked against the database itself, so that every error shows at once.
+    const checks = await readRegistrationChecks(db, { throttleKey, now, windowStart, libraryId, identifier });
+    if (checks.attempts > limit) throw rateLimited();
+    const recheck = validate(checks.library);
+    const errors: Record<string, string> = recheck.ok ? {} : { ...recheck.errors };
+    if (!errors.identifier && checks.identifierTaken) errors.identifier = IDENTIFIER_TAKEN;
+    throw new ValidationError(errors);
+  }
   const data = result.data;
 
   // The slow hash is paid whatever happens next, so the answer takes as long in every case.
   const passwordHash = await hashPassword(data.password);
-  const library = chosenLibrary!;
+  const library = cachedLibrary!;
 
   const deadline = confirmationDeadline(now, settings);
   const { password: _password, ...details } = data;
@@ -153,15 +173,23 @@ export async function registerPatron(
   // A second pass only follows a request that vanished between the two steps below.
   for (let pass = 0; pass < 2; pass++) {
     try {
-      // The common case in one statement: no live account uses the address.
-      const patronId = await insertSelfRegistration(db, rows(newSecretToken()));
-      if (patronId) return { kind: 'registered', patronId };
+      // The common case in one statement: the form counted, checked and written.
+      const written = await insertSelfRegistration(db, rows(newSecretToken()), {
+        throttleKey,
+        windowStart,
+        limit,
+      });
+      if (written.kind === 'registered') return { kind: 'registered', patronId: written.patronId };
+      if (written.rateLimited) throw rateLimited();
+      if (written.libraryInactive || written.identifierTaken)
+        throw new ValidationError({
+          ...(written.libraryInactive ? { libraryId: LIBRARY_NOT_ACTIVE } : {}),
+          ...(written.identifierTaken ? { identifier: IDENTIFIER_TAKEN } : {}),
+        });
     } catch (error) {
       // Someone took the identifiant between the check and the insert.
       if (uniqueViolation(error) === 'patrons_identifier_key')
-        throw new ValidationError({
-          identifier: 'Cet identifiant est déjà utilisé : choisissez-en un autre.',
-        });
+        throw new ValidationError({ identifier: IDENTIFIER_TAKEN });
       // Another form with this address was written an instant ago: answered below, as a repeat.
       if (uniqueViolation(error) !== UNCONFIRMED_EMAIL_INDEX) throw error;
     }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { type Library, listLibraries } from '../../../db/repositories/libraries.js';
 import { DomainError, ValidationError } from '../../../domain/errors.js';
+import { THROTTLE_WINDOW_MS } from '../../../domain/login-throttle.js';
 import { formatDateTime } from '../../../domain/paris.js';
 import { describePasswordRule, passwordRule } from '../../../domain/password-policy.js';
 import { frenchDay } from '../../../domain/patron-lifecycle.js';
@@ -11,6 +12,7 @@ import {
   NAME_MAX,
   REGISTRATION_LABELS,
 } from '../../../domain/registration-form.js';
+import { LocalAttemptCounter } from '../../../security/local-attempts.js';
 import {
   type ConfirmationOutcome,
   confirmRegistration,
@@ -284,6 +286,8 @@ function Honeypot() {
 }
 
 export async function registrationRoutes(app: FastifyInstance, { deps }: RouteOptions): Promise<void> {
+  // This instance's count of registration forms per address (the database keeps the shared one).
+  const localAttempts = new LocalAttemptCounter(THROTTLE_WINDOW_MS);
   function closedPage(request: FastifyRequest, reply: FastifyReply, status = 200) {
     return sendPage(request, reply, {
       title: 'Inscription en bibliothèque',
@@ -374,7 +378,7 @@ export async function registrationRoutes(app: FastifyInstance, { deps }: RouteOp
     if (!request.network.settings.selfRegistration) return closedPage(request, reply, 403);
     const body = (request.body ?? {}) as Record<string, unknown>;
     try {
-      await registerPatron(deps, { form: body, ip: request.ip, network: request.network });
+      await registerPatron(deps, { form: body, ip: request.ip, network: request.network, localAttempts });
     } catch (error) {
       if (error instanceof ValidationError) {
         const values = keptValues(body);
