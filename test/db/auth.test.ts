@@ -241,6 +241,66 @@ describe('sessions', () => {
     expect((await stolen.get('/admin')).statusCode).toBe(303);
   });
 
+  it('keeps exactly the session it hands out, and none after a refused login', async () => {
+    const s = await account();
+    const sessionsOf = (id: string) =>
+      ctx.database.db.select().from(sessions).where(eq(sessions.principalId, id));
+    const b = browser();
+    // Wrong password, then a locked account: the lookup's session is deleted, or never written.
+    for (let i = 1; i <= 5; i++) await b.logIn(s.identifier, `faux-${i}`);
+    expect((await b.logIn(s.identifier, s.password)).statusCode).toBe(429);
+    expect(await sessionsOf(s.id)).toEqual([]);
+    ctx.clock.advance(31_000);
+    const ok = await b.logIn(s.identifier, s.password);
+    expect(ok.statusCode).toBe(303);
+    const stored = await sessionsOf(s.id);
+    expect(stored.map((r) => r.idHash)).toEqual([sha256(b.cookies.get('sesame_session')!)]);
+    expect(stored[0]).toMatchObject({ principalKind: 'staff', ip: '198.51.100.' + (n + 1) });
+    expect((await b.get('/admin')).statusCode).toBe(200);
+  });
+
+  it('opens the session of the account the rules pick when an e-mail names several', async () => {
+    const { insertPatron } = await import('../../src/db/repositories/patrons.js');
+    const { hashPassword } = await import('../../src/security/passwords.js');
+    const email = `partage${n}@exemple.fr`;
+    // Two staff accounts share the address, so it logs neither in; one patron has it too.
+    const first = await addStaff(ctx, { identifier: `partage-a${n}`, email, libraryIds: [libraryId] });
+    const second = await addStaff(ctx, { identifier: `partage-b${n}`, email, libraryIds: [libraryId] });
+    const now = ctx.clock.now();
+    const patron = await insertPatron(ctx.database.db, {
+      libraryId,
+      state: 'active',
+      channel: 'staff',
+      lastName: 'Partage',
+      firstName: 'Lou',
+      birthDate: '1985-03-02',
+      birthYear: 1985,
+      email,
+      identifier: `lou.partage${n}`,
+      passwordHash: await hashPassword('Lecture-du-soir-9'),
+      registeredAt: now,
+      emailConfirmedAt: now,
+      activeUntil: '2027-11-22',
+      createdAt: now,
+      updatedAt: now,
+    });
+    const b = browser();
+    // The staff password by the shared address: refused, and no session left for anyone.
+    expect((await b.logIn(email, first.password)).statusCode).toBe(400);
+    const all = async () =>
+      (await ctx.database.db.select().from(sessions)).filter((r) =>
+        [first.id, second.id, patron.id].includes(r.principalId),
+      );
+    expect(await all()).toEqual([]);
+    // The patron's password by the same address: the patron is let in, and only the patron.
+    const login = await b.logIn(email, 'Lecture-du-soir-9');
+    expect(login.headers.location).toBe('/mon-compte');
+    const stored = await all();
+    expect(stored.map((r) => [r.principalKind, r.principalId, r.idHash])).toEqual([
+      ['patron', patron.id, sha256(b.cookies.get('sesame_session')!)],
+    ]);
+  });
+
   it('ignores a session id planted before login', async () => {
     const s = await account();
     const b = browser();

@@ -3,7 +3,7 @@ import { lookUpLogin, type PatronLoginCandidate } from '../../db/repositories/lo
 import { clearThrottle, countAttempt, lockThrottle } from '../../db/repositories/login-throttles.js';
 import { getNetwork } from '../../db/repositories/network.js';
 import { type PatronRow, upgradePatronPasswordHash } from '../../db/repositories/patrons.js';
-import { insertSession } from '../../db/repositories/sessions.js';
+import { deleteSession, insertSession } from '../../db/repositories/sessions.js';
 import { upgradeStaffPasswordHash } from '../../db/repositories/staff.js';
 import { DomainError } from '../../domain/errors.js';
 import { lockDurationMs, THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
@@ -48,58 +48,91 @@ export async function logIn(
   const accountKey = `account:${login}`;
   const ipKey = `ip:${input.ip}`;
 
-  // One round trip reads the counters and the account, whether staff or patron.
-  const { throttles, staff, patron } = await lookUpLogin(db, login, [ipKey, accountKey]);
-  // Only failures count against an address: a library's staff behind one shared address
-  // may all log in on a Monday morning.
-  const ipRow = throttles.get(ipKey);
-  if (ipRow && ipRow.windowStartedAt >= windowStart && ipRow.failures >= settings.loginIpPerQuarterHour)
-    throw new DomainError(
-      'login_rate_limited',
-      'Trop de tentatives de connexion depuis votre réseau. Réessayez dans un quart d’heure.',
-      429,
-    );
-  const throttle = throttles.get(accountKey);
-  if (throttle?.lockedUntil && throttle.lockedUntil > now) throw lockedError(throttle.lockedUntil);
+  // One round trip reads the counters and the account, whether staff or patron, and writes the
+  // session this login will hand out if the password is right (see SessionOpening).
+  // A brand-new id at every login: a session id planted before login is worthless after it.
+  const sessionToken = newSecretToken();
+  const userAgent = input.userAgent?.slice(0, 300) ?? null;
+  const { throttles, staff, patron, openedFor } = await lookUpLogin(db, login, [ipKey, accountKey], {
+    idHash: sha256(sessionToken),
+    now,
+    ip: input.ip,
+    userAgent,
+    ipKey,
+    accountKey,
+    windowStart,
+    ipLimit: settings.loginIpPerQuarterHour,
+    patronStates: PORTAL_STATES,
+  });
+  let keepOpened = false;
+  try {
+    // Only failures count against an address: a library's staff behind one shared address
+    // may all log in on a Monday morning.
+    const ipRow = throttles.get(ipKey);
+    if (ipRow && ipRow.windowStartedAt >= windowStart && ipRow.failures >= settings.loginIpPerQuarterHour)
+      throw new DomainError(
+        'login_rate_limited',
+        'Trop de tentatives de connexion depuis votre réseau. Réessayez dans un quart d’heure.',
+        429,
+      );
+    const throttle = throttles.get(accountKey);
+    if (throttle?.lockedUntil && throttle.lockedUntil > now) throw lockedError(throttle.lockedUntil);
 
-  // Staff and patrons share the login page; identifiers are unique across both.
-  const account = staff ?? patron;
-  const hash = account?.passwordHash ?? (await decoyHash());
-  const ok = (await verifyPassword(hash, input.password)) && Boolean(account?.passwordHash);
+    // Staff and patrons share the login page; identifiers are unique across both.
+    const account = staff ?? patron;
+    const hash = account?.passwordHash ?? (await decoyHash());
+    const ok = (await verifyPassword(hash, input.password)) && Boolean(account?.passwordHash);
 
-  if (!ok || !account) {
-    const [failures] = await Promise.all([
-      countAttempt(db, accountKey, now, windowStart),
-      countAttempt(db, ipKey, now, windowStart),
-    ]);
-    const lockMs = lockDurationMs(failures, settings);
-    if (lockMs > 0) {
-      const until = new Date(now.getTime() + lockMs);
-      await lockThrottle(db, accountKey, until);
-      throw lockedError(until);
+    if (!ok || !account) {
+      const [failures] = await Promise.all([
+        countAttempt(db, accountKey, now, windowStart),
+        countAttempt(db, ipKey, now, windowStart),
+      ]);
+      const lockMs = lockDurationMs(failures, settings);
+      if (lockMs > 0) {
+        const until = new Date(now.getTime() + lockMs);
+        await lockThrottle(db, accountKey, until);
+        throw lockedError(until);
+      }
+      throw new DomainError('invalid_credentials', INVALID, 400, 'login');
     }
-    throw new DomainError('invalid_credentials', INVALID, 400, 'login');
-  }
-  if (staff?.disabledAt)
-    throw new DomainError(
-      'account_disabled',
-      'Ce compte est désactivé. Contactez l’administration du réseau.',
-      403,
-    );
-  if (!staff && patron) assertPatronMayLogIn(patron);
+    if (staff?.disabledAt)
+      throw new DomainError(
+        'account_disabled',
+        'Ce compte est désactivé. Contactez l’administration du réseau.',
+        403,
+      );
+    if (!staff && patron) assertPatronMayLogIn(patron);
 
-  const principal = { kind: staff ? ('staff' as const) : ('patron' as const), id: account.id };
-  const [sessionToken] = await Promise.all([
-    openSession(db, principal, now, input),
-    throttle ? clearThrottle(db, accountKey) : undefined,
-    upgradeHashIfOld(db, principal, hash, input.password),
-  ]);
-  return { sessionToken, principal };
+    const principal = { kind: staff ? ('staff' as const) : ('patron' as const), id: account.id };
+    const opened = openedFor?.kind === principal.kind && openedFor.id === principal.id;
+    // Written for another account than the rules pick (an ambiguous e-mail), or not written (a
+    // counter changed in between): this login gets a session of its own.
+    const token = opened ? sessionToken : newSecretToken();
+    await Promise.all([
+      opened ? undefined : openSession(db, token, principal, now, input.ip, userAgent),
+      throttle ? clearThrottle(db, accountKey) : undefined,
+      upgradeHashIfOld(db, principal, hash, input.password),
+    ]);
+    keepOpened = opened;
+    return { sessionToken: token, principal };
+  } finally {
+    // A failed login leaves no session behind. Should the delete fail, the row is still of no
+    // use to anyone (its token never left this process) and expires with the idle timeout.
+    if (openedFor && !keepOpened) await deleteSession(db, sha256(sessionToken)).catch(() => {});
+  }
 }
 
 /** Which patron states open the portal (SPEC §2): temporary, active, renewal and expired accounts. */
+const PORTAL_STATES = [
+  'pending',
+  'active',
+  'renewal_pending',
+  'expired',
+] as const satisfies readonly PatronRow['state'][];
+
 export function patronMayLogIn(state: PatronRow['state']): boolean {
-  return state === 'pending' || state === 'active' || state === 'renewal_pending' || state === 'expired';
+  return (PORTAL_STATES as readonly string[]).includes(state);
 }
 
 function assertPatronMayLogIn(patron: PatronLoginCandidate): void {
@@ -137,20 +170,19 @@ async function upgradeHashIfOld(
 
 async function openSession(
   db: Executor,
+  token: string,
   principal: { kind: 'staff' | 'patron'; id: string },
   now: Date,
-  input: Pick<LogInInput, 'ip' | 'userAgent'>,
-): Promise<string> {
-  // A brand-new id at every login: a session id planted before login is worthless after it.
-  const token = newSecretToken();
+  ip: string,
+  userAgent: string | null,
+): Promise<void> {
   await insertSession(db, {
     idHash: sha256(token),
     principalKind: principal.kind,
     principalId: principal.id,
     createdAt: now,
     lastSeenAt: now,
-    ip: input.ip,
-    userAgent: input.userAgent?.slice(0, 300) ?? null,
+    ip,
+    userAgent,
   });
-  return token;
 }
