@@ -63,6 +63,23 @@ export function machineCpuMs(): number {
   }
 }
 
+/** A phase's counts before a slice; with sliceRate, the rate of that slice alone. */
+export function mark(phase: Phase): { ok: number; seconds: number } {
+  return { ok: phase.ok, seconds: phase.seconds };
+}
+
+export function sliceRate(phase: Phase, before: { ok: number; seconds: number }): number {
+  return (phase.ok - before.ok) / Math.max(1e-9, phase.seconds - before.seconds);
+}
+
+/** "median 0.93 (0.90 to 0.96, 5 slices)": how much a ratio moved from slice to slice. */
+export function spread(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return `median ${median.toFixed(2)} (${sorted[0]!.toFixed(2)} to ${sorted.at(-1)!.toFixed(2)}, ${sorted.length} slices)`;
+}
+
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
