@@ -245,11 +245,17 @@ describe('sessions', () => {
     const s = await account();
     const sessionsOf = (id: string) =>
       ctx.database.db.select().from(sessions).where(eq(sessions.principalId, id));
+    const allSessions = async () => (await ctx.database.db.select().from(sessions)).length;
+    const before = await allSessions();
+    // An unknown account and one that may not log in leave nothing either.
+    expect((await browser().logIn('personne.inconnue', 'peu-importe-1')).statusCode).toBe(400);
+    expect(await allSessions()).toBe(before);
     const b = browser();
     // Wrong password, then a locked account: the lookup's session is deleted, or never written.
     for (let i = 1; i <= 5; i++) await b.logIn(s.identifier, `faux-${i}`);
     expect((await b.logIn(s.identifier, s.password)).statusCode).toBe(429);
     expect(await sessionsOf(s.id)).toEqual([]);
+    expect(await allSessions()).toBe(before);
     ctx.clock.advance(31_000);
     const ok = await b.logIn(s.identifier, s.password);
     expect(ok.statusCode).toBe(303);

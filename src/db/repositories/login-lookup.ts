@@ -27,7 +27,7 @@ export interface LoginLookup {
   throttles: Map<string, ThrottleRow>;
   staff: StaffLoginCandidate | null;
   patron: PatronLoginCandidate | null;
-  /** Whom the session of `opening` was written for, if it was. */
+  /** Whom the session of `opening` was written for (a random id for nobody), if it was written. */
   openedFor: { kind: 'staff' | 'patron'; id: string } | null;
 }
 
@@ -35,9 +35,11 @@ export interface LoginLookup {
  * The session a login will hand out if the password is right, written by the lookup itself so
  * that a successful login costs one statement. Its token is known only to the process that
  * chose it, and reaches the browser only after the password is verified; the login deletes the
- * row on any other outcome. It is written only for an account that may log in now: one with a
- * password, not disabled, in a state that opens the portal, neither its account locked nor its
- * address over the limit (the same rules the login applies after the lookup).
+ * row on any other outcome. It names the account only if that account may log in now (a
+ * password, not disabled, a state that opens the portal), and nobody (a random id) otherwise or
+ * when no account matches: the statement then writes alike whether or not an account exists, so
+ * its time tells nothing. Nothing is written while the account is locked or the address over
+ * its limit (the rules the login applies after the lookup).
  */
 export interface SessionOpening {
   idHash: string;
@@ -129,8 +131,8 @@ export async function lookUpLogin(
 
 /**
  * The `opened` CTE: the session of `o` for the account `login` most likely names (staff before
- * patrons, an identifier before an e-mail). The login still picks the account by its own rules
- * (pickStaffLogin, pickPatronLogin) and does not use a session written for another.
+ * patrons, an identifier before an e-mail), or for nobody. The login still picks the account by
+ * its own rules (pickStaffLogin, pickPatronLogin) and does not use a session written for another.
  */
 function openSession(login: string, o: SessionOpening) {
   const t = loginThrottles;
@@ -153,6 +155,8 @@ function openSession(login: string, o: SessionOpening) {
           o.patronStates.map((state) => sql`${state}`),
           sql`, `,
         )})
+      union all
+      select 'staff', gen_random_uuid(), 2, false
     ) c
     where not exists (select 1 from ${t} where ${t.key} = ${o.ipKey}
         and ${t.windowStartedAt} >= ${o.windowStart}::timestamptz and ${t.failures} >= ${o.ipLimit})
