@@ -1,6 +1,7 @@
 import { hash as argon2Hash } from '@node-rs/argon2';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { insertPatron, type NewPatron } from '../../src/db/repositories/patrons.js';
 import { outbox, sessions, staff as staffTable, tokens } from '../../src/db/schema.js';
 import { MINUTE } from '../../src/domain/clock.js';
 import { ARGON2_OPTIONS, needsRehash } from '../../src/security/passwords.js';
@@ -35,6 +36,26 @@ beforeEach(() => {
 
 async function mailsTo(address: string) {
   return ctx.database.db.select().from(outbox).where(eq(outbox.toAddress, address));
+}
+
+/** An active patron of the test library, registered today; `values` names and changes the rest. */
+async function addPatron(
+  values: Pick<NewPatron, 'lastName' | 'firstName' | 'birthDate' | 'email' | 'identifier'> &
+    Partial<NewPatron>,
+) {
+  const now = ctx.clock.now();
+  return insertPatron(ctx.database.db, {
+    libraryId,
+    state: 'active',
+    channel: 'self',
+    birthYear: Number(values.birthDate.slice(0, 4)),
+    registeredAt: now,
+    emailConfirmedAt: now,
+    activeUntil: '2027-11-22',
+    createdAt: now,
+    updatedAt: now,
+    ...values,
+  });
 }
 
 describe('login', () => {
@@ -266,29 +287,19 @@ describe('sessions', () => {
   });
 
   it('opens the session of the account the rules pick when an e-mail names several', async () => {
-    const { insertPatron } = await import('../../src/db/repositories/patrons.js');
     const { hashPassword } = await import('../../src/security/passwords.js');
     const email = `partage${n}@exemple.fr`;
     // Two staff accounts share the address, so it logs neither in; one patron has it too.
     const first = await addStaff(ctx, { identifier: `partage-a${n}`, email, libraryIds: [libraryId] });
     const second = await addStaff(ctx, { identifier: `partage-b${n}`, email, libraryIds: [libraryId] });
-    const now = ctx.clock.now();
-    const patron = await insertPatron(ctx.database.db, {
-      libraryId,
-      state: 'active',
+    const patron = await addPatron({
       channel: 'staff',
       lastName: 'Partage',
       firstName: 'Lou',
       birthDate: '1985-03-02',
-      birthYear: 1985,
       email,
       identifier: `lou.partage${n}`,
       passwordHash: await hashPassword('Lecture-du-soir-9'),
-      registeredAt: now,
-      emailConfirmedAt: now,
-      activeUntil: '2027-11-22',
-      createdAt: now,
-      updatedAt: now,
     });
     const b = browser();
     // The staff password by the shared address: refused, and no session left for anyone.
@@ -489,23 +500,12 @@ describe('CSRF', () => {
 
 describe('patrons on the same pages', () => {
   it('lets an active patron reset a forgotten password and log in to "Mon compte"; staff pages stay closed', async () => {
-    const { insertPatron } = await import('../../src/db/repositories/patrons.js');
-    const now = ctx.clock.now();
-    const patron = await insertPatron(ctx.database.db, {
-      libraryId,
-      state: 'active',
-      channel: 'self',
+    const patron = await addPatron({
       lastName: 'N’Diaye-Lefèvre',
       firstName: 'Zoé',
       birthDate: '1990-07-14',
-      birthYear: 1990,
       email: 'zoe.ndiaye@exemple.fr',
       identifier: 'zoe.ndiaye',
-      registeredAt: now,
-      emailConfirmedAt: now,
-      activeUntil: '2027-11-22',
-      createdAt: now,
-      updatedAt: now,
     });
     await browser().post('/mot-de-passe-oublie', { login: 'ZOE.NDIAYE' }, { from: '/mot-de-passe-oublie' });
     const [mail] = await mailsTo('zoe.ndiaye@exemple.fr');
@@ -529,22 +529,16 @@ describe('patrons on the same pages', () => {
   });
 
   it('sends nothing to a patron whose address is not confirmed', async () => {
-    const { insertPatron } = await import('../../src/db/repositories/patrons.js');
-    const now = ctx.clock.now();
-    await insertPatron(ctx.database.db, {
-      libraryId,
+    await addPatron({
       state: 'awaiting_confirmation',
-      channel: 'self',
       lastName: 'Le Bihan-Kerjean',
       firstName: 'Maël',
       birthDate: '2001-02-03',
-      birthYear: 2001,
       email: 'mael.lebihan@exemple.fr',
       identifier: 'mael.lb',
       passwordHash: 'x',
-      registeredAt: now,
-      createdAt: now,
-      updatedAt: now,
+      emailConfirmedAt: null,
+      activeUntil: null,
     });
     await browser().post('/mot-de-passe-oublie', { login: 'mael.lb' }, { from: '/mot-de-passe-oublie' });
     expect(await mailsTo('mael.lebihan@exemple.fr')).toHaveLength(0);

@@ -1,6 +1,7 @@
 import { and, asc, eq, ilike, or, sql } from 'drizzle-orm';
 import type { LibraryScope } from '../../domain/actor.js';
 import type { Executor } from '../client.js';
+import { PerDatabaseCache } from '../per-database-cache.js';
 import { libraries } from '../schema.js';
 import { libraryScopeCondition } from './scope.js';
 
@@ -116,23 +117,18 @@ export function isUuid(v: string): boolean {
 
 /** How long a self-registration may trust the list of active libraries it read for an earlier one. */
 export const ACTIVE_LIBRARIES_CACHE_MS = 1000;
-const activeLibrariesCache = new WeakMap<
-  object,
-  { loadedAt: number; byId: Promise<Map<string, { id: string; name: string }>> }
->();
+const activeLibraries = new PerDatabaseCache<Map<string, { id: string; name: string }>>(
+  ACTIVE_LIBRARIES_CACHE_MS,
+);
 
-function loadActiveLibraries(db: Executor): Promise<Map<string, { id: string; name: string }>> {
-  const byId = db
-    .select({ id: libraries.id, name: libraries.name })
-    .from(libraries)
-    .where(eq(libraries.active, true))
-    .then((rows) => new Map(rows.map((l) => [l.id, l])));
-  const entry = { loadedAt: performance.now(), byId };
-  activeLibrariesCache.set(db, entry);
-  byId.catch(() => {
-    if (activeLibrariesCache.get(db) === entry) activeLibrariesCache.delete(db);
-  });
-  return byId;
+function loadActiveLibraries(db: Executor) {
+  return async () => {
+    const rows = await db
+      .select({ id: libraries.id, name: libraries.name })
+      .from(libraries)
+      .where(eq(libraries.active, true));
+    return new Map(rows.map((l) => [l.id, l]));
+  };
 }
 
 /**
@@ -146,10 +142,7 @@ export async function findActiveLibraryCached(
   id: string,
 ): Promise<{ id: string; name: string } | null> {
   if (!isUuid(id)) return null;
-  const hit = activeLibrariesCache.get(db);
-  if (hit && performance.now() - hit.loadedAt < ACTIVE_LIBRARIES_CACHE_MS) {
-    const library = (await hit.byId).get(id);
-    if (library) return library;
-  }
-  return (await loadActiveLibraries(db)).get(id) ?? null;
+  const load = loadActiveLibraries(db);
+  const library = (await activeLibraries.get(db, load)).get(id);
+  return library ?? (await activeLibraries.reload(db, load)).get(id) ?? null;
 }

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { isProfile, type NetworkSettings, type ProfileName, resolveSettings } from '../../domain/settings.js';
 import type { Executor } from '../client.js';
+import { PerDatabaseCache } from '../per-database-cache.js';
 import { network } from '../schema.js';
 
 export interface Network {
@@ -40,10 +41,7 @@ export const NETWORK_CACHE_MS = 1000;
 
 /** Bumped by every write to the network row in this process: cached copies are then stale. */
 let networkGeneration = 0;
-const networkCache = new WeakMap<
-  object,
-  { loadedAt: number; generation: number; network: Promise<Network> }
->();
+const networkCache = new PerDatabaseCache<Network>(NETWORK_CACHE_MS);
 
 /**
  * Drops this process's cached copies. updateNetwork does it; a transaction that changed the row
@@ -55,18 +53,7 @@ export function forgetCachedNetwork(): void {
 
 /** getNetwork through a per-database cache of NETWORK_CACHE_MS (for the web layer's requests). */
 export function getNetworkCached(db: Executor): Promise<Network> {
-  const hit = networkCache.get(db);
-  const now = performance.now();
-  if (hit && hit.generation === networkGeneration && now - hit.loadedAt < NETWORK_CACHE_MS)
-    return hit.network;
-  const network = getNetwork(db);
-  const entry = { loadedAt: now, generation: networkGeneration, network };
-  networkCache.set(db, entry);
-  // A failed read is not kept: the next request tries again.
-  network.catch(() => {
-    if (networkCache.get(db) === entry) networkCache.delete(db);
-  });
-  return network;
+  return networkCache.get(db, () => getNetwork(db), networkGeneration);
 }
 
 /** Inserts the network row unless one exists; returns whether it was created. */
