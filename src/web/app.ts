@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from 'helmet';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { getNetwork, getNetworkCached } from '../db/repositories/network.js';
@@ -106,7 +106,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('patron', null);
   app.decorateRequest('sessionExpired', false);
 
-  await app.register(fastifyHelmet, {
+  // Security headers, built once: @fastify/helmet rebuilt helmet's middleware (and parsed the
+  // policy again) on every request.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -119,9 +121,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         upgradeInsecureRequests: config.secureCookies ? [] : null,
       },
     },
-    hsts: config.secureCookies,
+    strictTransportSecurity: config.secureCookies,
     crossOriginEmbedderPolicy: false,
   });
+  app.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
+  );
   await app.register(fastifyCookie, { secret: network.cookieSecret });
   await app.register(fastifyFormbody);
   await app.register(fastifyCsrf, {

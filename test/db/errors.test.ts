@@ -16,6 +16,41 @@ it('answers an unknown address with the French 404 page in the layout', async ()
   expect(res.body).toContain('href="/aide"');
 });
 
+it('sends the security headers on pages, errors and redirects alike', async () => {
+  for (const [url, status] of [
+    ['/bibliotheques', 200],
+    ['/nulle-part', 404],
+    ['/admin', 303],
+  ] as const) {
+    const res = await ctx.app.inject(url);
+    expect(res.statusCode).toBe(status);
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("form-action 'self'");
+    // Plain http (the tests' BASE_URL): no upgrade of requests, no HSTS.
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['cross-origin-embedder-policy']).toBeUndefined();
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  }
+});
+
+it('asks browsers for https only when the public address is https', async () => {
+  const secure = await createTestApp({ env: { BASE_URL: 'https://numerique.exemple.fr' } });
+  try {
+    const res = await secure.app.inject('/bibliotheques');
+    expect(res.headers['strict-transport-security']).toMatch(/^max-age=\d+; includeSubDomains$/);
+    expect(String(res.headers['content-security-policy'])).toContain('upgrade-insecure-requests');
+  } finally {
+    await secure.close();
+  }
+});
+
 it('is ready and healthy, and exposes metrics by route', async () => {
   expect((await ctx.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
   expect((await ctx.app.inject('/readyz')).json()).toMatchObject({ status: 'ready', migrations: 'applied' });
