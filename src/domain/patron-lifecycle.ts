@@ -12,6 +12,14 @@ export type PatronState =
   | 'expired'
   | 'lapsed';
 
+/** The states whose patrons may log in (SPEC §2): temporary, active, renewal and expired accounts. */
+export const PORTAL_STATES = [
+  'pending',
+  'active',
+  'renewal_pending',
+  'expired',
+] as const satisfies readonly PatronState[];
+
 export const STATE_LABELS: Record<PatronState, string> = {
   awaiting_confirmation: 'En attente de confirmation',
   pending: 'À valider',

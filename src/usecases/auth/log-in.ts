@@ -8,6 +8,7 @@ import { upgradeStaffPasswordHash } from '../../db/repositories/staff.js';
 import { DomainError } from '../../domain/errors.js';
 import { lockDurationMs, THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
 import { formatDateTime } from '../../domain/paris.js';
+import { PORTAL_STATES } from '../../domain/patron-lifecycle.js';
 import type { NetworkSettings } from '../../domain/settings.js';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../security/passwords.js';
 import { newSecretToken, sha256 } from '../../security/tokens.js';
@@ -53,16 +54,16 @@ export async function logIn(
   // A brand-new id at every login: a session id planted before login is worthless after it.
   const sessionToken = newSecretToken();
   const userAgent = input.userAgent?.slice(0, 300) ?? null;
-  const { throttles, staff, patron, openedFor } = await lookUpLogin(db, login, [ipKey, accountKey], {
-    idHash: sha256(sessionToken),
-    now,
-    ip: input.ip,
-    userAgent,
+  const { throttles, staff, patron, openedFor } = await lookUpLogin(db, {
+    login,
     ipKey,
     accountKey,
+    idHash: sha256(sessionToken),
+    now,
     windowStart,
+    ip: input.ip,
+    userAgent,
     ipLimit: settings.loginIpPerQuarterHour,
-    patronStates: PORTAL_STATES,
   });
   let keepOpened = false;
   try {
@@ -124,13 +125,6 @@ export async function logIn(
 }
 
 /** Which patron states open the portal (SPEC §2): temporary, active, renewal and expired accounts. */
-const PORTAL_STATES = [
-  'pending',
-  'active',
-  'renewal_pending',
-  'expired',
-] as const satisfies readonly PatronRow['state'][];
-
 export function patronMayLogIn(state: PatronRow['state']): boolean {
   return (PORTAL_STATES as readonly string[]).includes(state);
 }
