@@ -15,25 +15,31 @@ interface Session {
 }
 
 /**
- * A raw SQL statement of the hot paths, written with `sql.placeholder(name)` where values go.
- * Its text is built once per process, and on PostgreSQL it runs as a named statement, which each
- * connection parses and plans once: for the one statement of a login, planning cost twice its
- * execution (measured: 0.22 ms against 0.11 ms), so PostgreSQL's part of a login fell from
- * 0.67 ms to 0.23 ms of CPU. (Drizzle's own `.prepare()` only exists for its query builder.) Keep
- * such statements to equality lookups on indexed columns and inserts: after five runs PostgreSQL
- * may keep one generic plan whatever the values.
+ * A raw SQL statement of the hot paths, written with `sql.placeholder(name)` where values go,
+ * whose text is built once per process (drizzle's own `.prepare()` only exists for its query
+ * builder).
+ *
+ * With `plan: 'once'` it also runs as a named statement, which each PostgreSQL connection
+ * parses once and, after five runs, may plan once for all values. For the one statement of a
+ * login, planning cost twice its execution (0.22 ms against 0.11 ms), and PostgreSQL's part of
+ * a login fell from 0.67 ms to 0.21 ms of CPU. A plan kept that way was made for the table sizes
+ * of its day, until PostgreSQL analyses the table again: keep `plan: 'each time'` for a
+ * statement that searches a table it makes grow fast (a self-registration checks the patrons it
+ * adds to; planned once on an empty table, it scanned more of them at every run).
  */
 export function preparedStatement<Values extends Record<string, unknown>, Row>(
   name: string,
-  build: () => SQL,
+  options: { plan: 'once' | 'each time' },
+  /** Gets the first database it runs on, for drizzle's query builder (which only builds here). */
+  build: (db: Executor) => SQL,
 ): (db: Executor, values: Values) => Promise<Row[]> {
   let query: { sql: string; params: unknown[] } | undefined;
+  const statementName = options.plan === 'once' ? name : undefined;
   return async (db, values) => {
-    query ??= dialect.sqlToQuery(build());
+    query ??= dialect.sqlToQuery(build(db));
     const session = (db as unknown as { session: Session }).session;
-    const result = (await session.prepareQuery(query, undefined, name, false).execute(values)) as {
-      rows: Row[];
-    };
+    const prepared = session.prepareQuery(query, undefined, statementName, false);
+    const result = (await prepared.execute(values)) as { rows: Row[] };
     return result.rows;
   };
 }

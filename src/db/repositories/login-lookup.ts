@@ -78,6 +78,7 @@ const column = (c: { name: string }) => sql.identifier(c.name);
  */
 const lookUpLoginStatement = preparedStatement<LoginQuestion & Record<string, unknown>, Fetched>(
   'sesame_login_lookup',
+  { plan: 'once' },
   () => {
     const t = loginThrottles;
     return sql`with opened as (

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, type Placeholder, sql } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { loginThrottles } from '../schema.js';
 
@@ -18,8 +18,16 @@ export async function countAttempt(db: Executor, key: string, now: Date, windowS
   return row!.failures;
 }
 
-/** countAttempt's statement, for callers that read other things in the same round trip. */
-export function countAttemptQuery(db: Executor, key: string, now: Date, windowStart: Date) {
+/**
+ * countAttempt's statement, for callers that read other things in the same round trip; its
+ * values may be placeholders of a prepared statement.
+ */
+export function countAttemptQuery(
+  db: Executor,
+  key: string | Placeholder,
+  now: Date | Placeholder,
+  windowStart: Date | Placeholder,
+) {
   const windowOver = sql`${loginThrottles.windowStartedAt} < ${windowStart} and (${loginThrottles.lockedUntil} is null or ${loginThrottles.lockedUntil} < ${now})`;
   return db
     .insert(loginThrottles)

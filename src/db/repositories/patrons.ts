@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { LibraryScope } from '../../domain/actor.js';
 import type { PatronState } from '../../domain/patron-lifecycle.js';
 import { type Executor, lockUntilCommit } from '../client.js';
@@ -73,8 +73,10 @@ export function pickPatronLogin<
  * requests. Lapsed and anonymised records do not count, nor a refused request (the person may
  * apply again, SPEC §2).
  */
-export function ownsAddress(email: string): SQL {
-  return sql`lower(${patrons.email}) = ${email.trim().toLowerCase()} and ${patrons.state} not in ('lapsed', 'refused') and ${patrons.anonymisedAt} is null`;
+export function ownsAddress(email: string | Placeholder): SQL {
+  // A placeholder stands for an address already trimmed and in lower case.
+  const address = typeof email === 'string' ? email.trim().toLowerCase() : email;
+  return sql`lower(${patrons.email}) = ${address} and ${patrons.state} not in ('lapsed', 'refused') and ${patrons.anonymisedAt} is null`;
 }
 
 /** The patrons of ownsAddress. */

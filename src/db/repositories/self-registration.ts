@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { RegistrationData } from '../../domain/registration-form.js';
 import { type Executor, queryRows } from '../client.js';
+import { preparedStatement } from '../prepared.js';
 import { events, libraries, outbox, patrons, staff, tokens } from '../schema.js';
 import { isUuid } from './libraries.js';
 import { countAttemptQuery } from './login-throttles.js';
@@ -96,53 +97,115 @@ export async function insertSelfRegistration(
   guard: RegistrationGuard,
 ): Promise<SelfRegistrationWrite> {
   const p = r.patron;
-  const identifier = p.identifier.trim().toLowerCase();
-  const col = (c: { name: string }) => sql.identifier(c.name);
-  const [row] = await queryRows<
-    Omit<Extract<SelfRegistrationWrite, { kind: 'refused' }>, 'kind'> & { id: string | null }
-  >(
+  const [row] = await selfRegistrationStatement(db, {
+    throttleKey: guard.throttleKey,
+    windowStart: guard.windowStart,
+    limit: guard.limit,
+    now: r.now,
+    libraryId: p.libraryId,
+    lastName: p.lastName,
+    firstName: p.firstName,
+    birthDate: p.birthDate,
+    birthYear: p.birthYear,
+    email: p.email,
+    address: p.email.trim().toLowerCase(),
+    identifier: p.identifier,
+    identifierLower: p.identifier.trim().toLowerCase(),
+    passwordHash: p.passwordHash,
+    newsletter: p.newsletter,
+    tokenHash: r.tokenHash,
+    deadline: r.deadline,
+    mailTo: r.mail.to,
+    mailSubject: r.mail.subject,
+    mailText: r.mail.text,
+    mailHtml: r.mail.html,
+    mailTemplate: r.mail.template,
+    eventLabel: r.eventLabel,
+    eventData: JSON.stringify(r.eventData),
+  });
+  const { id, ...checks } = row!;
+  return id ? { kind: 'registered', patronId: id } : { kind: 'refused', ...checks };
+}
+
+type RegistrationValues = Record<
+  | 'throttleKey'
+  | 'windowStart'
+  | 'limit'
+  | 'now'
+  | 'libraryId'
+  | 'lastName'
+  | 'firstName'
+  | 'birthDate'
+  | 'birthYear'
+  | 'email'
+  | 'address'
+  | 'identifier'
+  | 'identifierLower'
+  | 'passwordHash'
+  | 'newsletter'
+  | 'tokenHash'
+  | 'deadline'
+  | 'mailTo'
+  | 'mailSubject'
+  | 'mailText'
+  | 'mailHtml'
+  | 'mailTemplate'
+  | 'eventLabel'
+  | 'eventData',
+  unknown
+>;
+
+const v = (name: keyof RegistrationValues) => sql.placeholder(name);
+const col = (c: { name: string }) => sql.identifier(c.name);
+
+const selfRegistrationStatement = preparedStatement<
+  RegistrationValues,
+  Omit<Extract<SelfRegistrationWrite, { kind: 'refused' }>, 'kind'> & { id: string | null }
+>(
+  'sesame_self_registration',
+  { plan: 'each time' },
+  (
     db,
-    sql`with attempt as ${countAttemptQuery(db, guard.throttleKey, r.now, guard.windowStart)}, checks as (
+  ) => sql`with attempt as ${countAttemptQuery(db, v('throttleKey'), v('now'), v('windowStart'))}, checks as (
       select
-        (select failures from attempt) > ${guard.limit} as "rateLimited",
+        (select failures from attempt) > ${v('limit')}::int as "rateLimited",
         not exists (select 1 from ${libraries}
-          where ${libraries.id} = ${p.libraryId}::uuid and ${libraries.active}) as "libraryInactive",
-        (exists (select 1 from ${patrons} where lower(${patrons.identifier}) = ${identifier})
-          or exists (select 1 from ${staff} where lower(${staff.identifier}) = ${identifier})) as "identifierTaken",
-        exists (select 1 from ${patrons} where ${ownsAddress(p.email)}) as "addressInUse"
+          where ${libraries.id} = ${v('libraryId')}::uuid and ${libraries.active}) as "libraryInactive",
+        (exists (select 1 from ${patrons} where lower(${patrons.identifier}) = ${v('identifierLower')})
+          or exists (select 1 from ${staff} where lower(${staff.identifier}) = ${v('identifierLower')})) as "identifierTaken",
+        exists (select 1 from ${patrons} where ${ownsAddress(v('address'))}) as "addressInUse"
     ), created as (
       insert into ${patrons} (${col(patrons.libraryId)}, ${col(patrons.state)}, ${col(patrons.channel)},
         ${col(patrons.lastName)}, ${col(patrons.firstName)}, ${col(patrons.birthDate)}, ${col(patrons.birthYear)},
         ${col(patrons.email)}, ${col(patrons.identifier)}, ${col(patrons.passwordHash)}, ${col(patrons.newsletter)},
         ${col(patrons.registeredAt)}, ${col(patrons.createdAt)}, ${col(patrons.updatedAt)})
-      select ${p.libraryId}::uuid, 'awaiting_confirmation', 'self', ${p.lastName}, ${p.firstName},
-        ${p.birthDate}::date, ${p.birthYear}::int, ${p.email}, ${p.identifier}, ${p.passwordHash},
-        ${p.newsletter}::boolean, ${r.now}::timestamptz, ${r.now}::timestamptz, ${r.now}::timestamptz
+      select ${v('libraryId')}::uuid, 'awaiting_confirmation', 'self', ${v('lastName')}::text, ${v('firstName')}::text,
+        ${v('birthDate')}::date, ${v('birthYear')}::int, ${v('email')}::text, ${v('identifier')}::text,
+        ${v('passwordHash')}::text, ${v('newsletter')}::boolean, ${v('now')}::timestamptz, ${v('now')}::timestamptz,
+        ${v('now')}::timestamptz
       from checks
       where not ("rateLimited" or "libraryInactive" or "identifierTaken" or "addressInUse")
       returning ${patrons.id} as id
     ), token as (
       insert into ${tokens} (${col(tokens.hash)}, ${col(tokens.purpose)}, ${col(tokens.principalKind)},
         ${col(tokens.principalId)}, ${col(tokens.createdAt)}, ${col(tokens.expiresAt)})
-      select ${r.tokenHash}, 'confirm_email', 'patron', created.id, ${r.now}::timestamptz, ${r.deadline}::timestamptz
+      select ${v('tokenHash')}::text, 'confirm_email', 'patron', created.id, ${v('now')}::timestamptz,
+        ${v('deadline')}::timestamptz
       from created
     ), mail as (
       insert into ${outbox} (${col(outbox.toAddress)}, ${col(outbox.subject)}, ${col(outbox.text)},
         ${col(outbox.html)}, ${col(outbox.template)}, ${col(outbox.patronId)}, ${col(outbox.createdAt)},
         ${col(outbox.notBefore)})
-      select ${r.mail.to}, ${r.mail.subject}, ${r.mail.text}, ${r.mail.html}, ${r.mail.template}, created.id,
-        ${r.now}::timestamptz, ${r.now}::timestamptz
+      select ${v('mailTo')}::text, ${v('mailSubject')}::text, ${v('mailText')}::text, ${v('mailHtml')}::text,
+        ${v('mailTemplate')}::text, created.id, ${v('now')}::timestamptz, ${v('now')}::timestamptz
       from created
     ), event as (
       insert into ${events} (${col(events.at)}, ${col(events.actorKind)}, ${col(events.actorId)},
         ${col(events.actorLabel)}, ${col(events.action)}, ${col(events.subjectKind)}, ${col(events.subjectId)},
         ${col(events.data)})
-      select ${r.now}::timestamptz, 'patron', created.id, ${r.eventLabel}, 'registered', 'patron', created.id::text,
-        ${JSON.stringify(r.eventData)}::jsonb
+      select ${v('now')}::timestamptz, 'patron', created.id, ${v('eventLabel')}::text, 'registered', 'patron',
+        created.id::text, ${v('eventData')}::jsonb
       from created
     )
     select checks.*, (select id from created) as "id" from checks`,
-  );
-  const { id, ...checks } = row!;
-  return id ? { kind: 'registered', patronId: id } : { kind: 'refused', ...checks };
-}
+);
