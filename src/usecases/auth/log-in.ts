@@ -50,7 +50,7 @@ export async function logIn(
   const ipKey = `ip:${input.ip}`;
 
   // One round trip reads the counters and the account, whether staff or patron, and writes the
-  // session this login will hand out if the password is right (see SessionOpening).
+  // session this login will hand out if the password is right (see LoginQuestion).
   // A brand-new id at every login: a session id planted before login is worthless after it.
   const sessionToken = newSecretToken();
   const userAgent = input.userAgent?.slice(0, 300) ?? null;
