@@ -20,6 +20,10 @@ export const PORTAL_STATES = [
   'expired',
 ] as const satisfies readonly PatronState[];
 
+export function patronMayLogIn(state: PatronState): boolean {
+  return (PORTAL_STATES as readonly PatronState[]).includes(state);
+}
+
 export const STATE_LABELS: Record<PatronState, string> = {
   awaiting_confirmation: 'En attente de confirmation',
   pending: 'À valider',

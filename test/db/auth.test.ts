@@ -2,7 +2,7 @@ import { hash as argon2Hash } from '@node-rs/argon2';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { insertPatron, type NewPatron } from '../../src/db/repositories/patrons.js';
-import { outbox, sessions, staff as staffTable, tokens } from '../../src/db/schema.js';
+import { outbox, patrons, sessions, staff as staffTable, tokens } from '../../src/db/schema.js';
 import { MINUTE } from '../../src/domain/clock.js';
 import { ARGON2_OPTIONS, needsRehash } from '../../src/security/passwords.js';
 import { sha256 } from '../../src/security/tokens.js';
@@ -183,6 +183,31 @@ describe('login', () => {
     // The same password still opens the account, and the next login leaves the new hash alone.
     expect((await browser().logIn(s.identifier, s.password)).headers.location).toBe('/admin');
     expect(await storedHash()).toBe(upgraded);
+  });
+
+  it('moves a patron’s old hash to today’s parameters too', async () => {
+    const old = await argon2Hash('Lecture-du-soir-9', {
+      algorithm: 2,
+      memoryCost: 19_456,
+      timeCost: 2,
+      parallelism: 1,
+    });
+    const patron = await addPatron({
+      lastName: 'Ancien',
+      firstName: 'Hash',
+      birthDate: '1970-05-06',
+      email: `ancien.hash${n}@exemple.fr`,
+      identifier: `ancien.hash${n}`,
+      passwordHash: old,
+    });
+    const storedHash = async () =>
+      (await ctx.database.db.select().from(patrons).where(eq(patrons.id, patron.id)))[0]!.passwordHash!;
+    expect((await browser().logIn(patron.identifier!, 'Lecture-du-soir-9')).headers.location).toBe(
+      '/mon-compte',
+    );
+    const upgraded = await storedHash();
+    expect(upgraded).not.toBe(old);
+    expect(needsRehash(upgraded)).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { type PatronState, PORTAL_STATES } from '../../domain/patron-lifecycle.js';
 import type { Executor } from '../client.js';
 import { preparedStatement } from '../prepared.js';
@@ -164,4 +164,21 @@ export async function lookUpLogin(db: Executor, question: LoginQuestion): Promis
     patron: patronMatch,
     openedFor: fetched.openedFor,
   };
+}
+
+/**
+ * Swaps a hash for the same password's hash under today's parameters, for a staff account or a
+ * patron; a password changed meanwhile (the stored hash is no longer `previous`) is left alone.
+ */
+export async function upgradePasswordHash(
+  db: Executor,
+  principal: { kind: 'staff' | 'patron'; id: string },
+  previous: string,
+  next: string,
+): Promise<void> {
+  const table = principal.kind === 'staff' ? staff : patrons;
+  await db
+    .update(table)
+    .set({ passwordHash: next })
+    .where(and(eq(table.id, principal.id), eq(table.passwordHash, previous)));
 }

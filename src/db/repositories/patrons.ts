@@ -131,19 +131,3 @@ export async function updatePatron(db: Executor, id: string, values: Partial<New
 export function lockPatronEmail(tx: Executor, email: string): Promise<void> {
   return lockUntilCommit(tx, `patron-email:${email.trim().toLowerCase()}`);
 }
-
-/**
- * Swaps a hash for the same password's hash under today's parameters; a password changed
- * meanwhile (the stored hash is no longer `previous`) is left alone.
- */
-export async function upgradePatronPasswordHash(
-  db: Executor,
-  id: string,
-  previous: string,
-  next: string,
-): Promise<void> {
-  await db
-    .update(patrons)
-    .set({ passwordHash: next })
-    .where(and(eq(patrons.id, id), eq(patrons.passwordHash, previous)));
-}

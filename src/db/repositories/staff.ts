@@ -206,19 +206,3 @@ export async function countActiveAdmins(db: Executor): Promise<number> {
     .where(and(eq(staff.role, 'network_admin'), isNull(staff.disabledAt)));
   return row?.n ?? 0;
 }
-
-/**
- * Swaps a hash for the same password's hash under today's parameters; a password changed
- * meanwhile (the stored hash is no longer `previous`) is left alone.
- */
-export async function upgradeStaffPasswordHash(
-  db: Executor,
-  id: string,
-  previous: string,
-  next: string,
-): Promise<void> {
-  await db
-    .update(staff)
-    .set({ passwordHash: next })
-    .where(and(eq(staff.id, id), eq(staff.passwordHash, previous)));
-}

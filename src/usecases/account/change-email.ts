@@ -7,10 +7,10 @@ import { consumeToken, findTokenByHash, insertToken, revokeTokens } from '../../
 import type { PatronActor } from '../../domain/actor.js';
 import { DAY } from '../../domain/clock.js';
 import { ValidationError } from '../../domain/errors.js';
+import { patronMayLogIn } from '../../domain/patron-lifecycle.js';
 import { emailProblem } from '../../domain/registration-form.js';
 import { confirmNewEmailMail, emailChangeNoticeMail } from '../../mail/account-mails.js';
 import { newSecretToken, sha256 } from '../../security/tokens.js';
-import { patronMayLogIn } from '../auth/log-in.js';
 import type { Deps } from '../deps.js';
 import { patronLabel } from '../patrons/register-patron.js';
 import { currentPasswordProblem } from './current-password.js';

@@ -2,7 +2,7 @@ import type { Executor } from '../../db/client.js';
 import { findPatronById, type PatronWithLibrary } from '../../db/repositories/patrons.js';
 import type { PatronActor } from '../../domain/actor.js';
 import { DomainError } from '../../domain/errors.js';
-import { patronMayLogIn } from '../auth/log-in.js';
+import { patronMayLogIn } from '../../domain/patron-lifecycle.js';
 
 /**
  * The logged-in patron's own record, as every "Mon compte" action reads it: a record that was

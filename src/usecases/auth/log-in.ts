@@ -1,14 +1,16 @@
 import type { Executor } from '../../db/client.js';
-import { lookUpLogin, type PatronLoginCandidate } from '../../db/repositories/login-lookup.js';
+import {
+  lookUpLogin,
+  type PatronLoginCandidate,
+  upgradePasswordHash,
+} from '../../db/repositories/login-lookup.js';
 import { clearThrottle, countAttempt, lockThrottle } from '../../db/repositories/login-throttles.js';
 import { getNetwork } from '../../db/repositories/network.js';
-import { type PatronRow, upgradePatronPasswordHash } from '../../db/repositories/patrons.js';
 import { deleteSession, insertSession } from '../../db/repositories/sessions.js';
-import { upgradeStaffPasswordHash } from '../../db/repositories/staff.js';
 import { DomainError } from '../../domain/errors.js';
 import { lockDurationMs, THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
 import { formatDateTime } from '../../domain/paris.js';
-import { PORTAL_STATES } from '../../domain/patron-lifecycle.js';
+import { patronMayLogIn } from '../../domain/patron-lifecycle.js';
 import type { NetworkSettings } from '../../domain/settings.js';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../security/passwords.js';
 import { newSecretToken, sha256 } from '../../security/tokens.js';
@@ -124,11 +126,6 @@ export async function logIn(
   }
 }
 
-/** Which patron states open the portal (SPEC §2): temporary, active, renewal and expired accounts. */
-export function patronMayLogIn(state: PatronRow['state']): boolean {
-  return (PORTAL_STATES as readonly string[]).includes(state);
-}
-
 function assertPatronMayLogIn(patron: PatronLoginCandidate): void {
   if (patronMayLogIn(patron.state) && !patron.anonymisedAt) return;
   if (patron.state === 'awaiting_confirmation')
@@ -158,8 +155,7 @@ async function upgradeHashIfOld(
 ): Promise<void> {
   if (!needsRehash(previous)) return;
   const next = await hashPassword(password);
-  if (principal.kind === 'staff') await upgradeStaffPasswordHash(db, principal.id, previous, next);
-  else await upgradePatronPasswordHash(db, principal.id, previous, next);
+  await upgradePasswordHash(db, principal, previous, next);
 }
 
 async function openSession(

@@ -4,9 +4,9 @@ import { deleteSession, findSession, touchSession } from '../../db/repositories/
 import { findStaffById } from '../../db/repositories/staff.js';
 import { type PatronActor, type StaffActor, scopeFor } from '../../domain/actor.js';
 import { MINUTE } from '../../domain/clock.js';
+import { patronMayLogIn } from '../../domain/patron-lifecycle.js';
 import { sha256 } from '../../security/tokens.js';
 import type { Deps } from '../deps.js';
-import { patronMayLogIn } from './log-in.js';
 
 export type SessionState =
   | { status: 'none' }
