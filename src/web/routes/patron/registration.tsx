@@ -60,8 +60,9 @@ export function libraryGroups(libraries: Library[]): Array<{ letter: string; lib
 }
 
 /**
- * A native select: typing the first letters of a town jumps to it, with or without
- * JavaScript, on every browser and with screen readers.
+ * A native select (typing the first letters of a town jumps to it, on every browser and with
+ * screen readers), which combobox.js turns into a searchable list when JavaScript runs: with
+ * 300 libraries, a phone's native picker is a long scroll.
  */
 export function LibrarySelect(props: {
   libraries: Library[];
@@ -91,6 +92,7 @@ export function LibrarySelect(props: {
         required
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={describedBy}
+        data-combobox
       >
         <option value="" selected={current === ''}>
           Sélectionnez une bibliothèque
@@ -108,6 +110,7 @@ export function LibrarySelect(props: {
       <div class="fr-messages-group" id="champ-libraryId-message" aria-live="polite">
         {error && <p class="fr-message fr-message--error">{error}</p>}
       </div>
+      <script src="/static/combobox.js" defer />
     </div>
   );
 }
