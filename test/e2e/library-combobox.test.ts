@@ -83,6 +83,8 @@ describe('library combobox on /inscription at 375 px', () => {
     await page.keyboard.press('Enter');
     await page.locator('form[action="/inscription"] button[type="submit"]').first().click();
     await page.waitForLoadState('load');
+    // The refused form puts the keyboard on its list of errors.
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('erreurs');
     const kept = page.getByRole('combobox', { name: /Bibliothèque de proximité/ });
     await expect(kept.inputValue()).resolves.toBe('Hautecourt — Médiathèque La Passerelle');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -225,7 +225,9 @@ export function ErrorSummary({ errors, labels }: { errors?: FieldErrors; labels?
   const entries = Object.entries(errors ?? {}).filter((e): e is [string, string] => Boolean(e[1]));
   if (entries.length === 0) return null;
   return (
-    <div class="fr-alert fr-alert--error fr-mb-4w" role="alert" id="erreurs" tabIndex={-1}>
+    // autofocus: after a refused submission, keyboard and screen-reader users start at the list of
+    // errors (RGAA 11.10) instead of the top of the body, with or without JavaScript.
+    <div class="fr-alert fr-alert--error fr-mb-4w" role="alert" id="erreurs" tabIndex={-1} autofocus>
       <h2 class="fr-alert__title">
         {entries.length === 1
           ? 'Le formulaire contient une erreur'
