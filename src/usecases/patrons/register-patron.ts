@@ -207,7 +207,8 @@ export async function registerPatron(
   throw new Error('Registration: the address was neither free nor in use twice in a row');
 }
 
-async function answerExistingAccount(
+/** Tells an address that is already in use what it can do (confirm its request, or log in). */
+export async function answerExistingAccount(
   deps: Deps,
   tx: Executor,
   network: { name: string; settings: Parameters<typeof confirmationDeadline>[1] },

@@ -18,9 +18,10 @@ import {
   confirmRegistration,
 } from '../../../usecases/patrons/confirm-registration.js';
 import { registerPatron } from '../../../usecases/patrons/register-patron.js';
+import { resendRegistrationMail } from '../../../usecases/patrons/resend-registration-mail.js';
 import type { RouteOptions } from '../../app.js';
 import { keptValues } from '../../form.js';
-import { sendPage } from '../../render.js';
+import { sendPage, setFlash } from '../../render.js';
 import {
   DateInput,
   ErrorSummary,
@@ -32,9 +33,31 @@ import {
   TextInput,
 } from '../../views/components/forms.js';
 import { Breadcrumb } from '../../views/layout.js';
+import { RegistrationSentPage } from '../../views/registration/registration-sent.js';
 
 const TITLE = 'Formulaire d’inscription';
 const SENT_PATH = '/inscription/envoyee';
+const RESEND_PATH = '/inscription/renvoyer';
+/** The address a registration was sent to, for its "check your mail" page: signed, this browser only. */
+const SENT_COOKIE = 'sesame_inscription';
+
+function rememberSentAddress(reply: FastifyReply, email: string): void {
+  reply.setCookie(SENT_COOKIE, email.trim(), {
+    path: '/inscription',
+    httpOnly: true,
+    sameSite: 'lax',
+    signed: true,
+    maxAge: 24 * 60 * 60,
+  });
+}
+
+function sentAddress(request: FastifyRequest): string | null {
+  const raw = request.cookies[SENT_COOKIE];
+  if (!raw) return null;
+  const unsigned = request.unsignCookie(raw);
+  if (!unsigned.valid || !unsigned.value || !/^[^\s@]+@[^\s@]+$/.test(unsigned.value)) return null;
+  return unsigned.value.slice(0, 254);
+}
 
 /** "É" and "E" open the same group: people look for their town by its first letter. */
 function initial(town: string): string {
@@ -392,36 +415,38 @@ export async function registrationRoutes(app: FastifyInstance, { deps }: RouteOp
         return closedPage(request, reply, 403);
       throw error;
     }
+    rememberSentAddress(reply, String(body.email ?? ''));
     return reply.redirect(SENT_PATH, 303);
   });
 
-  app.get(SENT_PATH, async (request, reply) => {
-    const days = request.network.settings.confirmationDays;
-    return sendPage(request, reply, {
+  app.get(SENT_PATH, async (request, reply) =>
+    sendPage(request, reply, {
       title: 'Vérifiez votre messagerie',
-      body: () => (
-        <div class="fr-grid-row fr-grid-row--center">
-          <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
-            <Breadcrumb items={[{ href: '/', label: 'Accueil' }, { label: 'Inscription' }]} />
-            <h1>Vérifiez votre messagerie</h1>
-            <div class="fr-alert fr-alert--success fr-mb-4w" role="status">
-              <p>
-                Votre demande a bien été reçue. Un courriel vient d’être envoyé à l’adresse indiquée : suivez
-                le lien qu’il contient pour confirmer votre inscription dans les {days} jours.
-              </p>
-            </div>
-            <p>
-              Vous ne trouvez pas le courriel ? Regardez dans les courriers indésirables. Sans confirmation
-              dans le délai, la demande est supprimée et il faut vous inscrire à nouveau.
-            </p>
-            <p>
-              Après confirmation, votre bibliothèque vérifie votre adhésion et votre date de naissance, puis
-              valide votre inscription.
-            </p>
-          </div>
-        </div>
+      body: (ctx) => (
+        <RegistrationSentPage
+          ctx={ctx}
+          data={{
+            email: sentAddress(request),
+            confirmationDays: request.network.settings.confirmationDays,
+          }}
+        />
       ),
-    });
+    }),
+  );
+
+  app.post(RESEND_PATH, async (request, reply) => {
+    const email = sentAddress(request);
+    if (!email) return reply.redirect('/inscription', 303);
+    try {
+      await resendRegistrationMail(deps, { email, ip: request.ip });
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'resend_rate_limited') throw error;
+      setFlash(reply, 'error', error.message);
+      return reply.redirect(SENT_PATH, 303);
+    }
+    // Worded for every case: whether the address has a request or an account is its own business.
+    setFlash(reply, 'success', `Un nouveau courriel vient d’être envoyé à ${email}.`);
+    return reply.redirect(SENT_PATH, 303);
   });
 
   app.get<{ Params: { token: string } }>('/inscription/confirmer/:token', async (request, reply) => {
