@@ -125,7 +125,9 @@ export async function authRoutes(app: FastifyInstance, { deps }: RouteOptions): 
       const suite = safeLocalPath(query.suite, '/mon-compte');
       return reply.redirect(suite.startsWith('/admin') ? '/mon-compte' : suite, 303);
     }
-    return loginPage(request, reply, {});
+    // After "choose your password", the login page knows who is coming: only the password to type.
+    const identifier = typeof query.identifiant === 'string' ? query.identifiant.slice(0, 254) : '';
+    return loginPage(request, reply, identifier ? { values: { login: identifier } } : {});
   });
 
   app.post('/connexion', async (request, reply) => {
@@ -343,8 +345,9 @@ export async function authRoutes(app: FastifyInstance, { deps }: RouteOptions): 
         errors: form.errors,
         status: 400,
       });
+    let identifier: string | null;
     try {
-      await setPasswordWithToken(deps, { token, ...form.data });
+      ({ identifier } = await setPasswordWithToken(deps, { token, ...form.data }));
     } catch (error) {
       if (error instanceof ValidationError)
         return newPasswordPage(request, reply, token, {
@@ -357,6 +360,9 @@ export async function authRoutes(app: FastifyInstance, { deps }: RouteOptions): 
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     setFlash(reply, 'success', 'Votre mot de passe est enregistré. Vous pouvez maintenant vous connecter.');
-    return reply.redirect('/connexion', 303);
+    return reply.redirect(
+      identifier ? `/connexion?identifiant=${encodeURIComponent(identifier)}` : '/connexion',
+      303,
+    );
   });
 }
