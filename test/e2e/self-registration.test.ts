@@ -118,7 +118,9 @@ describe('NuMos: self-registration in a browser', () => {
     await visitor.locator('#champ-identifier').fill(identifier);
     await visitor.locator('#champ-password').fill(password);
     await visitor.locator('#champ-confirmation').fill(`${password}-autre`);
-    await visitor.locator('#champ-libraryId').selectOption(libraryId!);
+    // The library is found in the searchable list, as a person does with 300 of them.
+    await visitor.getByRole('combobox', { name: /Bibliothèque de proximité/ }).fill(library);
+    await visitor.getByRole('option', { name: new RegExp(library) }).click();
     await visitor.locator('label[for="champ-newsletter-1"]').click();
     await visitor.getByRole('button', { name: 'Envoyer ma demande d’inscription' }).click();
     await visitor.locator('#champ-birthDate-message .fr-message--error').waitFor();
