@@ -185,8 +185,9 @@ export function validateRegistration(input: RegistrationInput, c: RegistrationCo
   if (!libraryId) errors.libraryId = 'Sélectionnez votre bibliothèque de proximité.';
   else if (!c.activeLibraryIds.has(libraryId)) errors.libraryId = LIBRARY_NOT_ACTIVE;
 
+  // Optional (SPEC §2.1, and the seed puts no asterisk on it): no answer means no.
   const newsletter = text(input.newsletter);
-  if (newsletter !== 'oui' && newsletter !== 'non')
+  if (newsletter !== '' && newsletter !== 'oui' && newsletter !== 'non')
     errors.newsletter = 'Indiquez si vous souhaitez recevoir la newsletter : Oui ou Non.';
 
   if (Object.keys(errors).length > 0 || 'problem' in birth) return { ok: false, errors, honeypotFilled };

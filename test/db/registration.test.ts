@@ -173,6 +173,19 @@ describe('the registration form', () => {
     for (const r of radios) expect(r).not.toContain('checked');
   });
 
+  it('takes no newsletter answer as no: the field is optional, without an asterisk', async () => {
+    const html = (await browser().get('/inscription')).body;
+    const legend = /<legend[^>]*id="champ-newsletter-legende"[\s\S]*?<\/legend>/.exec(html)![0];
+    expect(legend).not.toContain('*');
+    expect(legend).toContain('Facultatif');
+    const values = form();
+    delete values.newsletter;
+    const res = await register(browser(), values);
+    expect(res.statusCode).toBe(303);
+    const patron = await patronByIdentifier(ctx, values.identifier!);
+    expect(patron?.newsletter).toBe(false);
+  });
+
   it('lists the active libraries by town then name, grouped by initial, as “Commune — Nom”', async () => {
     const html = (await browser().get('/inscription')).body;
     const select = /<select[^>]*name="libraryId"[\s\S]*?<\/select>/.exec(html)![0];
@@ -379,8 +392,8 @@ describe('bad input', () => {
     ['no library', { libraryId: '' }, 'libraryId', 'Sélectionnez votre bibliothèque de proximité.'],
     ['an inactive library', { libraryId: 'closed' }, 'libraryId', 'ne participe pas (ou plus)'],
     [
-      'no newsletter answer',
-      { newsletter: '' },
+      'a forged newsletter answer',
+      { newsletter: 'peut-être' },
       'newsletter',
       'Indiquez si vous souhaitez recevoir la newsletter',
     ],
@@ -407,7 +420,7 @@ describe('bad input', () => {
         );
       if (values.libraryId && values.libraryId !== closedLibrary.id)
         expect(res.body).toMatch(new RegExp(`<option value="${values.libraryId}" selected`));
-      if (values.newsletter) expect(res.body).toMatch(/value="oui" checked/);
+      if (values.newsletter === 'oui') expect(res.body).toMatch(/value="oui" checked/);
       expect(res.body).not.toMatch(/name="(password|confirmation)"[^>]*value=/);
       for (const secret of [values.password!, values.confirmation!])
         if (secret !== values.identifier) expect(res.body).not.toContain(secret);

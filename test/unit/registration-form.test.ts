@@ -155,7 +155,6 @@ describe('the whole form', () => {
     ['different confirmation', { confirmation: 'autre-chose-42' }, 'confirmation', 'pas identiques'],
     ['no library', { libraryId: '' }, 'libraryId', 'Sélectionnez votre bibliothèque de proximité.'],
     ['unknown library', { libraryId: 'ailleurs' }, 'libraryId', 'ne participe pas'],
-    ['newsletter not answered', { newsletter: undefined }, 'newsletter', 'Oui ou Non'],
     ['newsletter forged', { newsletter: 'peut-être' }, 'newsletter', 'Oui ou Non'],
     ['a field sent twice', { firstName: ['Zoé', 'Léa'] as unknown as string }, 'firstName', 'Saisissez'],
   ])('refuses %s', (_, change, field, message) => {
@@ -164,6 +163,16 @@ describe('the whole form', () => {
     if (result.ok) return;
     expect(result.errors[field as keyof typeof result.errors]).toContain(message);
     expect(Object.keys(result.errors)).toEqual([field]);
+  });
+
+  it.each([
+    ['no answer', undefined, false],
+    ['an empty answer', '', false],
+    ['oui', 'oui', true],
+    ['non', 'non', false],
+  ])('takes %s to the newsletter as %s', (_, answer, expected) => {
+    const result = validateRegistration({ ...valid, newsletter: answer }, context);
+    expect(result.ok && result.data.newsletter).toBe(expected);
   });
 
   it('applies the network’s stricter password rule', () => {
@@ -186,7 +195,6 @@ describe('the whole form', () => {
         'identifier',
         'lastName',
         'libraryId',
-        'newsletter',
         'password',
       ].sort(),
     );

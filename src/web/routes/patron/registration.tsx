@@ -281,6 +281,11 @@ export function RegistrationFields(props: {
             ? 'L’usager souhaite recevoir la newsletter pour connaître toutes les nouveautés.'
             : 'Je souhaite recevoir la newsletter pour connaître toutes les nouveautés.'
         }
+        hint={
+          staff
+            ? 'Facultatif : sans réponse, l’usager ne la reçoit pas.'
+            : 'Facultatif : sans réponse, vous ne la recevez pas.'
+        }
         options={[
           { value: 'oui', label: 'Oui' },
           { value: 'non', label: 'Non' },
@@ -288,7 +293,6 @@ export function RegistrationFields(props: {
         inline
         values={values}
         errors={errors}
-        required
       />
     </>
   );
