@@ -196,10 +196,12 @@
     });
   }
 
-  if (!document.querySelector('link[href="/static/combobox.css"]')) {
+  // The stylesheet sits beside this script, under the same fingerprinted prefix.
+  const stylesheet = new URL('combobox.css', document.currentScript?.src ?? window.location.href).href;
+  if (![...document.querySelectorAll('link[rel="stylesheet"]')].some((l) => l.href === stylesheet)) {
     const link = document.createElement('link');
     link.rel = 'stylesheet';
-    link.href = '/static/combobox.css';
+    link.href = stylesheet;
     document.head.append(link);
   }
   for (const select of document.querySelectorAll('select[data-combobox]')) enhance(select);
