@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { DomainError } from '../domain/errors.js';
 import { sendPage } from './render.js';
 
@@ -41,6 +42,9 @@ function errorPage(
   });
 }
 
+/** Seconds a client should wait after a 503: a PostgreSQL restart or failover takes a few. */
+const RETRY_AFTER_S = '5';
+
 const TITLES: Record<number, string> = {
   400: 'Demande incorrecte',
   403: 'Accès refusé',
@@ -63,6 +67,18 @@ export function registerErrorHandling(app: FastifyInstance): void {
   );
 
   app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
+    // The database restarting or failing over is an outage, not a bug: say so, and when to retry.
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', RETRY_AFTER_S);
+      return errorPage(
+        request,
+        reply,
+        503,
+        'Service momentanément indisponible',
+        'Sésame ne peut pas traiter votre demande pour le moment. Réessayez dans quelques instants.',
+      );
+    }
     if (error instanceof DomainError)
       return errorPage(
         request,
