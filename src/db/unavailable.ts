@@ -30,6 +30,8 @@ const MESSAGES = [
   'timeout exceeded when trying to connect',
   'Client has encountered a connection error',
   'Client was closed and is not queryable',
+  // 55000, a generic SQLSTATE: only with this message (ALTER DATABASE … ALLOW_CONNECTIONS false).
+  'is not currently accepting connections',
 ];
 
 /** True when the error, or one of its causes (drizzle wraps driver errors), is a database outage. */
@@ -45,4 +47,26 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (typeof message === 'string' && MESSAGES.some((m) => message.includes(m))) return true;
   }
   return false;
+}
+
+/**
+ * Runs a short write that matters after a failure (recording how something ended), trying
+ * again a few times while the database is unavailable: the first connection taken after an
+ * outage may be one the server already closed. Throws the last error if none succeeded.
+ */
+export async function retryWhileUnavailable<T>(
+  fn: () => Promise<T>,
+  delaysMs: readonly number[] = [0, 250, 1000, 2000],
+): Promise<T> {
+  let last: unknown;
+  for (const delay of delaysMs) {
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+    try {
+      return await fn();
+    } catch (error) {
+      last = error;
+      if (!isDatabaseUnavailable(error)) break;
+    }
+  }
+  throw last;
 }

@@ -12,6 +12,7 @@ import { MINUTE } from '../domain/clock.js';
 
 const SECOND = 1000;
 
+import { retryWhileUnavailable } from '../db/unavailable.js';
 import type { MailTransport } from './transport.js';
 
 /** Delay before the next try, by number of attempts made: 1 min, 5 min, 15 min, 1 h, 4 h. */
@@ -27,7 +28,7 @@ export const CLAIM_MS = 1 * MINUTE;
 /** The remaining claims are renewed before a send once this much of the claim has gone by. */
 const RENEW_AFTER_MS = 20 * SECOND;
 /** Tries to give back unfinished claims after losing the database, then the claim's lapse does it. */
-const RELEASE_DELAYS_MS = [0, 1 * SECOND, 2 * SECOND];
+const RELEASE_DELAYS_MS = [0, SECOND / 4, 1 * SECOND, 2 * SECOND];
 
 export interface SendReport {
   sent: number;
@@ -130,16 +131,11 @@ async function giveBack(
   current: { message: OutboxRow; delivered: boolean } | null,
   until: Date,
 ): Promise<void> {
-  for (const delay of RELEASE_DELAYS_MS) {
-    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
-    try {
-      if (current?.delivered) await markSent(deps.db, current.message.id, deps.clock.now());
-      else if (current) await releaseClaim(deps.db, [current.message.id], until, true);
-      current = null;
-      await releaseClaim(deps.db, ids(untried), until, false);
-      return;
-    } catch {
-      // Still away: try again, or leave it to the claim's lapse.
-    }
-  }
+  // If the database stays away, the claim's lapse gives them back instead.
+  await retryWhileUnavailable(async () => {
+    if (current?.delivered) await markSent(deps.db, current.message.id, deps.clock.now());
+    else if (current) await releaseClaim(deps.db, [current.message.id], until, true);
+    current = null;
+    await releaseClaim(deps.db, ids(untried), until, false);
+  }, RELEASE_DELAYS_MS).catch(() => {});
 }

@@ -8,6 +8,7 @@ import {
   patronExportBatches,
 } from '../../db/repositories/patron-export.js';
 import type { QueueCriteria } from '../../db/repositories/patron-queue.js';
+import { retryWhileUnavailable } from '../../db/unavailable.js';
 import type { StaffActor } from '../../domain/actor.js';
 import { forbidden } from '../../domain/errors.js';
 import { isoDate, parisDay } from '../../domain/paris.js';
@@ -117,7 +118,7 @@ async function produce(
       if (!aborted) onError(error);
       out.destroy(error instanceof Error ? error : new Error(String(error)));
       // The database may be what failed: then the trace stays as `started`.
-      await end(aborted ? 'cancelled' : 'interrupted', sent).catch(() => {});
+      await retryWhileUnavailable(() => end(aborted ? 'cancelled' : 'interrupted', sent)).catch(() => {});
     });
   return out;
 }
