@@ -15,9 +15,11 @@ import { exportPatrons } from '../../src/usecases/patrons/export-patrons.js';
 import { SESSION_COOKIE } from '../../src/web/app.js';
 import { addLibrary, addStaff, createTestApp, type TestContext } from '../helpers/app.js';
 import { addActivePatrons } from '../helpers/bulk-patrons.js';
-import { onPostgres } from '../helpers/database.js';
+import { createTestDatabase, onPostgres } from '../helpers/database.js';
 import { addPatron, staffActor } from '../helpers/decision-fixtures.js';
 import { addResource } from '../helpers/resource-fixtures.js';
+import { type SesameProcess, startSesame } from '../helpers/sesame-process.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
 
 /**
  * Issue 14, item 1: PostgreSQL dropping Sésame's connections (a restart, a failover, an
@@ -439,4 +441,76 @@ if (onPostgres)
         await quick.close();
       }
     });
+  });
+
+if (onPostgres)
+  describe('the real server (npm start) on PostgreSQL', () => {
+    it('survives its connections being terminated during the outbox sweep, says not ready then ready, and delivers every e-mail', async () => {
+      const fresh = await createTestDatabase();
+      const sink = await startSmtpSink({ delayMs: 150 });
+      const server = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await server.connect();
+      let sesame: SesameProcess | null = null;
+      try {
+        const name = new URL(fresh.url!).pathname.slice(1);
+        const MAILS = 20;
+        const now = new Date();
+        for (let i = 1; i <= MAILS; i++)
+          await enqueueMail(
+            fresh.database.db,
+            {
+              to: `lecteur${i}@exemple.fr`,
+              subject: `Essai ${i}`,
+              text: 't',
+              html: '<p>t</p>',
+              template: 'essai',
+            },
+            now,
+          );
+        sesame = await startSesame({ DATABASE_URL: fresh.url!, SMTP_URL: sink.url });
+        const running = sesame;
+        const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 40_000) => {
+          const end = Date.now() + ms;
+          while (!(await check())) {
+            if (!running.alive())
+              throw new Error(`Sésame exited while waiting for ${what}:\n${running.output()}`);
+            if (Date.now() > end) throw new Error(`timed out waiting for ${what}:\n${running.output()}`);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        };
+        const readyz = () => fetch(`${running.baseUrl}/readyz`).then((r) => r.status);
+
+        // The sweep is sending (slowly): its lock's connection and the pool's are all cut.
+        await until('the first deliveries', () => sink.recipients.length >= 2);
+        await server.query(`alter database ${name} allow_connections false`);
+        const killed = await server.query<{ n: number }>(
+          `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+           where datname = $1 and application_name = 'sesame'`,
+          [name],
+        );
+        expect(killed.rows[0]!.n).toBeGreaterThanOrEqual(1);
+        // While the database refuses connections, the process stays up and says not ready.
+        expect(await readyz()).toBe(503);
+        await new Promise((r) => setTimeout(r, 1000));
+        expect(running.alive()).toBe(true);
+        await server.query(`alter database ${name} allow_connections true`);
+        await until('/readyz to recover', async () => (await readyz()) === 200);
+
+        // Every e-mail arrives; only the one in flight at the cut may arrive twice.
+        await until('every e-mail', () => new Set(sink.recipients).size === MAILS, 60_000);
+        const rows = await fresh.database.db.select().from(outbox);
+        expect(rows.every((r) => r.status === 'sent')).toBe(true);
+        expect(sink.recipients.length - MAILS).toBeLessThanOrEqual(1);
+        expect(running.alive()).toBe(true);
+        expect(await running.stop()).toBe(0);
+      } finally {
+        await sesame?.stop();
+        await server
+          .query(`alter database ${new URL(fresh.url!).pathname.slice(1)} allow_connections true`)
+          .catch(() => {});
+        await server.end();
+        await sink.close();
+        await fresh.cleanup();
+      }
+    }, 120_000);
   });
