@@ -111,15 +111,17 @@ async function produce(
   const end = (status: string, rows: number) =>
     completeEvent(deps.db, eventId, { status, rows, endedAt: deps.clock.now().toISOString() });
   const out = new PassThrough();
-  write(out, track)
-    .then((rows) => end('completed', rows))
-    .catch(async (error: unknown) => {
+  void write(out, track).then(
+    (rows) => retryWhileUnavailable(() => end('completed', rows)).catch(() => {}),
+    async (error: unknown) => {
       const aborted = error instanceof ExportAborted;
       if (!aborted) onError(error);
       out.destroy(error instanceof Error ? error : new Error(String(error)));
-      // The database may be what failed: then the trace stays as `started`.
+      // The database may be what failed: the first connection after an outage may be dead too.
+      // If it stays away, the trace stays as `started`.
       await retryWhileUnavailable(() => end(aborted ? 'cancelled' : 'interrupted', sent)).catch(() => {});
-    });
+    },
+  );
   return out;
 }
 
