@@ -469,7 +469,7 @@ if (onPostgres)
           );
         sesame = await startSesame({ DATABASE_URL: fresh.url!, SMTP_URL: sink.url });
         const running = sesame;
-        const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 40_000) => {
+        const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 90_000) => {
           const end = Date.now() + ms;
           while (!(await check())) {
             if (!running.alive())
@@ -497,7 +497,7 @@ if (onPostgres)
         await until('/readyz to recover', async () => (await readyz()) === 200);
 
         // Every e-mail arrives; only the one in flight at the cut may arrive twice.
-        await until('every e-mail', () => new Set(sink.recipients).size === MAILS, 60_000);
+        await until('every e-mail', () => new Set(sink.recipients).size === MAILS, 120_000);
         const rows = await fresh.database.db.select().from(outbox);
         expect(rows.every((r) => r.status === 'sent')).toBe(true);
         expect(sink.recipients.length - MAILS).toBeLessThanOrEqual(1);
@@ -512,5 +512,5 @@ if (onPostgres)
         await sink.close();
         await fresh.cleanup();
       }
-    }, 120_000);
+    }, 300_000);
   });
