@@ -67,9 +67,18 @@ export function registerErrorHandling(app: FastifyInstance): void {
   );
 
   app.setErrorHandler((error: FastifyError | DomainError, request, reply) => {
+    if (error instanceof DomainError)
+      return errorPage(
+        request,
+        reply,
+        error.status,
+        TITLES[error.status] ?? 'Action impossible',
+        error.message,
+      );
     // The database restarting or failing over is an outage, not a bug: say so, and when to retry.
-    if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error }, 'database unavailable');
+    // (A client's own broken upload is its fault: Fastify gives it a 4xx status.)
+    if (((error as FastifyError).statusCode ?? 500) >= 500 && isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'service unavailable: a connection was lost or refused');
       reply.header('retry-after', RETRY_AFTER_S);
       return errorPage(
         request,
@@ -79,14 +88,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
         'Sésame ne peut pas traiter votre demande pour le moment. Réessayez dans quelques instants.',
       );
     }
-    if (error instanceof DomainError)
-      return errorPage(
-        request,
-        reply,
-        error.status,
-        TITLES[error.status] ?? 'Action impossible',
-        error.message,
-      );
     const code = (error as FastifyError).code;
     if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET')
       return errorPage(
