@@ -11,6 +11,8 @@ export interface Config {
   secureCookies: boolean;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL: a statement running longer is cancelled and its request answered 503 (0: never). */
+  databaseStatementTimeoutMs: number;
   smtpUrl: string | undefined;
   profile: ProfileName;
   demo: boolean;
@@ -58,6 +60,11 @@ const fields = {
     protocol: /^postgres(ql)?$/,
     message: 'doit être une URL postgres://utilisateur@hôte:port/base',
   }),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number({ message: 'doit être un nombre entier de millisecondes (0 : aucune limite)' })
+    .int('doit être un nombre entier de millisecondes (0 : aucune limite)')
+    .min(0, 'doit être un nombre entier de millisecondes (0 : aucune limite)')
+    .max(2_147_483_647, 'doit être au plus 2147483647 (environ 24 jours)'),
   SMTP_URL: z.url({ protocol: /^smtps?$/, message: 'doit être une URL smtp:// ou smtps://' }),
   SESAME_PROFILE: z.enum(Object.keys(PROFILES) as [ProfileName, ...ProfileName[]], {
     message: `profil inconnu, valeurs possibles : ${Object.keys(PROFILES).join(', ')}`,
@@ -93,6 +100,7 @@ export function loadConfig(env: Env = process.env): Config {
     secureCookies: baseUrl.startsWith('https://'),
     dataDir: resolve(read(env, 'DATA_DIR') ?? './data'),
     databaseUrl,
+    databaseStatementTimeoutMs: read(env, 'DATABASE_STATEMENT_TIMEOUT_MS') ?? 15_000,
     smtpUrl: read(env, 'SMTP_URL'),
     profile: read(env, 'SESAME_PROFILE') ?? 'numos',
     // The demo network is for trying Sésame on a laptop, never for a shared PostgreSQL unless asked.

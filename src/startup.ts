@@ -15,7 +15,11 @@ export async function prepareDatabase(
   clock: Clock,
   options: { demo?: boolean; serving?: boolean } = {},
 ): Promise<{ database: Database; demo: DemoLinks | null }> {
-  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+  });
   try {
     await database.migrate();
     await ensureNetwork({ db: database.db }, config.profile);

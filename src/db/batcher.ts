@@ -1,3 +1,5 @@
+import { DatabaseBusyError, isDatabaseUnavailable } from './unavailable.js';
+
 /**
  * Group commit in the application: calls that arrive while earlier batches are running wait and
  * leave together, as one batch. At low load each call leaves alone, at once; under load one
@@ -21,6 +23,14 @@ export interface BatcherOptions<I> {
    * again after a failure: a read, or one transaction whose second run cannot count twice.
    */
   retryAlone?: boolean;
+  /**
+   * Most items waiting for a batch. Beyond it `add` fails at once with DatabaseBusyError (a 503
+   * page) instead of queueing: when the database slows down, a queue that only grows turns
+   * every later call into a timeout and the process's memory into the backlog.
+   */
+  maxWaiting?: number;
+  /** Names the queue in the error. */
+  name?: string;
 }
 
 interface Pending<I, O> {
@@ -46,6 +56,8 @@ export class Batcher<I, O> {
       throw new RangeError(`maxBatch must be ≥ 1, got ${options.maxBatch}`);
     if (!Number.isInteger(options.maxInFlight) || options.maxInFlight < 1)
       throw new RangeError(`maxInFlight must be ≥ 1, got ${options.maxInFlight}`);
+    if (options.maxWaiting !== undefined && (!Number.isInteger(options.maxWaiting) || options.maxWaiting < 1))
+      throw new RangeError(`maxWaiting must be ≥ 1, got ${options.maxWaiting}`);
   }
 
   /** Items waiting for a batch. */
@@ -54,6 +66,8 @@ export class Batcher<I, O> {
   }
 
   add(item: I): Promise<O> {
+    if (this.options.maxWaiting !== undefined && this.queue.length >= this.options.maxWaiting)
+      return Promise.reject(new DatabaseBusyError(this.options.name ?? 'batcher'));
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, key: this.options.key?.(item) ?? null, resolve, reject });
       // Calls made in the same tick leave together.
@@ -90,7 +104,8 @@ export class Batcher<I, O> {
       const results = await this.runChecked(batch.map((p) => p.item));
       for (const [i, p] of batch.entries()) p.resolve(results[i]!);
     } catch (e) {
-      if (this.options.retryAlone && batch.length > 1)
+      // An outage is no bad item: retrying each alone would only make every caller wait longer.
+      if (this.options.retryAlone && batch.length > 1 && !isDatabaseUnavailable(e))
         // One after the other, in this batch's slot: a database in trouble gets no burst.
         for (const p of batch) {
           try {

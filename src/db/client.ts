@@ -12,6 +12,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import * as schema from './schema.js';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 export type Schema = typeof schema;
 /** The one database type the code sees, whichever driver is underneath. */
@@ -24,11 +25,12 @@ export interface Database {
   readonly driver: 'pglite' | 'pg';
   /**
    * Runs fn only if no other process (or other caller in this process) holds the named lock.
-   * PostgreSQL: a session advisory lock held on a dedicated connection for the whole run.
+   * PostgreSQL: a session advisory lock held on a dedicated connection for the whole run. The
+   * signal aborts when that connection is lost (the lock with it): the run should give up.
    */
   withTryLock<T>(
     name: string,
-    fn: () => Promise<T>,
+    fn: (signal: AbortSignal) => Promise<T>,
   ): Promise<{ acquired: true; value: T } | { acquired: false }>;
   /** Applies pending migrations; concurrent starts wait for each other. */
   migrate(): Promise<void>;
@@ -46,13 +48,24 @@ export function lockKey(name: string): ReturnType<typeof sql> {
 
 const MIGRATION_LOCK = 'migrations';
 
+/** Default of DATABASE_STATEMENT_TIMEOUT_MS. */
+export const STATEMENT_TIMEOUT_MS = 15_000;
+/** Longest wait for a connection (a new one, or a free one of the pool) before a 503. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export function openDatabase(options: {
   databaseUrl?: string;
   dataDir?: string;
   poolSize?: number;
+  /** PostgreSQL only: a statement running longer is cancelled (0: never). */
+  statementTimeoutMs?: number;
 }): Database {
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    ? openPostgres(
+        options.databaseUrl,
+        options.poolSize ?? 10,
+        options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+      )
     : openPglite(options.dataDir);
 }
 
@@ -72,7 +85,7 @@ function openPglite(dataDir: string | undefined): Database {
       if (held.has(name)) return { acquired: false };
       held.add(name);
       try {
-        return { acquired: true, value: await fn() };
+        return { acquired: true, value: await fn(new AbortController().signal) };
       } finally {
         held.delete(name);
       }
@@ -87,9 +100,21 @@ function openPglite(dataDir: string | undefined): Database {
   };
 }
 
-function openPostgres(url: string, poolSize: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client losing its server (restart, failover) must not crash the process.
+function openPostgres(url: string, poolSize: number, statementTimeoutMs: number): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    application_name: 'sesame',
+    // A statement stuck behind a long lock must not hold its caller (or a batch of openings) forever.
+    statement_timeout: statementTimeoutMs,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
+  // A server restart or failover ends every connection. node-postgres emits 'error' on each
+  // client; the pool listens only to idle ones, and an 'error' nobody listens to ends node.
+  // Every client gets a listener the moment it exists: a checked-out one (a sweep's lock, a
+  // transaction, a batch, an export) then fails its current or next query instead, is marked
+  // not queryable, and the pool discards it when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   pool.on('error', () => {});
   const db = drizzleNodePg(pool, { schema }) as unknown as Db;
   const held = new Set<string>();
@@ -99,6 +124,15 @@ function openPostgres(url: string, poolSize: number): Database {
     async withTryLock(name, fn) {
       if (held.has(name)) return { acquired: false };
       const conn = await pool.connect();
+      // The lock lives as long as this connection: losing it means another instance may start
+      // the same run, so this one is told to stop.
+      const lost = new AbortController();
+      let connError: Error | undefined;
+      const onError = (error: Error) => {
+        connError = error;
+        lost.abort(error);
+      };
+      conn.on('error', onError);
       try {
         const key = lockKey(name);
         const query = drizzleNodePg(conn);
@@ -106,19 +140,27 @@ function openPostgres(url: string, poolSize: number): Database {
         if (!res.rows[0]?.ok) return { acquired: false };
         held.add(name);
         try {
-          return { acquired: true, value: await fn() };
+          return { acquired: true, value: await fn(lost.signal) };
         } finally {
           held.delete(name);
-          await query.execute(sql`select pg_advisory_unlock(${key})`).catch(() => {});
+          if (!connError) await query.execute(sql`select pg_advisory_unlock(${key})`).catch(() => {});
         }
+      } catch (error) {
+        connError ??= isDatabaseUnavailable(error) ? (error as Error) : undefined;
+        throw error;
       } finally {
-        conn.release();
+        conn.off('error', onError);
+        // With an error the pool destroys the connection instead of lending it again.
+        conn.release(connError);
       }
     },
     async migrate() {
       const conn = await pool.connect();
       try {
         const query = drizzleNodePg(conn);
+        // Migrations (an index on a large table) and the wait for another instance's may take
+        // longer than a request's statement timeout.
+        await query.execute(sql`set statement_timeout = 0`);
         const key = lockKey(MIGRATION_LOCK);
         // Blocking lock: a second instance starting at the same time waits, then finds nothing to do.
         await query.execute(sql`select pg_advisory_lock(${key})`);
@@ -128,7 +170,8 @@ function openPostgres(url: string, poolSize: number): Database {
           await query.execute(sql`select pg_advisory_unlock(${key})`);
         }
       } finally {
-        conn.release();
+        // Not lent again with its timeout off.
+        conn.release(true);
       }
     },
     migrationsApplied: () => migrationsApplied(db),

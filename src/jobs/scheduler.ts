@@ -55,7 +55,7 @@ export function createScheduler(options: {
     if (!sweep) throw new Error(`unknown sweep ${name}`);
     try {
       const ctx = { db: database.db, clock, config, log, transport: await getTransport() };
-      const result = await database.withTryLock(`sweep:${name}`, () => sweep.run(ctx));
+      const result = await database.withTryLock(`sweep:${name}`, (signal) => sweep.run({ ...ctx, signal }));
       if (!result.acquired) {
         metrics?.sweepRuns.inc({ sweep: name, result: 'skipped' });
         return { status: 'skipped' };

@@ -19,6 +19,8 @@ export interface SweepContext {
   log: FastifyBaseLogger;
   /** Null without SMTP_URL: e-mails then stay in the outbox. */
   transport: MailTransport | null;
+  /** Aborted when the run must stop: its lock's connection was lost. */
+  signal?: AbortSignal;
 }
 
 /** A sweep does its due work and says how many rows it touched. Running it twice is harmless. */
@@ -36,7 +38,7 @@ export const SWEEPS: Sweep[] = [
     intervalMs: 5_000,
     async run(ctx) {
       if (!ctx.transport) return { sent: 0, retried: 0, failed: 0 };
-      return { ...(await sendDueMail(ctx, ctx.transport)) };
+      return { ...(await sendDueMail(ctx, ctx.transport, undefined, ctx.signal)) };
     },
   },
   {

@@ -8,7 +8,14 @@ export interface MailTransport {
 }
 
 export function smtpTransport(smtpUrl: string, from: string): MailTransport {
-  const transporter = nodemailer.createTransport(smtpUrl);
+  // Bounded waits (nodemailer waits up to 2 min to connect and 10 min on a silent socket): one
+  // send must end well within the outbox's claim, which another sender takes over once lapsed.
+  const transporter = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 15_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  });
   return {
     async send(m) {
       await transporter.sendMail({

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { DomainError } from '../domain/errors.js';
 import { sendPage } from './render.js';
 
@@ -41,6 +42,9 @@ function errorPage(
   });
 }
 
+/** Seconds a client should wait after a 503: a PostgreSQL restart or failover takes a few. */
+const RETRY_AFTER_S = '5';
+
 const TITLES: Record<number, string> = {
   400: 'Demande incorrecte',
   403: 'Accès refusé',
@@ -71,6 +75,19 @@ export function registerErrorHandling(app: FastifyInstance): void {
         TITLES[error.status] ?? 'Action impossible',
         error.message,
       );
+    // The database restarting or failing over is an outage, not a bug: say so, and when to retry.
+    // (A client's own broken upload is its fault: Fastify gives it a 4xx status.)
+    if (((error as FastifyError).statusCode ?? 500) >= 500 && isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'service unavailable: a connection was lost or refused');
+      reply.header('retry-after', RETRY_AFTER_S);
+      return errorPage(
+        request,
+        reply,
+        503,
+        'Service momentanément indisponible',
+        'Sésame ne peut pas traiter votre demande pour le moment. Réessayez dans quelques instants.',
+      );
+    }
     const code = (error as FastifyError).code;
     if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET')
       return errorPage(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Batcher } from '../../src/db/batcher.js';
+import { DatabaseBusyError, isDatabaseUnavailable } from '../../src/db/unavailable.js';
 
 /** A batch runner that records its batches and answers when told to. */
 function recorder<I>() {
@@ -161,9 +162,46 @@ describe('Batcher', () => {
     );
   });
 
+  it('refuses an item at once, as database busy, when the queue is full, and takes items again once it drains', async () => {
+    const r = recorder<number>();
+    const b = new Batcher(r.run, { maxBatch: 2, maxInFlight: 1, maxWaiting: 3, name: 'essai' });
+    const first = b.add(0);
+    await tick(); // the first batch leaves; what follows waits behind it
+    const waiting = [1, 2, 3].map((i) => b.add(i));
+    expect(b.waiting).toBe(3);
+    const refused = await b.add(4).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DatabaseBusyError);
+    expect(isDatabaseUnavailable(refused)).toBe(true);
+    expect(b.waiting).toBe(3);
+    await r.finishAll();
+    expect(await Promise.all([first, ...waiting])).toEqual(['done 0', 'done 1', 'done 2', 'done 3']);
+    const again = b.add(5);
+    await tick();
+    await r.finishAll();
+    expect(await again).toBe('done 5');
+    expect(r.batches.flat()).not.toContain(4);
+  });
+
+  it('does not retry alone the items of a batch lost to a database outage', async () => {
+    const calls: string[][] = [];
+    const b = new Batcher(
+      async (items: string[]) => {
+        calls.push(items);
+        throw Object.assign(new Error('terminating connection due to administrator command'), {
+          code: '57P01',
+        });
+      },
+      { maxBatch: 3, maxInFlight: 1, retryAlone: true },
+    );
+    const results = await Promise.allSettled(['x', 'y', 'z'].map((i) => b.add(i)));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(calls).toEqual([['x', 'y', 'z']]);
+  });
+
   it('refuses a nonsensical configuration', () => {
     const run = async (items: string[]) => items;
     expect(() => new Batcher(run, { maxBatch: 0, maxInFlight: 1 })).toThrow(RangeError);
     expect(() => new Batcher(run, { maxBatch: 5, maxInFlight: 1.5 })).toThrow(RangeError);
+    expect(() => new Batcher(run, { maxBatch: 5, maxInFlight: 1, maxWaiting: 0 })).toThrow(RangeError);
   });
 });

@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Actor } from '../../domain/actor.js';
 import type { Executor } from '../client.js';
 import { events } from '../schema.js';
@@ -26,6 +26,33 @@ export async function recordEvent(db: Executor, e: NewEvent): Promise<void> {
     onBehalfOfLibraryId: e.onBehalfOfLibraryId ?? null,
     data: e.data ?? {},
   });
+}
+
+/** Records the start of an action whose outcome is known only later; returns the event's id. */
+export async function startEvent(db: Executor, e: NewEvent): Promise<number> {
+  const [row] = await db
+    .insert(events)
+    .values({
+      at: e.at,
+      actorKind: e.actor.kind,
+      actorId: e.actor.kind === 'system' ? null : e.actor.id,
+      actorLabel: 'label' in e.actor ? e.actor.label : `${e.actor.name} (${e.actor.identifier})`,
+      action: e.action,
+      subjectKind: e.subject.kind,
+      subjectId: e.subject.id,
+      onBehalfOfLibraryId: e.onBehalfOfLibraryId ?? null,
+      data: e.data ?? {},
+    })
+    .returning({ id: events.id });
+  return row!.id;
+}
+
+/** Adds to a started event's data what its action's end taught (keys given replace the old ones). */
+export async function completeEvent(db: Executor, id: number, data: Record<string, unknown>): Promise<void> {
+  await db
+    .update(events)
+    .set({ data: sql`${events.data} || ${JSON.stringify(data)}::jsonb` })
+    .where(eq(events.id, id));
 }
 
 export function eventsOf(

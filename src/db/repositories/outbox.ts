@@ -68,6 +68,41 @@ export async function claimDueMail(
   return db.select().from(outbox).where(inArray(outbox.id, ids)).orderBy(outbox.id);
 }
 
+/**
+ * Extends this sender's claim on rows it still holds (claimed with `until`) to `newUntil`;
+ * returns the ids still held: a row missing was taken over after its claim lapsed.
+ */
+export async function renewClaim(
+  db: Executor,
+  ids: number[],
+  until: Date,
+  newUntil: Date,
+): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .update(outbox)
+    .set({ claimedUntil: newUntil })
+    .where(and(inArray(outbox.id, ids), eq(outbox.status, 'sending'), eq(outbox.claimedUntil, until)))
+    .returning({ id: outbox.id });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Gives back rows this sender claimed (with `until`) but did not finish, so any sender takes
+ * them at once instead of after the claim lapses. `tried`: the attempt was made and counts.
+ */
+export async function releaseClaim(db: Executor, ids: number[], until: Date, tried: boolean): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(outbox)
+    .set({
+      status: 'pending',
+      claimedUntil: null,
+      ...(tried ? {} : { attempts: sql`greatest(${outbox.attempts} - 1, 0)` }),
+    })
+    .where(and(inArray(outbox.id, ids), eq(outbox.status, 'sending'), eq(outbox.claimedUntil, until)));
+}
+
 export async function markSent(db: Executor, id: number, now: Date): Promise<void> {
   await db
     .update(outbox)

@@ -1,5 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { recordEvent } from '../../db/repositories/events.js';
+import { completeEvent, startEvent } from '../../db/repositories/events.js';
 import {
   EXPORT_BATCH,
   type ExportRow,
@@ -8,6 +8,7 @@ import {
   patronExportBatches,
 } from '../../db/repositories/patron-export.js';
 import type { QueueCriteria } from '../../db/repositories/patron-queue.js';
+import { retryWhileUnavailable } from '../../db/unavailable.js';
 import type { StaffActor } from '../../domain/actor.js';
 import { forbidden } from '../../domain/errors.js';
 import { isoDate, parisDay } from '../../domain/paris.js';
@@ -74,34 +75,53 @@ export interface ExportDownload {
   stream: Readable;
 }
 
+/** Passes batches through, counting the rows of each once the writer has taken the next. */
+type Track = <R>(batches: AsyncIterable<R[]>) => AsyncIterable<R[]>;
+
 /**
- * Writes the table into a stream in the background and returns the stream at once, so the
- * download starts before the last row is read. A failure half-way destroys the stream (the
- * client sees a broken download, never a complete-looking truncated file); the download is
- * recorded in the history of exports once the last row is written.
+ * Records the export in the history of exports, then writes the table into a stream in the
+ * background and returns the stream, so the download starts before the last row is read. The
+ * event is written first, so even an export cut short leaves a trace; its end completes it
+ * with the rows sent and how it ended (`completed`, `cancelled` by the reader, or `interrupted`
+ * by a failure). A failure half-way destroys the stream (the client sees a broken download,
+ * never a complete-looking truncated file).
  */
-function produce(
+async function produce(
   deps: Deps,
   actor: StaffActor,
   what: { kind: string; format: ExportFormat; data: Record<string, unknown> },
-  write: (out: PassThrough) => Promise<number>,
+  write: (out: PassThrough, track: Track) => Promise<number>,
   onError: (error: unknown) => void,
-): Readable {
+): Promise<Readable> {
+  const eventId = await startEvent(deps.db, {
+    at: deps.clock.now(),
+    actor,
+    action: 'exported',
+    subject: { kind: 'export', id: what.kind },
+    data: { format: what.format, status: 'started', rows: 0, ...what.data },
+  });
+  let sent = 0;
+  const track: Track = async function* (batches) {
+    for await (const batch of batches) {
+      const size = batch.length;
+      yield batch;
+      sent += size;
+    }
+  };
+  const end = (status: string, rows: number) =>
+    completeEvent(deps.db, eventId, { status, rows, endedAt: deps.clock.now().toISOString() });
   const out = new PassThrough();
-  write(out)
-    .then((rows) =>
-      recordEvent(deps.db, {
-        at: deps.clock.now(),
-        actor,
-        action: 'exported',
-        subject: { kind: 'export', id: what.kind },
-        data: { format: what.format, rows, ...what.data },
-      }),
-    )
-    .catch((error: unknown) => {
-      if (!(error instanceof ExportAborted)) onError(error);
+  void write(out, track).then(
+    (rows) => retryWhileUnavailable(() => end('completed', rows)).catch(() => {}),
+    async (error: unknown) => {
+      const aborted = error instanceof ExportAborted;
+      if (!aborted) onError(error);
       out.destroy(error instanceof Error ? error : new Error(String(error)));
-    });
+      // The database may be what failed: the first connection after an outage may be dead too.
+      // If it stays away, the trace stays as `started`.
+      await retryWhileUnavailable(() => end(aborted ? 'cancelled' : 'interrupted', sent)).catch(() => {});
+    },
+  );
   return out;
 }
 
@@ -113,18 +133,18 @@ function fileName(base: string, now: Date, format: ExportFormat): string {
  * "Exporter" on the staff list: the patrons of the current criteria (state, library, text,
  * order), within the actor's libraries whatever the query string says.
  */
-export function exportPatrons(
+export async function exportPatrons(
   deps: Deps,
   actor: StaffActor,
   criteria: Omit<QueueCriteria, 'page'>,
   settings: Pick<NetworkSettings, 'escalationDays'>,
   format: ExportFormat,
   onError: (error: unknown) => void = () => {},
-): ExportDownload {
+): Promise<ExportDownload> {
   const now = deps.clock.now();
   const batches = () =>
     patronExportBatches(deps.db, actor.scope, criteria, now, settings, BATCH_SIZES[format]);
-  const stream = produce(
+  const stream = await produce(
     deps,
     actor,
     {
@@ -138,34 +158,34 @@ export function exportPatrons(
         order: criteria.order,
       },
     },
-    (out) =>
+    (out, track) =>
       format === 'xlsx'
-        ? writeXlsx(out, 'Usagers', PATRON_COLUMNS, batches())
-        : writeCsv(out, PATRON_COLUMNS, batches()),
+        ? writeXlsx(out, 'Usagers', PATRON_COLUMNS, track(batches()))
+        : writeCsv(out, PATRON_COLUMNS, track(batches())),
     onError,
   );
   return { fileName: fileName('usagers', now, format), contentType: EXPORT_CONTENT_TYPES[format], stream };
 }
 
 /** The newsletter's recipients (network administrators only): active patrons who said yes. */
-export function exportNewsletter(
+export async function exportNewsletter(
   deps: Deps,
   actor: StaffActor,
   libraryId: string | null,
   format: ExportFormat,
   onError: (error: unknown) => void = () => {},
-): ExportDownload {
+): Promise<ExportDownload> {
   if (actor.role !== 'network_admin') throw forbidden();
   const now = deps.clock.now();
   const batches = () => newsletterBatches(deps.db, actor.scope, libraryId, BATCH_SIZES[format]);
-  const stream = produce(
+  const stream = await produce(
     deps,
     actor,
     { kind: 'newsletter', format, data: { libraryId } },
-    (out) =>
+    (out, track) =>
       format === 'xlsx'
-        ? writeXlsx(out, 'Newsletter', NEWSLETTER_COLUMNS, batches())
-        : writeCsv(out, NEWSLETTER_COLUMNS, batches()),
+        ? writeXlsx(out, 'Newsletter', NEWSLETTER_COLUMNS, track(batches()))
+        : writeCsv(out, NEWSLETTER_COLUMNS, track(batches())),
     onError,
   );
   return { fileName: fileName('newsletter', now, format), contentType: EXPORT_CONTENT_TYPES[format], stream };

@@ -26,7 +26,7 @@ export async function patronExportRoutes(app: FastifyInstance, { deps }: RouteOp
       if (!actor) return reply;
       const libraries = await listLibraries(deps.db, actor.scope);
       const view = readQueueView(request.query, libraries);
-      const download = exportPatrons(
+      const download = await exportPatrons(
         deps,
         actor,
         { libraryId: view.libraryId, state: view.state, q: view.q, sort: view.sort, order: view.order },
@@ -42,7 +42,7 @@ export async function patronExportRoutes(app: FastifyInstance, { deps }: RouteOp
       if (!actor) return reply;
       const libraries = await listLibraries(deps.db, actor.scope);
       const view = readQueueView(request.query, libraries);
-      const download = exportNewsletter(deps, actor, view.libraryId, format, (error) =>
+      const download = await exportNewsletter(deps, actor, view.libraryId, format, (error) =>
         request.log.error({ err: error }, 'newsletter export failed'),
       );
       return send(reply, download);

@@ -1,0 +1,38 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export interface SmtpSink {
+  url: string;
+  /** One entry per e-mail accepted: its recipients, joined. */
+  readonly recipients: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real SMTP server on a free port that accepts every e-mail, each after `delayMs` (a slow
+ * relay), and remembers who it was for.
+ */
+export async function startSmtpSink(options: { delayMs?: number } = {}): Promise<SmtpSink> {
+  const recipients: string[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      stream.on('data', () => {});
+      stream.on('end', () => {
+        setTimeout(() => {
+          recipients.push(session.envelope.rcptTo.map((r) => r.address).join(','));
+          callback();
+        }, options.delayMs ?? 0);
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    recipients,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
