@@ -35,6 +35,10 @@ async function main(): Promise<void> {
         holder: lock.holder,
         deps: { db: database.db, clock, baseUrl: config.baseUrl },
         log: app.log,
+      }).catch((error: unknown) => {
+        // Serving matters more: without the channel the command line says the server does not answer.
+        app.log.warn({ err: error }, 'control channel not opened');
+        return null;
       })
     : null;
 

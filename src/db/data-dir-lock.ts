@@ -24,6 +24,12 @@ export interface DataDirLock {
 
 export const LOCK_FILE = 'sesame.lock';
 
+/** Locks this process holds: a process that exits without closing (process.exit on an error) leaves none behind. */
+const held = new Set<() => void>();
+process.on('exit', () => {
+  for (const release of [...held]) release();
+});
+
 /** Thrown when a live process holds the data directory; the message says what to do. */
 export class DataDirBusyError extends Error {
   constructor(
@@ -120,7 +126,7 @@ export function acquireDataDirLock(dataDir: string, options: { serving: boolean 
   const release = () => {
     if (released) return;
     released = true;
-    process.off('exit', release);
+    held.delete(release);
     // Only our own lock: never remove one another process took over after us.
     if (readHolder(path)?.token === holder.token) {
       if (holder.socket) {
@@ -130,7 +136,6 @@ export function acquireDataDirLock(dataDir: string, options: { serving: boolean 
       rmSync(path, { force: true });
     }
   };
-  // A process that exits without closing (process.exit on an error) leaves no lock behind.
-  process.on('exit', release);
+  held.add(release);
   return { holder, release };
 }
