@@ -6,6 +6,7 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/outside.ts
  *   BENCH_SECONDS=20 BENCH_SLICES=10 …                  # longer phases, more slices (default 10 s, 5)
+ *   BENCH_SERVER_PROFILE=/tmp/prof …                     # the server also writes a V8 CPU profile there
  *
  * A throwaway database `sesame_bench_outside` is created on DATABASE_URL's server (dropped at the
  * end) and prepared from here (migrations, 150 libraries, one staff account with a known
@@ -168,7 +169,9 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const logFile = join(work, 'server.log');
   const logFd = openSync(logFile, 'a');
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const profile = process.env.BENCH_SERVER_PROFILE;
+  const profiling = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+  const server = spawn(process.execPath, [...profiling, '--import', 'tsx', 'src/server.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
