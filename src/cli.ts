@@ -1,15 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config.js';
-import { getNetwork } from './db/repositories/network.js';
-import { findStaffByLogin } from './db/repositories/staff.js';
-import { DAY, systemClock } from './domain/clock.js';
+import {
+  ACCOUNT_COMMANDS,
+  CommandError,
+  checkAccountArgs,
+  isAccountCommand,
+  runAccountCommand,
+} from './control/account-commands.js';
+import { askServer, ControlUnavailable } from './control/channel.js';
+import { DataDirBusyError, type LockHolder, liveHolder } from './db/data-dir-lock.js';
+import { systemClock } from './domain/clock.js';
 import { DomainError, ValidationError } from './domain/errors.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { SWEEPS } from './jobs/sweeps.js';
 import { prepareDatabase } from './startup.js';
-import { issuePasswordLink } from './usecases/auth/password-links.js';
-import { createStaff } from './usecases/network/create-staff.js';
 import { importLibraries } from './usecases/network/import-libraries.js';
 
 const USAGE = `Utilisation : npm run sesame -- <commande> [arguments]
@@ -25,6 +30,10 @@ Commandes :
                                         (colonnes code, nom, ville, courriel ; séparateur ; ou ,)
   jobs list                             liste les tâches planifiées
   jobs run <nom>                        exécute une tâche planifiée maintenant
+
+Avec la base embarquée (sans DATABASE_URL), create-admin et password-link fonctionnent aussi
+pendant que le serveur tourne : c’est lui qui crée le compte ou le lien. Les autres commandes
+attendent qu’il soit arrêté.
 `;
 
 class UsageError extends Error {}
@@ -46,7 +55,11 @@ async function main(argv: string[]): Promise<number> {
   }
   validateArgs(command, args);
 
-  const { database, demo } = await prepareDatabase(config, clock, { demo: command === 'demo' });
+  // The embedded database opens in one process only: while a server holds it, ask the server.
+  const holder = config.databaseUrl ? null : liveHolder(config.dataDir);
+  if (holder) return viaServer(config.dataDir, holder, command, args);
+
+  const { database, demo, lock } = await prepareDatabase(config, clock, { demo: command === 'demo' });
   const deps = { db: database.db, clock, baseUrl: config.baseUrl };
   try {
     switch (command) {
@@ -61,40 +74,10 @@ async function main(argv: string[]): Promise<number> {
             `Réseau de démonstration créé.\n  admin : ${demo.admin.url}\n  ${demo.librarian.identifier} (${demo.librarian.library}) : ${demo.librarian.url}`,
           );
         return 0;
-      case 'create-admin': {
-        const [identifier, email, ...name] = args as [string, string, ...string[]];
-        const created = await createStaff(deps, null, {
-          identifier,
-          email,
-          name: name.join(' ') || identifier,
-          role: 'network_admin',
-          libraryIds: [],
-        });
-        console.log(
-          `Administrateur « ${identifier} » créé. Lien pour choisir son mot de passe (une seule fois) :`,
-        );
-        console.log(`  ${created.setPasswordUrl}`);
+      case 'create-admin':
+      case 'password-link':
+        console.log(await runAccountCommand(deps, command, args));
         return 0;
-      }
-      case 'password-link': {
-        const staff = await findStaffByLogin(database.db, args[0]!);
-        if (!staff) throw new UsageError(`Aucun compte n’a l’identifiant « ${args[0]} ».`);
-        const network = await getNetwork(database.db);
-        const link = await database.db.transaction((tx) =>
-          issuePasswordLink(
-            tx,
-            { kind: 'staff', id: staff.id },
-            'set_password',
-            clock.now(),
-            network.settings.setPasswordLinkDays * DAY,
-            config.baseUrl,
-          ),
-        );
-        console.log(
-          `Lien pour choisir le mot de passe de « ${staff.identifier} » (une seule fois) :\n  ${link.url}`,
-        );
-        return 0;
-      }
       case 'import-libraries': {
         const content = await readFile(args[0]!).catch(() => {
           throw new UsageError(`Fichier introuvable ou illisible : ${args[0]}`);
@@ -133,20 +116,46 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   } finally {
     await database.close();
+    lock?.release();
+  }
+}
+
+/** Runs an account command in the server that holds the embedded database, or says why not. */
+async function viaServer(
+  dataDir: string,
+  holder: LockHolder,
+  command: string,
+  args: string[],
+): Promise<number> {
+  if (!holder.socket) throw new DataDirBusyError(dataDir, holder);
+  if (!isAccountCommand(command)) {
+    console.error(
+      `« ${command} » a besoin de la base embarquée ${dataDir}, ouverte en ce moment par le serveur Sésame (processus ${holder.pid}). Arrêtez le serveur (Ctrl+C dans son terminal), lancez la commande, puis relancez npm start. Pendant que le serveur tourne, seules ${ACCOUNT_COMMANDS.join(' et ')} sont possibles.`,
+    );
+    return 1;
+  }
+  try {
+    const reply = await askServer(holder, command, args);
+    if (reply.ok) console.log(reply.text);
+    else console.error(reply.text);
+    return reply.ok ? 0 : 1;
+  } catch (error) {
+    if (!(error instanceof ControlUnavailable)) throw error;
+    console.error(
+      `Le serveur Sésame (processus ${holder.pid}) qui tient la base embarquée ${dataDir} ne répond pas : il est peut-être en train de démarrer. Réessayez dans un instant ; s’il est bloqué, arrêtez-le (kill ${holder.pid}) puis relancez la commande.`,
+    );
+    return 1;
   }
 }
 
 function validateArgs(command: string, args: string[]): void {
-  if (command === 'create-admin') {
-    if (args.length < 2) throw new UsageError('create-admin attend un identifiant et un courriel.');
-    if (!/^[A-Za-z0-9._-]{2,64}$/.test(args[0]!))
-      throw new UsageError(
-        'Identifiant invalide : lettres sans accents, chiffres, point, tiret ou souligné.',
-      );
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(args[1]!)) throw new UsageError(`Courriel invalide : ${args[1]}`);
+  if (isAccountCommand(command)) {
+    try {
+      checkAccountArgs(command, args);
+    } catch (error) {
+      throw error instanceof CommandError ? new UsageError(error.message) : error;
+    }
   }
-  if (command === 'password-link' && args.length !== 1)
-    throw new UsageError('password-link attend un identifiant.');
   if (command === 'import-libraries' && args.length !== 1)
     throw new UsageError('import-libraries attend le chemin d’un fichier CSV.');
   if (command === 'jobs') {
@@ -164,6 +173,7 @@ main(process.argv.slice(2)).then(
       process.exit(2);
     }
     if (error instanceof ConfigError) console.error(`Configuration invalide — ${error.message}`);
+    else if (error instanceof DataDirBusyError) console.error(`Commande impossible : ${error.message}`);
     else if (error instanceof ValidationError) console.error(Object.values(error.fieldErrors).join('\n'));
     else if (error instanceof DomainError) console.error(error.message);
     else console.error(`Erreur : ${error instanceof Error ? error.message : String(error)}`);

@@ -21,6 +21,10 @@ export interface Config {
   scheduler: boolean;
   /** Behind a load balancer: trust X-Forwarded-For for client addresses (rate limits). */
   trustProxy: boolean;
+  /** When set, /metrics answers only requests with `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** `auto`: readable lines on a terminal, JSON otherwise. */
+  logFormat: 'auto' | 'json' | 'pretty';
 }
 
 export class ConfigError extends Error {
@@ -75,6 +79,11 @@ const fields = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     message: 'valeurs possibles : fatal, error, warn, info, debug, trace, silent',
   }),
+  METRICS_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^[\x21-\x7e]{16,}$/, 'au moins 16 caractères visibles, sans espace (ex. openssl rand -hex 24)'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { message: 'valeurs possibles : auto, json, pretty' }),
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -108,5 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',
     scheduler: read(env, 'SESAME_SCHEDULER') ?? true,
     trustProxy: read(env, 'TRUST_PROXY') ?? false,
+    metricsToken: read(env, 'METRICS_TOKEN'),
+    logFormat: read(env, 'LOG_FORMAT') ?? 'auto',
   };
 }

@@ -1,8 +1,10 @@
 import { ConfigError, loadConfig } from './config.js';
+import { startControlChannel } from './control/channel.js';
 import { systemClock } from './domain/clock.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { prepareDatabase } from './startup.js';
 import { buildApp } from './web/app.js';
+import { prettyLogStream, wantsPrettyLogs } from './web/log-output.js';
 import { createMetrics } from './web/metrics.js';
 
 /** Starts Sésame: database, web server and background sweeps. Nothing else lives here. */
@@ -19,13 +21,26 @@ async function main(): Promise<void> {
   }
 
   const clock = systemClock;
-  const { database, demo } = await prepareDatabase(config, clock, { serving: true });
+  const { database, demo, lock } = await prepareDatabase(config, clock, { serving: true });
   const metrics = createMetrics(database.db);
-  const app = await buildApp({ config, database, clock, metrics });
+  const logStream = wantsPrettyLogs(config.logFormat, process.stdout.isTTY) ? prettyLogStream() : undefined;
+  const app = await buildApp({ config, database, clock, metrics, ...(logStream ? { logStream } : {}) });
   const scheduler = createScheduler({ database, clock, config, metrics, log: app.log });
 
   await app.listen({ port: config.port, host: config.host });
   if (config.scheduler) scheduler.start();
+  // On the embedded database no other process may open it: the command line asks this one.
+  const control = lock?.holder.socket
+    ? await startControlChannel({
+        holder: lock.holder,
+        deps: { db: database.db, clock, baseUrl: config.baseUrl },
+        log: app.log,
+      }).catch((error: unknown) => {
+        // Serving matters more: without the channel the command line says the server does not answer.
+        app.log.warn({ err: error }, 'control channel not opened');
+        return null;
+      })
+    : null;
 
   const where = config.databaseUrl ? 'PostgreSQL' : `base embarquée (${config.dataDir})`;
   const lines = ['', `Sésame est prêt : ${config.baseUrl}  (${where})`];
@@ -40,7 +55,10 @@ async function main(): Promise<void> {
       '',
       'Les autres courriels (liens des autres bibliothèques) sont dans /admin/courriels.',
     );
-  lines.push('Lien perdu ? npm run sesame -- password-link admin', '');
+  lines.push(
+    'Lien perdu ? Dans un autre terminal, Sésame restant lancé : npm run sesame -- password-link admin',
+    '',
+  );
   console.log(lines.join('\n'));
 
   let stopping = false;
@@ -49,8 +67,10 @@ async function main(): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     await scheduler.stop();
+    await control?.close();
     await app.close();
     await database.close();
+    lock?.release();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

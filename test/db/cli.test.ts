@@ -1,5 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -120,5 +122,115 @@ describe('command line', () => {
     const sweep = await sesame('src/cli.ts', ['jobs', 'run', 'purge-sessions']);
     expect(sweep.code).toBe(0);
     expect(sweep.stdout).toContain('purge-sessions : terminé (sessions 0, tokens 0, throttles 0).');
+  });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (address && typeof address === 'object' ? resolvePort(address.port) : reject()));
+    });
+  });
+}
+
+/** `npm start` on its own embedded database, waited for until its banner says it is ready. */
+async function startServer(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(TSX, ['src/server.ts'], {
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    output += chunk;
+  });
+  await new Promise<void>((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), 90_000);
+    child.stdout!.on('data', () => {
+      if (output.includes('Sésame est prêt')) {
+        clearTimeout(timer);
+        ready();
+      }
+    });
+    child.once('exit', () => fail(new Error(`server exited:\n${output}`)));
+  });
+  return { child, output: () => output };
+}
+
+function stopped(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((done) => child.once('exit', () => done()));
+}
+
+describe('one process per embedded database', () => {
+  it('while the server runs, the command line has it create links and administrators that work at once; a second server and other commands are refused with what to do', async () => {
+    const dataDir = join(dir, 'running');
+    const port = await freePort();
+    const serverUrl = `http://127.0.0.1:${port}`;
+    const server = await startServer({ DATA_DIR: dataDir, PORT: String(port), BASE_URL: serverUrl });
+    try {
+      // The command line's own BASE_URL (http://sesame.test) is not the server's: the link
+      // follows the running server.
+      const link = await sesame('src/cli.ts', ['password-link', 'admin'], { DATA_DIR: dataDir });
+      expect(link.code).toBe(0);
+      const url = /(http:\/\/\S+\/mot-de-passe\/[A-Za-z0-9_-]{40,})/.exec(link.stdout)?.[1];
+      expect(url?.startsWith(`${serverUrl}/mot-de-passe/`)).toBe(true);
+      expect((await fetch(url!)).status).toBe(200);
+
+      const admin = await sesame('src/cli.ts', ['create-admin', 'chef', 'chef@exemple.fr', 'Cheffe'], {
+        DATA_DIR: dataDir,
+      });
+      expect(admin.code).toBe(0);
+      const adminUrl = /(http:\/\/\S+\/mot-de-passe\/\S+)/.exec(admin.stdout)?.[1];
+      expect((await fetch(adminUrl!)).status).toBe(200);
+      const twice = await sesame('src/cli.ts', ['create-admin', 'chef', 'autre@exemple.fr'], {
+        DATA_DIR: dataDir,
+      });
+      expect(twice.code).toBe(1);
+      expect(twice.stderr).toContain('Cet identifiant est déjà utilisé.');
+
+      const migrate = await sesame('src/cli.ts', ['migrate'], { DATA_DIR: dataDir });
+      expect(migrate.code).toBe(1);
+      expect(migrate.stderr).toContain('« migrate » a besoin de la base embarquée');
+      expect(migrate.stderr).toContain('Arrêtez le serveur');
+
+      const second = await sesame('src/server.ts', [], { DATA_DIR: dataDir, PORT: String(await freePort()) });
+      expect(second.code).toBe(1);
+      // tsx runs the server in a child process: the lock names that one.
+      const { pid } = JSON.parse(await readFile(join(dataDir, 'sesame.lock'), 'utf8')) as { pid: number };
+      expect(second.stderr).toContain(`un serveur Sésame (processus ${pid}) utilise déjà la base embarquée`);
+      expect(second.stderr).toContain('Arrêtez l’autre processus');
+      expect(second.stderr).not.toMatch(/\n\s+at /);
+      // Only the owner may talk to the server.
+      expect((await stat(join(dataDir, 'sesame.sock'))).mode & 0o777).toBe(0o600);
+      expect((await stat(join(dataDir, 'sesame.lock'))).mode & 0o777).toBe(0o600);
+    } finally {
+      server.child.kill('SIGTERM');
+      await stopped(server.child);
+    }
+    expect(existsSync(join(dataDir, 'sesame.lock'))).toBe(false);
+    expect(existsSync(join(dataDir, 'sesame.sock'))).toBe(false);
+  });
+
+  it('takes over the lock a dead process left behind', async () => {
+    const dataDir = join(dir, 'crashed');
+    const ghost = spawn(process.execPath, ['-e', '']);
+    await stopped(ghost);
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(
+      join(dataDir, 'sesame.lock'),
+      JSON.stringify({ pid: ghost.pid, socket: join(dataDir, 'sesame.sock'), token: 'x' }),
+    );
+    const migrate = await sesame('src/cli.ts', ['migrate'], { DATA_DIR: dataDir });
+    expect(migrate.stderr).toBe('');
+    expect(migrate.stdout).toContain('Migrations appliquées.');
+    expect(existsSync(join(dataDir, 'sesame.lock'))).toBe(false);
   });
 });

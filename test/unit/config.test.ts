@@ -12,6 +12,8 @@ describe('loadConfig', () => {
     expect(c.demo).toBe(true);
     expect(c.secureCookies).toBe(false);
     expect(c.dataDir.endsWith('/data')).toBe(true);
+    expect(c.metricsToken).toBeUndefined();
+    expect(c.logFormat).toBe('auto');
   });
 
   it('turns the demo off by default on PostgreSQL and reads every variable', () => {
@@ -23,6 +25,8 @@ describe('loadConfig', () => {
       SMTP_URL: 'smtp://relais.exemple.fr:25',
       SESAME_PROFILE: 'mdo',
       LOG_LEVEL: 'warn',
+      METRICS_TOKEN: '0123456789abcdef0123',
+      LOG_FORMAT: 'json',
     });
     expect(c).toMatchObject({
       port: 8080,
@@ -34,6 +38,8 @@ describe('loadConfig', () => {
       profile: 'mdo',
       demo: false,
       logLevel: 'warn',
+      metricsToken: '0123456789abcdef0123',
+      logFormat: 'json',
     });
     expect(loadConfig({ DATABASE_URL: 'postgresql://x@h/db', SESAME_DEMO: 'oui' }).demo).toBe(true);
   });
@@ -49,6 +55,9 @@ describe('loadConfig', () => {
     ['SESAME_PROFILE', 'paris'],
     ['SESAME_DEMO', 'peut-être'],
     ['LOG_LEVEL', 'bavard'],
+    ['METRICS_TOKEN', 'court'],
+    ['METRICS_TOKEN', 'un jeton avec des espaces'],
+    ['LOG_FORMAT', 'joli'],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     let error: unknown;
     try {

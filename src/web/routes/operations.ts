@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { RouteOptions } from '../app.js';
@@ -20,7 +21,19 @@ export async function operationsRoutes(app: FastifyInstance, { deps }: RouteOpti
     return reply.send({ status: 'ready', database: 'ok', migrations: 'applied' });
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  // Route names, volumes and error counts help an attacker: with METRICS_TOKEN set, only the
+  // monitoring that knows the token reads them.
+  const expected = deps.config.metricsToken ? Buffer.from(`Bearer ${deps.config.metricsToken}`) : null;
+  app.get('/metrics', async (request, reply) => {
+    if (expected) {
+      const given = Buffer.from(request.headers.authorization ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        return reply
+          .status(401)
+          .header('www-authenticate', 'Bearer realm="metrics"')
+          .header('cache-control', 'no-store')
+          .send({ status: 'unauthorized' });
+    }
     const body = await deps.metrics.registry.metrics();
     return reply.header('content-type', deps.metrics.registry.contentType).send(body);
   });

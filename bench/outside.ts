@@ -1,0 +1,307 @@
+/**
+ * Speed as users run it: `npm start` in its own process (info logs, the outbox sending to a real
+ * SMTP server, the sweeps on), PostgreSQL, driven over HTTP from this process. bench/login.ts and
+ * bench/register.ts run the app inside the benchmark with silent logs; this one measures what a
+ * person who starts Sésame gets.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/outside.ts
+ *   BENCH_SECONDS=20 BENCH_SLICES=10 …                  # longer phases, more slices (default 10 s, 5)
+ *   BENCH_SERVER_PROFILE=/tmp/prof …                     # the server also writes a V8 CPU profile there
+ *
+ * A throwaway database `sesame_bench_outside` is created on DATABASE_URL's server (dropped at the
+ * end) and prepared from here (migrations, 150 libraries, one staff account with a known
+ * password, per-IP limits raised to their maximum since every request comes from 127.0.0.1).
+ * An SMTP sink (smtp-server, accepting everything) listens in this process and the server gets
+ * SMTP_URL. The server is `node --import tsx src/server.ts` (what `npm start`'s tsx runs, minus
+ * its wrapper process, so that its CPU time can be read from /proc); its JSON log lines go to a
+ * file, as under a service manager.
+ *
+ * Phases alternate in slices: raw argon2id hashes (concurrency 2 = the cores, in this process,
+ * measured as bench/register.ts does), registrations at concurrency 4 and 8, raw argon2id
+ * verifications (as bench/login.ts), logins at concurrency 4 and 8. Each row gives the machine's
+ * CPU per operation, this process's part (the client, the SMTP sink) and the server's. Figures
+ * are printed, never asserted.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { openSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { loadConfig } from '../src/config.js';
+import { insertLibrary } from '../src/db/repositories/libraries.js';
+import { getNetwork, updateNetwork } from '../src/db/repositories/network.js';
+import { insertStaff, setStaffPassword } from '../src/db/repositories/staff.js';
+import { systemClock } from '../src/domain/clock.js';
+import { SETTINGS } from '../src/domain/settings.js';
+import { hashPassword, verifyPassword } from '../src/security/passwords.js';
+import { prepareDatabase } from '../src/startup.js';
+import {
+  Client,
+  mark,
+  measure,
+  newPhase,
+  type Phase,
+  percentile,
+  printTable,
+  sliceRate,
+  spread,
+} from './lib/http-bench.js';
+
+const PHASE_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
+const ROUNDS = Number(process.env.BENCH_SLICES ?? 5);
+const BENCH_DB = 'sesame_bench_outside';
+const PASSWORD = 'Lecture-du-soir-2026';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc; NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** An SMTP server that accepts and drops every message, counting them. */
+async function startSmtpSink(): Promise<{
+  port: number;
+  received: () => number;
+  close: () => Promise<void>;
+}> {
+  let received = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, done) {
+      stream.on('data', () => {});
+      stream.on('end', () => {
+        received++;
+        done();
+      });
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  return {
+    port,
+    received: () => received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function waitReady(base: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/readyz`)).status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('the server did not become ready');
+}
+
+async function main(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl)
+    throw new Error('set DATABASE_URL to a PostgreSQL server (a throwaway database is created on it)');
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${BENCH_DB} with (force)`);
+  await admin.query(`create database ${BENCH_DB}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${BENCH_DB}`;
+  const databaseUrl = url.toString();
+  const work = await mkdtemp(join(tmpdir(), 'sesame-outside-'));
+
+  // Prepared from here, before the server starts: it reads these settings at its first request.
+  const { database } = await prepareDatabase(
+    loadConfig({ DATABASE_URL: databaseUrl, SESAME_DEMO: 'false', LOG_LEVEL: 'silent' }),
+    systemClock,
+  );
+  const db = database.db;
+  const { settings } = await getNetwork(db);
+  await updateNetwork(db, {
+    settings: { ...settings, loginIpPerQuarterHour: SETTINGS.loginIpPerQuarterHour.max },
+  });
+  const libraries: Array<{ id: string }> = [];
+  for (let i = 0; i < 150; i++)
+    libraries.push(
+      await insertLibrary(db, {
+        code: `B${String(i).padStart(4, '0')}`,
+        name: `Bibliothèque d’essai ${i}`,
+        town: `Ville ${i}`,
+        email: `b${i}@exemple.fr`,
+      }),
+    );
+  const identifier = `banc-${randomBytes(4).toString('hex')}`;
+  const hash = await hashPassword(PASSWORD);
+  const account = await insertStaff(db, {
+    identifier,
+    name: 'Banc d’essai',
+    email: `${identifier}@exemple.fr`,
+    role: 'network_admin',
+    libraryIds: [],
+    createdAt: systemClock.now(),
+  });
+  await setStaffPassword(db, account.id, hash, systemClock.now());
+  await database.close();
+
+  const smtp = await startSmtpSink();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const logFile = join(work, 'server.log');
+  const logFd = openSync(logFile, 'a');
+  const profile = process.env.BENCH_SERVER_PROFILE;
+  const profiling = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+  const server = spawn(process.execPath, [...profiling, '--import', 'tsx', 'src/server.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SESAME_DEMO: 'false',
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+    },
+    stdio: ['ignore', logFd, logFd],
+  });
+
+  try {
+    await waitReady(base, server);
+    const run = randomBytes(3).toString('hex');
+    let n = 0;
+    const regClients = Array.from({ length: 8 }, () => new Client(base));
+    const regTokens = await Promise.all(regClients.map((c) => c.csrfToken('/inscription')));
+    const register = async (w: number) => {
+      n++;
+      const id = `out${run}${n}`;
+      const res = await regClients[w]!.post('/inscription', {
+        _csrf: regTokens[w]!,
+        lastName: 'N’Diaye-Lefèvre',
+        firstName: 'Zoé',
+        birthDate: '14/07/1990',
+        email: `${id}@exemple.fr`,
+        identifier: id,
+        password: PASSWORD,
+        confirmation: PASSWORD,
+        libraryId: libraries[n % libraries.length]!.id,
+        newsletter: n % 2 ? 'oui' : 'non',
+        site_web: '',
+      });
+      return res.status === 303 && (res.location ?? '').startsWith('/inscription/envoyee');
+    };
+    const loginClients = Array.from({ length: 8 }, () => new Client(base));
+    const loginTokens = await Promise.all(loginClients.map((c) => c.csrfToken('/connexion')));
+    const logIn = async (w: number) => {
+      const res = await loginClients[w]!.post('/connexion', {
+        _csrf: loginTokens[w]!,
+        login: identifier,
+        password: PASSWORD,
+        suite: '',
+      });
+      return res.status === 303 && res.location === '/admin';
+    };
+    // Warm-up: JIT on both sides, pools, first argon2 allocation.
+    for (let i = 0; i < 3; i++) {
+      await hashPassword('warm-up-password');
+      if (!(await register(0))) throw new Error('a registration did not succeed: check the form fields');
+      if (!(await logIn(0))) throw new Error('a login did not succeed');
+    }
+
+    const hashes = newPhase('argon2id hash (this process)', 2);
+    const regs4 = newPhase('POST /inscription (303 → envoyée)', 4);
+    const regs8 = newPhase('POST /inscription (303 → envoyée)', 8);
+    const verifies = newPhase('argon2id verify (this process)', 2);
+    const logins4 = newPhase('POST /connexion (303 → /admin)', 4);
+    const logins8 = newPhase('POST /connexion (303 → /admin)', 8);
+    const serverCpu = new Map<Phase, number>();
+    const timed = async (phase: Phase, once: (w: number) => Promise<boolean>) => {
+      const before = processCpuMs(server.pid);
+      await measure(phase, PHASE_MS / ROUNDS, once);
+      serverCpu.set(phase, (serverCpu.get(phase) ?? 0) + processCpuMs(server.pid) - before);
+    };
+    const regRatios: number[] = [];
+    const loginRatios: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const hashBefore = mark(hashes);
+      await timed(hashes, async () => Boolean(await hashPassword(PASSWORD)));
+      const regBefore = mark(regs4);
+      await timed(regs4, register);
+      regRatios.push(sliceRate(regs4, regBefore) / sliceRate(hashes, hashBefore));
+      await timed(regs8, register);
+      const verifyBefore = mark(verifies);
+      await timed(verifies, () => verifyPassword(hash, PASSWORD));
+      const loginBefore = mark(logins4);
+      await timed(logins4, logIn);
+      loginRatios.push(sliceRate(logins4, loginBefore) / sliceRate(verifies, verifyBefore));
+      await timed(logins8, logIn);
+    }
+    for (const c of [...regClients, ...loginClients]) c.close();
+    // Let the outbox sweep catch up so the sink's count says whether every e-mail left.
+    await new Promise((r) => setTimeout(r, 5_000));
+
+    console.log(`\nSésame outside benchmark — npm start on PostgreSQL, Node ${process.version}`);
+    console.log(
+      `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${PHASE_MS / 1000} s per phase in ${ROUNDS} slices, info logs to a file, SMTP sink\n`,
+    );
+    const perOp = (ms: number, p: Phase) => (ms / Math.max(1, p.ok + p.failed)).toFixed(1);
+    printTable(
+      [hashes, regs4, regs8, verifies, logins4, logins8].map((p) => ({
+        phase: p.name,
+        conc: String(p.concurrency),
+        ok: String(p.ok),
+        failed: String(p.failed),
+        'per second': (p.ok / p.seconds).toFixed(1),
+        'p50 ms': percentile(p.latencies, 50).toFixed(1),
+        'p95 ms': percentile(p.latencies, 95).toFixed(1),
+        'CPU ms/op': perOp(p.machineCpuMs, p),
+        'bench process': perOp(p.processCpuMs, p),
+        server: perOp(serverCpu.get(p) ?? Number.NaN, p),
+      })),
+    );
+    const rate = (p: Phase) => p.ok / p.seconds;
+    const ratio = (p: Phase, of: Phase) => (rate(p) / rate(of)).toFixed(2);
+    console.log(
+      `\nregistrations / argon2 hashes = ${ratio(regs4, hashes)} at concurrency 4, ${ratio(regs8, hashes)} at 8 (slices at 4: ${spread(regRatios)})`,
+    );
+    console.log(
+      `logins / argon2 verifications = ${ratio(logins4, verifies)} at concurrency 4, ${ratio(logins8, verifies)} at 8 (slices at 4: ${spread(loginRatios)})`,
+    );
+    console.log(`e-mails received by the SMTP sink: ${smtp.received()} (registrations: ${n})`);
+    if ([regs4, regs8, logins4, logins8].some((p) => p.failed > 0))
+      console.log('Some requests did not get the expected answer: the figures above are not trustworthy.');
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise<void>((r) => (server.exitCode !== null ? r() : server.once('exit', () => r())));
+    await smtp.close();
+    const c = new pg.Client({ connectionString: serverUrl });
+    await c.connect();
+    await c.query(`drop database if exists ${BENCH_DB} with (force)`);
+    await c.end();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
