@@ -146,6 +146,45 @@ describe('login', () => {
     }
   });
 
+  it('never returns to another site or to a path a header cannot carry, logged in or not', async () => {
+    const s = await account({ role: 'network_admin' });
+    const b = browser();
+    await b.logIn(s.identifier, s.password);
+    const tricks = [
+      '%2F%09%2Fevil.example%2Fphish', // "/\t/evil.example/phish": Chromium drops the tab
+      '%2F%09%5Cevil.example', // "/\t\\evil.example"
+      '%2F%5C%2Fevil.example',
+      '%2F.%2F%2Fevil.example', // resolves to "//evil.example"
+      '%2F%0D%0ASet-Cookie%3Ax%3D1',
+      '%2Fadmin%01',
+      '%2Fadmin%2F%E2%82%AC', // "/admin/€": not Latin-1
+      'http%3A%2F%2Fevil.example',
+    ];
+    for (const suite of tricks) {
+      const res = await b.get(`/connexion?suite=${suite}`);
+      expect(res.statusCode, suite).toBe(303);
+      expect(res.headers.location, suite).toBe('/admin');
+    }
+    const kept = await b.get('/connexion?suite=%2Fadmin%2Fusagers%3Fq%3DZo%C3%A9%23liste');
+    expect(kept.headers.location).toBe('/admin/usagers?q=Zo%C3%A9#liste');
+
+    for (const suite of [
+      '/\t/evil.example/phish',
+      '/\t\\evil.example',
+      '/admin/\u20ac',
+      '/.//evil.example',
+    ]) {
+      const other = browser();
+      const r = await other.post(
+        '/connexion',
+        { login: s.identifier, password: s.password, suite },
+        { from: '/connexion' },
+      );
+      expect(r.statusCode, suite).toBe(303);
+      expect(r.headers.location, suite).toBe('/admin');
+    }
+  });
+
   it('refuses a disabled account', async () => {
     const s = await account();
     await ctx.database.db
