@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * C0 control characters and DEL, except tab, line feed and carriage return, which a text area
+ * legitimately holds. PostgreSQL refuses NUL in text (the request failed with a 500), and the
+ * others are never typed: they come from a paste out of a PDF or a word processor, or from a
+ * probe, and would otherwise be stored and then reach exports, e-mails and headers.
+ */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+export function withoutControlCharacters(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, '');
+}
+
+/** The same value with every string in it cleaned (form bodies are strings, arrays of strings, or nested). */
+export function cleanInput(value: unknown): unknown {
+  if (typeof value === 'string') return withoutControlCharacters(value);
+  if (Array.isArray(value)) return value.map(cleanInput);
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[withoutControlCharacters(k)] = cleanInput(v);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * The one place where text typed by a visitor is cleaned before any route sees it: query
+ * strings, path parameters and parsed bodies (url-encoded forms; uploads are streamed by their
+ * route and checked there). The characters are removed rather than refused: a refusal here
+ * could not show the form again with its values and its message next to the field, whereas
+ * once cleaned each form's own validation answers as usual (an empty field is still
+ * "required"). Passwords are cleaned the same way when set and when checked.
+ */
+export function registerInputCleaning(app: FastifyInstance): void {
+  app.addHook('preValidation', (request, _reply, done) => {
+    request.query = cleanInput(request.query) as typeof request.query;
+    request.params = cleanInput(request.params) as typeof request.params;
+    if (request.body !== undefined && request.body !== null)
+      request.body = cleanInput(request.body) as typeof request.body;
+    done();
+  });
+}
