@@ -91,11 +91,19 @@ export async function markAttemptFailed(
     .where(and(eq(outbox.id, id), eq(outbox.status, 'sending')));
 }
 
-/** A failed e-mail goes back to the queue with fresh attempts; false if it was not failed. */
-export async function requeueFailed(db: Executor, id: number, now: Date): Promise<boolean> {
+/**
+ * A failed e-mail goes back to the queue with fresh attempts, with a new content if given
+ * (fresh single-use links); false if it was not failed.
+ */
+export async function requeueFailed(
+  db: Executor,
+  id: number,
+  now: Date,
+  content?: { text: string; html: string },
+): Promise<boolean> {
   const rows = await db
     .update(outbox)
-    .set({ status: 'pending', attempts: 0, notBefore: now, lastError: null })
+    .set({ status: 'pending', attempts: 0, notBefore: now, lastError: null, ...content })
     .where(and(eq(outbox.id, id), eq(outbox.status, 'failed')))
     .returning({ id: outbox.id });
   return rows.length === 1;
