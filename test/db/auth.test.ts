@@ -303,6 +303,64 @@ describe('brute-force defence', () => {
   });
 });
 
+describe('lockouts without collateral damage', () => {
+  it('counts failures per account, whether it is named by its identifier or its e-mail', async () => {
+    const s = await account();
+    const b = browser();
+    for (const login of [s.identifier, s.email, s.identifier.toUpperCase(), s.email])
+      expect((await b.logIn(login, 'faux')).statusCode).toBe(400);
+    const fifth = await b.logIn(s.email.toUpperCase(), 'faux');
+    expect(fifth.statusCode).toBe(429);
+    expect(fifth.body).toContain('Trop de tentatives de connexion. Vous pourrez réessayer');
+    // The lock holds for the other name too.
+    expect((await browser().logIn(s.identifier, s.password)).statusCode).toBe(429);
+  });
+
+  it('locks a login that names no account like an account, so that a lock tells nothing', async () => {
+    const b = browser();
+    for (let i = 0; i < 4; i++) expect((await b.logIn('personne-ici', 'faux')).statusCode).toBe(400);
+    expect((await b.logIn('personne-ici', 'faux')).statusCode).toBe(429);
+  });
+
+  it('keeps letting in, from an address past its limit, the accounts this browser logged in to before', async () => {
+    const limited = await createTestApp();
+    try {
+      const { updateNetwork, getNetwork } = await import('../../src/db/repositories/network.js');
+      const network = await getNetwork(limited.database.db);
+      await updateNetwork(limited.database.db, {
+        settings: { ...network.settings, loginIpPerQuarterHour: 5 },
+      });
+      const regular = await addStaff(limited, { identifier: 'habituee' });
+      const newcomer = await addStaff(limited, { identifier: 'nouvelle' });
+      // A library's public address: the regular logged in here yesterday, on her own browser.
+      const hers = new TestBrowser(limited.app, '203.0.113.80');
+      expect((await hers.logIn(regular.identifier, regular.password)).statusCode).toBe(303);
+      expect(hers.cookies.get('sesame_appareil')).toBeTruthy();
+      await hers.post('/deconnexion', {}, { from: '/admin' });
+
+      // Someone else at the same address fails on many accounts.
+      const attacker = new TestBrowser(limited.app, '203.0.113.80');
+      for (let i = 0; i < 5; i++) await attacker.logIn(`inconnu${i}`, 'x');
+      expect((await attacker.logIn(regular.identifier, 'devine')).statusCode).toBe(429);
+
+      // The regular still gets in; her device cookie does not help anyone else.
+      expect((await hers.logIn(regular.identifier, regular.password)).statusCode).toBe(303);
+      const sharing = new TestBrowser(limited.app, '203.0.113.80');
+      sharing.cookies.set('sesame_appareil', hers.cookies.get('sesame_appareil')!);
+      expect((await sharing.logIn(newcomer.identifier, newcomer.password)).statusCode).toBe(429);
+      // A forged cookie proves nothing.
+      const forger = new TestBrowser(limited.app, '203.0.113.80');
+      forger.cookies.set('sesame_appareil', `account:staff:${newcomer.id}.fausse-signature`);
+      expect((await forger.logIn(newcomer.identifier, newcomer.password)).statusCode).toBe(429);
+      // Her own account's lock still applies to her browser: the cookie lifts the address's limit only.
+      for (let i = 0; i < 5; i++) await hers.logIn(regular.identifier, `faux-${i}`);
+      expect((await hers.logIn(regular.identifier, regular.password)).statusCode).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('sessions', () => {
   it('gives a new session id at every login and ends it at logout', async () => {
     const s = await account();
