@@ -164,3 +164,26 @@ export async function cancelUnsentMail(db: Executor, id: number): Promise<boolea
     .returning({ id: outbox.id });
   return rows.length === 1;
 }
+
+/**
+ * E-mails of these templates written to `to` (in any case) since `since`. Reads the hour's
+ * rows through outbox_created_idx.
+ */
+export async function mailsToSince(
+  db: Executor,
+  to: string,
+  templates: readonly string[],
+  since: Date,
+): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(outbox)
+    .where(
+      and(
+        sql`${outbox.createdAt} >= ${since}`,
+        sql`lower(${outbox.toAddress}) = ${to.trim().toLowerCase()}`,
+        inArray(outbox.template, [...templates]),
+      ),
+    );
+  return row?.n ?? 0;
+}
