@@ -6,9 +6,10 @@ export function cleanInput(value: unknown): unknown {
   if (typeof value === 'string') return withoutControlCharacters(value);
   if (Array.isArray(value)) return value.map(cleanInput);
   if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[withoutControlCharacters(k)] = cleanInput(v);
-    return out;
+    // fromEntries defines own properties: a key "__proto__" stays a key, not a prototype.
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [withoutControlCharacters(k), cleanInput(v)]),
+    );
   }
   return value;
 }

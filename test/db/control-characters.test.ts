@@ -42,6 +42,12 @@ describe('control characters in what visitors send', () => {
     });
   });
 
+  it('keeps a key named __proto__ a key', () => {
+    const cleaned = cleanInput(JSON.parse('{"__proto__": ["a"], "b": "c"}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(cleaned)).toBe(Object.prototype);
+    expect(Object.keys(cleaned)).toEqual(['__proto__', 'b']);
+  });
+
   it('logs in with a NUL byte in the identifier as without it, and answers a NUL password by the field', async () => {
     const ok = await browser().logIn(`${admin.identifier}\u0000`, admin.password);
     expect(ok.statusCode).toBe(303);
