@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { withoutControlCharacters } from './control-characters.js';
 
 export interface LibraryLine {
   code: string;
@@ -22,7 +23,11 @@ const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').trim().toL
  * number: an import is all or nothing.
  */
 export function parseLibraryCsv(content: Buffer | string): LibraryCsvResult {
-  const text = (typeof content === 'string' ? content : content.toString('utf8')).replace(/^\uFEFF/, '');
+  // Uploads are not cleaned by the web layer's hook: control characters go here (a NUL in a
+  // name would otherwise stop the import with a database error).
+  const text = withoutControlCharacters(
+    (typeof content === 'string' ? content : content.toString('utf8')).replace(/^\uFEFF/, ''),
+  );
   if (text.includes('\uFFFD'))
     return {
       ok: false,

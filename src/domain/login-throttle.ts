@@ -14,3 +14,16 @@ export function lockDurationMs(failures: number, settings: NetworkSettings): num
 
 /** Counters reset after a quiet quarter of an hour. */
 export const THROTTLE_WINDOW_MS = 15 * 60_000;
+
+/**
+ * The failure counter of an account, whatever the login typed for it (identifier or e-mail,
+ * any case): one counter per account, so two ways of naming it do not double its attempts.
+ */
+export function accountThrottleKey(kind: 'staff' | 'patron', id: string): string {
+  return `account:${kind}:${id}`;
+}
+
+/** The counter of a login that names no account: it locks like an account's, so a lock tells nothing. */
+export function unknownLoginThrottleKey(login: string): string {
+  return `login:${login}`;
+}

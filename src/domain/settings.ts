@@ -144,6 +144,14 @@ export const SETTINGS = {
     10_000,
     50,
   ),
+  visitorMailsPerHour: n(
+    'securite',
+    'Courriels qu’un visiteur peut faire envoyer à une même adresse (inscription, mot de passe oublié)',
+    'par heure',
+    1,
+    100,
+    5,
+  ),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

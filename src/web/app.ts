@@ -14,6 +14,7 @@ import { getNetwork, getNetworkCached } from '../db/repositories/network.js';
 import type { Clock } from '../domain/clock.js';
 import { resolveSession } from '../usecases/auth/resolve-session.js';
 import type { Deps } from '../usecases/deps.js';
+import { registerInputCleaning } from './control-characters.js';
 import { registerErrorHandling } from './errors.js';
 import { redactUrl } from './log-redaction.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -162,6 +163,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (state.status === 'patron') request.patron = state.patron;
     if (state.status === 'expired') request.sessionExpired = true;
   });
+
+  registerInputCleaning(app);
 
   // CSRF on every state-changing request. preHandler: the body (and its token) is parsed by then.
   app.addHook('preHandler', (request, reply, done) => {

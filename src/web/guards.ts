@@ -24,12 +24,30 @@ export function requireAdmin(request: FastifyRequest, reply: FastifyReply): Staf
   return actor;
 }
 
-/** Only a local path is a valid place to return to after login (no //evil.example, no scheme). */
+/** Any origin will do: it only tells a same-origin path from one that leaves the site. */
+const PATH_BASE = new URL('http://sesame.invalid');
+
+/**
+ * Only a path of this site is a valid place to return to after login. The value is parsed as
+ * a browser would resolve it against our origin, and the path is rebuilt from the parsed URL,
+ * so what is checked is what is sent. Tabs, line breaks and backslashes are refused outright:
+ * browsers drop or turn them into slashes (`/\t/evil.example` goes to evil.example), and
+ * control or non-Latin-1 characters cannot be sent in a Location header anyway.
+ */
 export function safeLocalPath(value: unknown, fallback = '/admin'): string {
-  if (typeof value !== 'string') return fallback;
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
-  if (/[\r\n]/.test(value)) return fallback;
-  return value;
+  if (typeof value !== 'string' || !value.startsWith('/')) return fallback;
+  if (/[^\x20-\x7e\xa0-\xff]|\\/.test(value)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(value, PATH_BASE);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== PATH_BASE.origin) return fallback;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // "/.//evil.example" resolves to the path "//evil.example", itself a link to another site.
+  if (!path.startsWith('/') || path.startsWith('//')) return fallback;
+  return path;
 }
 
 /** The logged-in patron, or a redirect to the login page and back. Staff are refused (403). */

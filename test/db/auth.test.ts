@@ -146,6 +146,45 @@ describe('login', () => {
     }
   });
 
+  it('never returns to another site or to a path a header cannot carry, logged in or not', async () => {
+    const s = await account({ role: 'network_admin' });
+    const b = browser();
+    await b.logIn(s.identifier, s.password);
+    const tricks = [
+      '%2F%09%2Fevil.example%2Fphish', // "/\t/evil.example/phish": Chromium drops the tab
+      '%2F%09%5Cevil.example', // "/\t\\evil.example"
+      '%2F%5C%2Fevil.example',
+      '%2F.%2F%2Fevil.example', // resolves to "//evil.example"
+      '%2F%0D%0ASet-Cookie%3Ax%3D1',
+      '%2Fadmin%01',
+      '%2Fadmin%2F%E2%82%AC', // "/admin/€": not Latin-1
+      'http%3A%2F%2Fevil.example',
+    ];
+    for (const suite of tricks) {
+      const res = await b.get(`/connexion?suite=${suite}`);
+      expect(res.statusCode, suite).toBe(303);
+      expect(res.headers.location, suite).toBe('/admin');
+    }
+    const kept = await b.get('/connexion?suite=%2Fadmin%2Fusagers%3Fq%3DZo%C3%A9%23liste');
+    expect(kept.headers.location).toBe('/admin/usagers?q=Zo%C3%A9#liste');
+
+    for (const suite of [
+      '/\t/evil.example/phish',
+      '/\t\\evil.example',
+      '/admin/\u20ac',
+      '/.//evil.example',
+    ]) {
+      const other = browser();
+      const r = await other.post(
+        '/connexion',
+        { login: s.identifier, password: s.password, suite },
+        { from: '/connexion' },
+      );
+      expect(r.statusCode, suite).toBe(303);
+      expect(r.headers.location, suite).toBe('/admin');
+    }
+  });
+
   it('refuses a disabled account', async () => {
     const s = await account();
     await ctx.database.db
@@ -258,6 +297,64 @@ describe('brute-force defence', () => {
       ).toBe(303);
       limited.clock.advance(16 * MINUTE);
       expect((await attacker.logIn(s.identifier, s.password)).statusCode).toBe(303);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('lockouts without collateral damage', () => {
+  it('counts failures per account, whether it is named by its identifier or its e-mail', async () => {
+    const s = await account();
+    const b = browser();
+    for (const login of [s.identifier, s.email, s.identifier.toUpperCase(), s.email])
+      expect((await b.logIn(login, 'faux')).statusCode).toBe(400);
+    const fifth = await b.logIn(s.email.toUpperCase(), 'faux');
+    expect(fifth.statusCode).toBe(429);
+    expect(fifth.body).toContain('Trop de tentatives de connexion. Vous pourrez réessayer');
+    // The lock holds for the other name too.
+    expect((await browser().logIn(s.identifier, s.password)).statusCode).toBe(429);
+  });
+
+  it('locks a login that names no account like an account, so that a lock tells nothing', async () => {
+    const b = browser();
+    for (let i = 0; i < 4; i++) expect((await b.logIn('personne-ici', 'faux')).statusCode).toBe(400);
+    expect((await b.logIn('personne-ici', 'faux')).statusCode).toBe(429);
+  });
+
+  it('keeps letting in, from an address past its limit, the accounts this browser logged in to before', async () => {
+    const limited = await createTestApp();
+    try {
+      const { updateNetwork, getNetwork } = await import('../../src/db/repositories/network.js');
+      const network = await getNetwork(limited.database.db);
+      await updateNetwork(limited.database.db, {
+        settings: { ...network.settings, loginIpPerQuarterHour: 5 },
+      });
+      const regular = await addStaff(limited, { identifier: 'habituee' });
+      const newcomer = await addStaff(limited, { identifier: 'nouvelle' });
+      // A library's public address: the regular logged in here yesterday, on her own browser.
+      const hers = new TestBrowser(limited.app, '203.0.113.80');
+      expect((await hers.logIn(regular.identifier, regular.password)).statusCode).toBe(303);
+      expect(hers.cookies.get('sesame_appareil')).toBeTruthy();
+      await hers.post('/deconnexion', {}, { from: '/admin' });
+
+      // Someone else at the same address fails on many accounts.
+      const attacker = new TestBrowser(limited.app, '203.0.113.80');
+      for (let i = 0; i < 5; i++) await attacker.logIn(`inconnu${i}`, 'x');
+      expect((await attacker.logIn(regular.identifier, 'devine')).statusCode).toBe(429);
+
+      // The regular still gets in; her device cookie does not help anyone else.
+      expect((await hers.logIn(regular.identifier, regular.password)).statusCode).toBe(303);
+      const sharing = new TestBrowser(limited.app, '203.0.113.80');
+      sharing.cookies.set('sesame_appareil', hers.cookies.get('sesame_appareil')!);
+      expect((await sharing.logIn(newcomer.identifier, newcomer.password)).statusCode).toBe(429);
+      // A forged cookie proves nothing.
+      const forger = new TestBrowser(limited.app, '203.0.113.80');
+      forger.cookies.set('sesame_appareil', `account:staff:${newcomer.id}.fausse-signature`);
+      expect((await forger.logIn(newcomer.identifier, newcomer.password)).statusCode).toBe(429);
+      // Her own account's lock still applies to her browser: the cookie lifts the address's limit only.
+      for (let i = 0; i < 5; i++) await hers.logIn(regular.identifier, `faux-${i}`);
+      expect((await hers.logIn(regular.identifier, regular.password)).statusCode).toBe(429);
     } finally {
       await limited.close();
     }

@@ -670,6 +670,10 @@ describe('decision routes', () => {
     expect(queueReturnPath('/admin/parametres')).toBe('/admin/usagers');
     expect(queueReturnPath('/admin/usagersX')).toBe('/admin/usagers');
     expect(queueReturnPath(undefined)).toBe('/admin/usagers');
+    // Checked after the browser's own resolution of dots, tabs and backslashes.
+    expect(queueReturnPath('/admin/usagers/../parametres')).toBe('/admin/usagers');
+    expect(queueReturnPath('/admin/usagers/\t/../../x')).toBe('/admin/usagers');
+    expect(queueReturnPath('/admin/usagers?q=Zo\u20ac')).toBe('/admin/usagers');
   });
 });
 

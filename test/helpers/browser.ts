@@ -26,11 +26,18 @@ export class TestBrowser {
     if (String(res.headers['content-type'] ?? '').includes('text/html')) this.lastHtml = res.body;
   }
 
-  async get(url: string): Promise<LightMyRequestResponse> {
+  /**
+   * Loads a page as a click on one of ours would (Sec-Fetch-Site: same-origin); `headers` change
+   * that, e.g. to arrive from another site.
+   */
+  async get(
+    url: string,
+    options: { headers?: Record<string, string> } = {},
+  ): Promise<LightMyRequestResponse> {
     const res = await this.app.inject({
       method: 'GET',
       url,
-      headers: { cookie: this.cookieHeader() },
+      headers: { 'sec-fetch-site': 'same-origin', ...options.headers, cookie: this.cookieHeader() },
       remoteAddress: this.ip,
     });
     this.keep(res);

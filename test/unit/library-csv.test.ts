@@ -64,6 +64,16 @@ describe('parseLibraryCsv', () => {
     expect(row).toEqual({ code: 'A1', name: 'Nom', town: 'Ville', email: 'contact@exemple.fr' });
   });
 
+  it('drops control characters such as NUL, which the database would refuse', () => {
+    const result = parseLibraryCsv(
+      'code;nom;ville;courriel\nB01;Média\u0000thèque\u0007;Nulle\u001b;b01@exemple.fr\n',
+    );
+    expect(result).toEqual({
+      ok: true,
+      rows: [{ code: 'B01', name: 'Médiathèque', town: 'Nulle', email: 'b01@exemple.fr' }],
+    });
+  });
+
   it('names the missing columns on the header line', () => {
     const [error, ...rest] = errors(parseLibraryCsv('code;nom\nA1;Nom'));
     expect(rest).toEqual([]);

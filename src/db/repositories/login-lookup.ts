@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { accountThrottleKey } from '../../domain/login-throttle.js';
 import { type PatronState, PORTAL_STATES } from '../../domain/patron-lifecycle.js';
 import type { Executor } from '../client.js';
 import { preparedStatement } from '../prepared.js';
@@ -13,6 +14,10 @@ export interface StaffLoginCandidate {
   identifier: string;
   passwordHash: string | null;
   disabledAt: Date | null;
+  /** The account's own lock (its counter is per account, whatever login names it). */
+  lockedUntil: Date | null;
+  /** Whether the account has a failure counter to clear at its next success. */
+  throttled: boolean;
 }
 
 /** What a login needs of a patron. */
@@ -22,9 +27,12 @@ export interface PatronLoginCandidate {
   state: PatronState;
   anonymisedAt: Date | null;
   passwordHash: string | null;
+  lockedUntil: Date | null;
+  throttled: boolean;
 }
 
 export interface LoginLookup {
+  /** The address's counter and the counter of a login that names no account. */
   throttles: Map<string, ThrottleRow>;
   staff: StaffLoginCandidate | null;
   patron: PatronLoginCandidate | null;
@@ -33,9 +41,9 @@ export interface LoginLookup {
 }
 
 /**
- * What a login asks: `login` (an identifier or an e-mail, lower case), its two brute-force
- * counters, and the session it will hand out if the password is right. The lookup writes that
- * session itself, so that a successful login costs one statement. Its token is known only to the
+ * What a login asks: `login` (an identifier or an e-mail, lower case), its brute-force counters
+ * (the address's, and each matching account's, by id), and the session it will hand out if the
+ * password is right. The lookup writes that session itself, so that a successful login costs one statement. Its token is known only to the
  * process that chose it, and reaches the browser only after the password is verified; the login
  * deletes the row on any other outcome. It names the account only if that account may log in
  * now (a password, not disabled, a state that opens the portal), and nobody (a random id)
@@ -47,7 +55,13 @@ export interface LoginLookup {
 export interface LoginQuestion {
   login: string;
   ipKey: string;
-  accountKey: string;
+  /** The counter of `login` when it names no account (accounts have theirs, by id). */
+  loginKey: string;
+  /**
+   * Account counter keys, comma-separated, for which this browser proved an earlier successful
+   * login (device cookie): the address's limit does not apply to them.
+   */
+  trusted: string;
   /** sha256 of the token of the session to open. */
   idHash: string;
   now: Date;
@@ -61,8 +75,14 @@ export interface LoginQuestion {
 type JsonDate = string | null;
 interface Fetched {
   throttles: { key: string; failures: number; windowStartedAt: string; lockedUntil: JsonDate }[];
-  staff: (Omit<StaffLoginCandidate, 'disabledAt'> & { disabledAt: JsonDate })[];
-  patrons: (Omit<PatronLoginCandidate, 'anonymisedAt'> & { anonymisedAt: JsonDate })[];
+  staff: (Omit<StaffLoginCandidate, 'disabledAt' | 'lockedUntil'> & {
+    disabledAt: JsonDate;
+    lockedUntil: JsonDate;
+  })[];
+  patrons: (Omit<PatronLoginCandidate, 'anonymisedAt' | 'lockedUntil'> & {
+    anonymisedAt: JsonDate;
+    lockedUntil: JsonDate;
+  })[];
   openedFor: LoginLookup['openedFor'];
 }
 
@@ -81,6 +101,12 @@ const lookUpLoginStatement = preparedStatement<LoginQuestion & Record<string, un
   { plan: 'once' },
   () => {
     const t = loginThrottles;
+    const keyOf = (kind: 'staff' | 'patron', id: unknown) =>
+      sql`${sql.raw(`'${accountThrottleKey(kind, '')}'`)} || ${id}`;
+    const lockOf = (kind: 'staff' | 'patron', id: unknown) =>
+      sql`(select ${t.lockedUntil} from ${t} where ${t.key} = ${keyOf(kind, id)})`;
+    const throttledOf = (kind: 'staff' | 'patron', id: unknown) =>
+      sql`exists (select 1 from ${t} where ${t.key} = ${keyOf(kind, id)})`;
     return sql`with opened as (
     insert into ${sessions} (${column(sessions.idHash)}, ${column(sessions.principalKind)},
       ${column(sessions.principalId)}, ${column(sessions.createdAt)}, ${column(sessions.lastSeenAt)},
@@ -101,9 +127,11 @@ const lookUpLoginStatement = preparedStatement<LoginQuestion & Record<string, un
       select 'staff', gen_random_uuid(), 2, false
     ) c
     where ${p('login')} <> ''
-      and not exists (select 1 from ${t} where ${t.key} = ${p('ipKey')}
-        and ${t.windowStartedAt} >= ${p('windowStart')}::timestamptz and ${t.failures} >= ${p('ipLimit')}::int)
-      and not exists (select 1 from ${t} where ${t.key} = ${p('accountKey')}
+      -- the keys of accountThrottleKey
+      and (not exists (select 1 from ${t} where ${t.key} = ${p('ipKey')}
+          and ${t.windowStartedAt} >= ${p('windowStart')}::timestamptz and ${t.failures} >= ${p('ipLimit')}::int)
+        or 'account:' || c.kind || ':' || c.id = any(string_to_array(${p('trusted')}::text, ',')))
+      and not exists (select 1 from ${t} where ${t.key} in ('account:' || c.kind || ':' || c.id, ${p('loginKey')})
         and ${t.lockedUntil} > ${p('now')}::timestamptz)
     order by c.rank, c."byIdentifier" desc
     limit 1
@@ -114,16 +142,18 @@ const lookUpLoginStatement = preparedStatement<LoginQuestion & Record<string, un
         'key', ${t.key}, 'failures', ${t.failures},
         'windowStartedAt', ${t.windowStartedAt}, 'lockedUntil', ${t.lockedUntil})), '[]'::json)
       from ${t}
-      where ${t.key} in (${p('ipKey')}, ${p('accountKey')})) as "throttles",
+      where ${t.key} in (${p('ipKey')}, ${p('loginKey')})) as "throttles",
     (select coalesce(json_agg(s), '[]'::json) from (
       select ${staff.id} as "id", ${staff.identifier} as "identifier",
-        ${staff.passwordHash} as "passwordHash", ${staff.disabledAt} as "disabledAt"
+        ${staff.passwordHash} as "passwordHash", ${staff.disabledAt} as "disabledAt",
+        ${lockOf('staff', staff.id)} as "lockedUntil", ${throttledOf('staff', staff.id)} as "throttled"
       from ${staff}
       where lower(${staff.identifier}) = ${p('login')} or lower(${staff.email}) = ${p('login')}
       limit 2) s) as "staff",
     (select coalesce(json_agg(p), '[]'::json) from (
       select ${patrons.id} as "id", ${patrons.identifier} as "identifier", ${patrons.state} as "state",
-        ${patrons.anonymisedAt} as "anonymisedAt", ${patrons.passwordHash} as "passwordHash"
+        ${patrons.anonymisedAt} as "anonymisedAt", ${patrons.passwordHash} as "passwordHash",
+        ${lockOf('patron', patrons.id)} as "lockedUntil", ${throttledOf('patron', patrons.id)} as "throttled"
       from ${patrons}
       where ${p('login')} <> '' and (lower(${patrons.identifier}) = ${p('login')} or lower(${patrons.email}) = ${p('login')})
       limit 5) p) as "patrons",
@@ -144,7 +174,11 @@ export async function lookUpLogin(db: Executor, question: LoginQuestion): Promis
   const staffMatch = login ? pickStaffLogin(fetched.staff, login) : null;
   const patronMatch = login
     ? pickPatronLogin(
-        fetched.patrons.map((p) => ({ ...p, anonymisedAt: toDate(p.anonymisedAt) })),
+        fetched.patrons.map((p) => ({
+          ...p,
+          anonymisedAt: toDate(p.anonymisedAt),
+          lockedUntil: toDate(p.lockedUntil),
+        })),
         login,
       )
     : null;
@@ -160,7 +194,13 @@ export async function lookUpLogin(db: Executor, question: LoginQuestion): Promis
         },
       ]),
     ),
-    staff: staffMatch ? { ...staffMatch, disabledAt: toDate(staffMatch.disabledAt) } : null,
+    staff: staffMatch
+      ? {
+          ...staffMatch,
+          disabledAt: toDate(staffMatch.disabledAt),
+          lockedUntil: toDate(staffMatch.lockedUntil),
+        }
+      : null,
     patron: patronMatch,
     openedFor: fetched.openedFor,
   };

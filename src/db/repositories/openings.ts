@@ -268,3 +268,23 @@ export async function recordConsultation(
 ): Promise<void> {
   await db.insert(consultations).values({ ...v, counted: false });
 }
+
+/**
+ * Where a patron stands for one document this month: the units of its category used, and
+ * whether the document was counted already (reopening it takes nothing).
+ */
+export async function documentQuotaStanding(
+  db: Executor,
+  q: { patronId: string; resourceId: string; document: string; category: QuotaCategory; month: string },
+): Promise<{ used: number; alreadyCounted: boolean }> {
+  const [row] = await queryRows<{ used: number | string | null; counted: boolean }>(
+    db,
+    sql`select
+      (select used from quota_usage
+        where patron_id = ${q.patronId} and category = ${q.category} and month = ${q.month}) as used,
+      exists (select 1 from ${consultations}
+        where patron_id = ${q.patronId} and resource_id = ${q.resourceId} and document = ${q.document}
+          and month = ${q.month} and counted) as counted`,
+  );
+  return { used: Number(row?.used ?? 0), alreadyCounted: Boolean(row?.counted) };
+}

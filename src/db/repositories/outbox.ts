@@ -126,11 +126,19 @@ export async function markAttemptFailed(
     .where(and(eq(outbox.id, id), eq(outbox.status, 'sending')));
 }
 
-/** A failed e-mail goes back to the queue with fresh attempts; false if it was not failed. */
-export async function requeueFailed(db: Executor, id: number, now: Date): Promise<boolean> {
+/**
+ * A failed e-mail goes back to the queue with fresh attempts, with a new content if given
+ * (fresh single-use links); false if it was not failed.
+ */
+export async function requeueFailed(
+  db: Executor,
+  id: number,
+  now: Date,
+  content?: { text: string; html: string },
+): Promise<boolean> {
   const rows = await db
     .update(outbox)
-    .set({ status: 'pending', attempts: 0, notBefore: now, lastError: null })
+    .set({ status: 'pending', attempts: 0, notBefore: now, lastError: null, ...content })
     .where(and(eq(outbox.id, id), eq(outbox.status, 'failed')))
     .returning({ id: outbox.id });
   return rows.length === 1;
@@ -190,4 +198,27 @@ export async function cancelUnsentMail(db: Executor, id: number): Promise<boolea
     .where(and(eq(outbox.id, id), inArray(outbox.status, ['pending', 'failed'])))
     .returning({ id: outbox.id });
   return rows.length === 1;
+}
+
+/**
+ * E-mails of these templates written to `to` (in any case) since `since`. Reads the hour's
+ * rows through outbox_created_idx.
+ */
+export async function mailsToSince(
+  db: Executor,
+  to: string,
+  templates: readonly string[],
+  since: Date,
+): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(outbox)
+    .where(
+      and(
+        sql`${outbox.createdAt} >= ${since}`,
+        sql`lower(${outbox.toAddress}) = ${to.trim().toLowerCase()}`,
+        inArray(outbox.template, [...templates]),
+      ),
+    );
+  return row?.n ?? 0;
 }

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { Executor } from '../client.js';
 import { tokens } from '../schema.js';
 
@@ -51,4 +51,14 @@ export async function deleteStaleTokens(db: Executor, before: Date): Promise<num
     .where(or(lt(tokens.expiresAt, before), and(isNotNull(tokens.usedAt), lt(tokens.usedAt, before))))
     .returning({ id: tokens.id });
   return rows.length;
+}
+
+/** The tokens among these hashes that still open something: not used, not revoked, not expired. */
+export async function liveTokenHashes(db: Executor, hashes: string[], now: Date): Promise<Set<string>> {
+  if (hashes.length === 0) return new Set();
+  const rows = await db
+    .select({ hash: tokens.hash })
+    .from(tokens)
+    .where(and(inArray(tokens.hash, hashes), isNull(tokens.usedAt), gt(tokens.expiresAt, now)));
+  return new Set(rows.map((r) => r.hash));
 }

@@ -6,7 +6,7 @@ import {
   lockThrottle,
 } from '../../db/repositories/login-throttles.js';
 import type { PatronRow } from '../../db/repositories/patrons.js';
-import { lockDurationMs, THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
+import { accountThrottleKey, lockDurationMs, THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
 import { formatDateTime } from '../../domain/paris.js';
 import type { NetworkSettings } from '../../domain/settings.js';
 import { verifyPassword } from '../../security/passwords.js';
@@ -20,13 +20,13 @@ import { verifyPassword } from '../../security/passwords.js';
  */
 export async function currentPasswordProblem(
   db: Executor,
-  patron: Pick<PatronRow, 'identifier' | 'passwordHash'>,
+  patron: Pick<PatronRow, 'id' | 'passwordHash'>,
   password: string,
   now: Date,
   settings: NetworkSettings,
 ): Promise<string | null> {
   if (!password) return 'Saisissez votre mot de passe actuel.';
-  const key = `account:${(patron.identifier ?? '').toLowerCase()}`;
+  const key = accountThrottleKey('patron', patron.id);
   const throttle = await findThrottle(db, key);
   if (throttle?.lockedUntil && throttle.lockedUntil > now)
     return `Trop d’essais de mot de passe. Vous pourrez réessayer après le ${formatDateTime(throttle.lockedUntil)}.`;

@@ -8,7 +8,12 @@ import { clearThrottle, countAttempt, lockThrottle } from '../../db/repositories
 import { getNetwork } from '../../db/repositories/network.js';
 import { deleteSession, insertSession } from '../../db/repositories/sessions.js';
 import { DomainError } from '../../domain/errors.js';
-import { lockDurationMs, THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
+import {
+  accountThrottleKey,
+  lockDurationMs,
+  THROTTLE_WINDOW_MS,
+  unknownLoginThrottleKey,
+} from '../../domain/login-throttle.js';
 import { formatDateTime } from '../../domain/paris.js';
 import { patronMayLogIn } from '../../domain/patron-lifecycle.js';
 import type { NetworkSettings } from '../../domain/settings.js';
@@ -23,7 +28,15 @@ export interface LogInInput {
   userAgent?: string;
   /** The network's settings when the caller has them already (saves a query per login). */
   settings?: NetworkSettings;
+  /**
+   * Accounts this browser logged in to before (the route reads them from a signed cookie, see
+   * TRUSTED_DEVICE_LIMIT): the address's limit does not apply to them.
+   */
+  trustedAccounts?: readonly string[];
 }
+
+/** Accounts a browser is remembered for: a family computer, a library's public one. */
+export const TRUSTED_DEVICE_LIMIT = 10;
 
 const INVALID = 'Identifiant ou mot de passe incorrect.';
 
@@ -42,14 +55,20 @@ function lockedError(until: Date): DomainError {
 export async function logIn(
   deps: Deps,
   input: LogInInput,
-): Promise<{ sessionToken: string; principal: { kind: 'staff' | 'patron'; id: string } }> {
+): Promise<{
+  sessionToken: string;
+  principal: { kind: 'staff' | 'patron'; id: string };
+  /** The key to remember in the browser's device cookie (trustedAccounts of its next logins). */
+  deviceKey: string;
+}> {
   const { db, clock } = deps;
   const now = clock.now();
   const settings = input.settings ?? (await getNetwork(db)).settings;
   const windowStart = new Date(now.getTime() - THROTTLE_WINDOW_MS);
   const login = input.login.trim().toLowerCase();
-  const accountKey = `account:${login}`;
+  const loginKey = unknownLoginThrottleKey(login);
   const ipKey = `ip:${input.ip}`;
+  const trusted = (input.trustedAccounts ?? []).slice(0, TRUSTED_DEVICE_LIMIT);
 
   // One round trip reads the counters and the account, whether staff or patron, and writes the
   // session this login will hand out if the password is right (see LoginQuestion).
@@ -59,7 +78,8 @@ export async function logIn(
   const { throttles, staff, patron, openedFor } = await lookUpLogin(db, {
     login,
     ipKey,
-    accountKey,
+    loginKey,
+    trusted: trusted.join(','),
     idHash: sha256(sessionToken),
     now,
     windowStart,
@@ -69,20 +89,30 @@ export async function logIn(
   });
   let keepOpened = false;
   try {
+    // Staff and patrons share the login page; identifiers are unique across both.
+    const account = staff ?? patron;
+    const kind = staff ? ('staff' as const) : ('patron' as const);
+    // One counter per account, however it is named; a login naming nobody has its own.
+    const accountKey = account ? accountThrottleKey(kind, account.id) : loginKey;
     // Only failures count against an address: a library's staff behind one shared address
-    // may all log in on a Monday morning.
+    // may all log in on a Monday morning. Past its limit, the address is refused, except for
+    // an account this very browser logged in to before (OWASP's device cookies): whoever
+    // fails from a library's public address does not lock out the patrons who use it.
     const ipRow = throttles.get(ipKey);
-    if (ipRow && ipRow.windowStartedAt >= windowStart && ipRow.failures >= settings.loginIpPerQuarterHour)
+    if (
+      ipRow &&
+      ipRow.windowStartedAt >= windowStart &&
+      ipRow.failures >= settings.loginIpPerQuarterHour &&
+      !(account && trusted.includes(accountKey))
+    )
       throw new DomainError(
         'login_rate_limited',
         'Trop de tentatives de connexion depuis votre réseau. Réessayez dans un quart d’heure.',
         429,
       );
-    const throttle = throttles.get(accountKey);
-    if (throttle?.lockedUntil && throttle.lockedUntil > now) throw lockedError(throttle.lockedUntil);
+    const lockedUntil = account ? account.lockedUntil : (throttles.get(loginKey)?.lockedUntil ?? null);
+    if (lockedUntil && lockedUntil > now) throw lockedError(lockedUntil);
 
-    // Staff and patrons share the login page; identifiers are unique across both.
-    const account = staff ?? patron;
     const hash = account?.passwordHash ?? (await decoyHash());
     const ok = (await verifyPassword(hash, input.password)) && Boolean(account?.passwordHash);
 
@@ -107,18 +137,18 @@ export async function logIn(
       );
     if (!staff && patron) assertPatronMayLogIn(patron);
 
-    const principal = { kind: staff ? ('staff' as const) : ('patron' as const), id: account.id };
+    const principal = { kind, id: account.id };
     const opened = openedFor?.kind === principal.kind && openedFor.id === principal.id;
     // Written for another account than the rules pick (an ambiguous e-mail), or not written (a
     // counter changed in between): this login gets a session of its own.
     const token = opened ? sessionToken : newSecretToken();
     await Promise.all([
       opened ? undefined : openSession(db, token, principal, now, input.ip, userAgent),
-      throttle ? clearThrottle(db, accountKey) : undefined,
+      account.throttled ? clearThrottle(db, accountKey) : undefined,
       upgradeHashIfOld(db, principal, hash, input.password),
     ]);
     keepOpened = opened;
-    return { sessionToken: token, principal };
+    return { sessionToken: token, principal, deviceKey: accountKey };
   } finally {
     // A failed login leaves no session behind. Should the delete fail, the row is still of no
     // use to anyone (its token never left this process) and expires with the idle timeout.

@@ -1,4 +1,4 @@
-import type { Executor } from '../../db/client.js';
+import { type Executor, lockUntilCommit } from '../../db/client.js';
 import { getNetwork } from '../../db/repositories/network.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
 import { findPatronByLogin } from '../../db/repositories/patrons.js';
@@ -6,6 +6,7 @@ import { findStaffByLogin } from '../../db/repositories/staff.js';
 import { MINUTE } from '../../domain/clock.js';
 import { resetPasswordMail } from '../../mail/messages.js';
 import type { Deps } from '../deps.js';
+import { mayMailVisitor } from '../visitor-mail-cap.js';
 import { issuePasswordLink } from './password-links.js';
 
 /**
@@ -20,6 +21,10 @@ export async function requestPasswordReset(deps: Deps, login: string): Promise<v
     if (!account) return;
     const now = deps.clock.now();
     const network = await getNetwork(tx);
+    // Past the hourly cap for this address the page answers the same and nothing is sent;
+    // the lock makes two requests at once count one after the other.
+    await lockUntilCommit(tx, `visitor-mail:${account.email.trim().toLowerCase()}`);
+    if (!(await mayMailVisitor(tx, account.email, now, network.settings))) return;
     const link = await issuePasswordLink(
       tx,
       { kind: account.kind, id: account.id },

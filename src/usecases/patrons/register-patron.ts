@@ -22,6 +22,7 @@ import {
   type RegistrationInput,
   validateRegistration,
 } from '../../domain/registration-form.js';
+import type { NetworkSettings } from '../../domain/settings.js';
 import {
   alreadyHaveAccountMail,
   confirmRegistrationMail,
@@ -31,6 +32,7 @@ import type { LocalAttemptCounter } from '../../security/local-attempts.js';
 import { hashPassword } from '../../security/passwords.js';
 import { newSecretToken, sha256 } from '../../security/tokens.js';
 import type { Deps } from '../deps.js';
+import { mayMailVisitor } from '../visitor-mail-cap.js';
 
 export type RegistrationOutcome =
   /** A new request, waiting for its e-mail confirmation. */
@@ -199,7 +201,9 @@ export async function registerPatron(
       await lockPatronEmail(tx, data.email);
       const live = await findAddressOwners(tx, data.email);
       if (live.length === 0) return false;
-      await answerExistingAccount(deps, tx, network, live, data.email, now);
+      // Past the hourly cap for this address the page answers the same and nothing is sent.
+      const mayMail = await mayMailVisitor(tx, data.email, now, network.settings);
+      await answerExistingAccount(deps, tx, network, live, data.email, now, mayMail);
       return true;
     });
     if (answered) return { kind: 'existing_account' };
@@ -211,10 +215,11 @@ export async function registerPatron(
 export async function answerExistingAccount(
   deps: Deps,
   tx: Executor,
-  network: { name: string; settings: Parameters<typeof confirmationDeadline>[1] },
+  network: { name: string; settings: NetworkSettings },
   live: PatronRow[],
   email: string,
   now: Date,
+  mayMail: boolean,
 ): Promise<void> {
   const unconfirmed = live.filter((p) => p.state === 'awaiting_confirmation');
   const usable = live.filter((p) => p.state !== 'awaiting_confirmation');
@@ -223,7 +228,8 @@ export async function answerExistingAccount(
     lastName: p.lastName ?? '',
     identifier: p.identifier ?? '',
   });
-  if (usable.length === 0 && unconfirmed[0]) {
+  // Past the cap nothing is sent: the link already sent (if any) keeps working.
+  if (mayMail && usable.length === 0 && unconfirmed[0]) {
     const request = unconfirmed[0];
     const deadline = confirmationDeadline(request.registeredAt, network.settings);
     const url = await issueConfirmationLink(tx, request.id, now, deadline, deps.baseUrl);
@@ -241,7 +247,7 @@ export async function answerExistingAccount(
       },
       now,
     );
-  } else {
+  } else if (mayMail) {
     await enqueueMail(
       tx,
       {

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { z } from 'zod';
 import {
-  findMail,
   type OutboxRow,
   type OutboxStatus,
   outboxCounts,
@@ -11,13 +10,15 @@ import {
 import { DomainError, notFound } from '../../../domain/errors.js';
 import { formatDateTime } from '../../../domain/paris.js';
 import { MAX_ATTEMPTS } from '../../../mail/sender.js';
-import { MAIL_NOT_FAILED, resendMail } from '../../../usecases/network/resend-mail.js';
+import { readMailForAdmin } from '../../../usecases/network/read-mail.js';
+import { MAIL_LINK_DEAD, MAIL_NOT_FAILED, resendMail } from '../../../usecases/network/resend-mail.js';
 import type { RouteOptions } from '../../app.js';
 import { requireAdmin } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
 import { Form, Select, SubmitButton, TextInput } from '../../views/components/forms.js';
 import { linkify } from '../../views/components/linkify.js';
 import { Breadcrumb } from '../../views/layout.js';
+import { MailLinksNotice } from '../../views/network/mail-links-notice.js';
 
 const PER_PAGE = 50;
 const LIST_URL = '/admin/courriels';
@@ -343,8 +344,8 @@ export async function outboxRoutes(app: FastifyInstance, { deps }: RouteOptions)
     const actor = requireAdmin(request, reply);
     if (!actor) return reply;
     const id = parseMailId(request.params.id);
-    const mail = id === null ? null : await findMail(deps.db, id);
-    if (!mail) throw notFound('Ce courriel');
+    if (id === null) throw notFound('Ce courriel');
+    const { mail, maskedLinks, shownLiveLinks } = await readMailForAdmin(deps, id, { smtpConfigured });
     const now = deps.clock.now();
     return sendPage(request, reply, {
       title: `Courriel n° ${mail.id}`,
@@ -378,6 +379,7 @@ export async function outboxRoutes(app: FastifyInstance, { deps }: RouteOptions)
             </div>
           )}
           <MailDetails mail={mail} now={now} />
+          <MailLinksNotice masked={maskedLinks} shownLive={shownLiveLinks} />
           <h2>Texte du message</h2>
           <pre class="sesame-pre fr-p-3w fr-background-alt--grey">{linkify(mail.text)}</pre>
           <p>
@@ -398,7 +400,8 @@ export async function outboxRoutes(app: FastifyInstance, { deps }: RouteOptions)
     try {
       await resendMail(deps, actor, id);
     } catch (error) {
-      if (!(error instanceof DomainError) || error.code !== MAIL_NOT_FAILED) throw error;
+      if (!(error instanceof DomainError) || ![MAIL_NOT_FAILED, MAIL_LINK_DEAD].includes(error.code))
+        throw error;
       setFlash(reply, 'error', error.message);
       return reply.redirect(`${LIST_URL}/${id}`, 303);
     }

@@ -14,9 +14,11 @@ import {
 } from '../../../domain/resources.js';
 import { type CatalogView, loadCatalog } from '../../../usecases/resources/catalog.js';
 import { openDocument } from '../../../usecases/resources/open-document.js';
+import { openingConfirmation } from '../../../usecases/resources/opening-confirmation.js';
 import type { RouteOptions } from '../../app.js';
 import { sendPage } from '../../render.js';
 import { Breadcrumb } from '../../views/layout.js';
+import { OpeningConfirmationPage } from '../../views/resources/opening-confirmation.js';
 
 /**
  * The patron's catalog (/ressources), the under-12 space (/ressources/jeunesse) and the opening
@@ -27,9 +29,11 @@ import { Breadcrumb } from '../../views/layout.js';
 export const CATALOG_URL = '/ressources';
 export const YOUTH_URL = '/ressources/jeunesse';
 
-export function openHref(resourceId: string, document?: string): string {
+export function openHref(resourceId: string, document?: string, lastUnit = false): string {
   const base = `/ressources/${resourceId}/ouvrir`;
-  return document ? `${base}?document=${encodeURIComponent(document)}` : base;
+  if (!document) return base;
+  // The month's last unit: the opening asks first (openingConfirmation).
+  return `${base}?document=${encodeURIComponent(document)}${lastUnit ? '&confirmer=1' : ''}`;
 }
 
 const SECTION_IDS: Record<ResourceKind, string> = {
@@ -42,7 +46,15 @@ function KindBadge({ kind }: { kind: ResourceKind }) {
   return <p class={`fr-badge fr-badge--sm fr-badge--no-icon ${KIND_BADGES[kind]}`}>{KIND_LABELS[kind]}</p>;
 }
 
-function ResourceCard({ resource, headingLevel }: { resource: ResourceRow; headingLevel: 3 | 4 }) {
+function ResourceCard({
+  resource,
+  headingLevel,
+  lastUnit = false,
+}: {
+  resource: ResourceRow;
+  headingLevel: 3 | 4;
+  lastUnit?: boolean;
+}) {
   const Heading = headingLevel === 3 ? 'h3' : 'h4';
   return (
     <div class="fr-col-12 fr-col-md-6">
@@ -77,7 +89,7 @@ function ResourceCard({ resource, headingLevel }: { resource: ResourceRow; headi
               <ul class="fr-mt-2w">
                 {resource.documents.map((d) => (
                   <li>
-                    <a href={openHref(resource.id, d.id)}>
+                    <a href={openHref(resource.id, d.id, lastUnit)}>
                       {d.title}
                       <span class="fr-sr-only"> — ouvrir dans {resource.name}</span>
                     </a>
@@ -216,7 +228,13 @@ function CatalogSections({ view, resources }: { view: CatalogView; resources: Re
                       {list
                         .filter((r) => r.category === category)
                         .map((r) => (
-                          <ResourceCard resource={r} headingLevel={4} />
+                          <ResourceCard
+                            resource={r}
+                            headingLevel={4}
+                            lastUnit={view.quotas?.some(
+                              (q) => q.category === category && q.used + 1 === q.limit,
+                            )}
+                          />
                         ))}
                     </div>
                   </>
@@ -373,20 +391,72 @@ export async function resourceRoutes(app: FastifyInstance, { deps }: RouteOption
     });
   });
 
-  // A GET that counts: no HEAD twin, so link checkers and previews never use a quota.
-  app.get<{ Params: { id: string }; Querystring: { document?: string | string[] } }>(
-    '/ressources/:id/ouvrir',
-    { exposeHeadRoute: false },
-    async (request, reply) => {
-      const raw = request.query.document;
-      const document = Array.isArray(raw) ? '\u0000' : raw;
-      try {
-        const out = await openDocument(deps, request.patron, { resourceId: request.params.id, document });
-        return reply.header('cache-control', 'no-store').redirect(out.url, 303);
-      } catch (e) {
-        if (e instanceof ResourceRefusal) return sendRefusal(request, reply, e, deps.clock.now());
-        throw e;
-      }
-    },
-  );
+  // A GET that counts: no HEAD twin, so link checkers and previews never use a quota. A click
+  // from another site, or on the month's last unit, is asked first (see openingConfirmation).
+  app.get<{
+    Params: { id: string };
+    Querystring: { document?: string | string[]; confirmer?: string };
+  }>('/ressources/:id/ouvrir', { exposeHeadRoute: false }, async (request, reply) => {
+    const raw = request.query.document;
+    const document = Array.isArray(raw) ? '\u0000' : raw;
+    const fromOutside = cameFromOutside(request, deps.config.baseUrl);
+    if (request.patron && (fromOutside || request.query.confirmer === '1')) {
+      const question = await openingConfirmation(deps, request.patron, {
+        resourceId: request.params.id,
+        document,
+        fromOutside,
+      });
+      if (question)
+        return sendPage(request, reply.header('cache-control', 'no-store'), {
+          title: 'Confirmer l’ouverture',
+          body: (ctx) => (
+            <OpeningConfirmationPage
+              question={question}
+              fromOutside={fromOutside}
+              csrf={ctx.csrf}
+              action={openHref(question.resourceId)}
+              catalogUrl={CATALOG_URL}
+            />
+          ),
+        });
+    }
+    return open(request, reply, document);
+  });
+
+  // The confirmation's button (CSRF-checked like every POST).
+  app.post<{ Params: { id: string } }>('/ressources/:id/ouvrir', async (request, reply) => {
+    const raw = (request.body as Record<string, unknown> | undefined)?.document;
+    return open(request, reply, typeof raw === 'string' ? raw : '\u0000');
+  });
+
+  async function open(
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    document?: string,
+  ) {
+    try {
+      const out = await openDocument(deps, request.patron, { resourceId: request.params.id, document });
+      return reply.header('cache-control', 'no-store').redirect(out.url, 303);
+    } catch (e) {
+      if (e instanceof ResourceRefusal) return sendRefusal(request, reply, e, deps.clock.now());
+      throw e;
+    }
+  }
+}
+
+/**
+ * Whether the browser says the click came from another site (or a bookmark, or an e-mail):
+ * Sec-Fetch-Site, which every current browser sends, else the Referer's origin. Our own pages
+ * send no Referer (Referrer-Policy: no-referrer), so an older browser is asked every time.
+ */
+function cameFromOutside(request: FastifyRequest, baseUrl: string): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site !== 'same-origin';
+  const referer = request.headers.referer;
+  if (!referer) return true;
+  try {
+    return new URL(referer).origin !== new URL(baseUrl).origin;
+  } catch {
+    return true;
+  }
 }

@@ -13,6 +13,7 @@ import {
   setPasswordWithToken,
 } from '../../../usecases/auth/set-password-with-token.js';
 import { type RouteOptions, SESSION_COOKIE } from '../../app.js';
+import { rememberDevice, trustedAccounts } from '../../device-cookie.js';
 import { parseForm } from '../../form.js';
 import { safeLocalPath } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
@@ -134,14 +135,16 @@ export async function authRoutes(app: FastifyInstance, { deps }: RouteOptions): 
     const form = parseForm(loginSchema, request.body);
     if (!form.ok) return loginPage(request, reply, { values: form.values, errors: form.errors, status: 400 });
     try {
-      const { sessionToken, principal } = await logIn(deps, {
+      const { sessionToken, principal, deviceKey } = await logIn(deps, {
         login: form.data.login,
         password: form.data.password,
         ip: request.ip,
         userAgent: request.headers['user-agent'],
         settings: request.network.settings,
+        trustedAccounts: trustedAccounts(request),
       });
       reply.setCookie(SESSION_COOKIE, sessionToken, cookieOptions);
+      rememberDevice(request, reply, deviceKey, deps.config.secureCookies);
       const home = principal.kind === 'staff' ? '/admin' : '/mon-compte';
       // A patron following a staff link (or the reverse) lands on their own home page.
       const suite = safeLocalPath(form.data.suite, home);
