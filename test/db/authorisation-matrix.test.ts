@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { addPatron } from '../helpers/decision-fixtures.js';
-import { type ActorName, ProbeClient } from '../helpers/probe/actors.js';
+import type { ActorName } from '../helpers/probe/actors.js';
 import { type ClassifiedRoute, classifyRoutes } from '../helpers/probe/classify.js';
 import { expectationFor } from '../helpers/probe/expect.js';
 import { fillUrl, ownsObject, sidesOf } from '../helpers/probe/fill.js';
-import { buildProbeWorld, type ProbeWorld } from '../helpers/probe/world.js';
+import { buildProbeWorld, clientFor, type ProbeWorld } from '../helpers/probe/world.js';
 import { writeMark, writesSince } from '../helpers/probe/writes.js';
 
 /**
@@ -96,7 +96,7 @@ describe('authorisation matrix', () => {
           const exp = expectationFor(route.rule.access, 'POST', actor, side, ownsObject(route, actor, side));
           if (exp.refused) continue;
           const url = await fillUrl(world, route, actor, side, true);
-          const client = await sessionFor(actor, Boolean(route.rule.consumesSession));
+          const client = await clientFor(world, actor, Boolean(route.rule.consumesSession));
           const res = await client.post(url, {});
           tried++;
           const wrong = exp.check(res);
@@ -136,26 +136,3 @@ describe('authorisation matrix', () => {
     expect(await writesSince(world.ctx.database, mark)).toContain('patrons UPDATE');
   });
 });
-
-/** The actor's client, or for a POST that ends a session or an account, a fresh one of the same kind. */
-async function sessionFor(actor: ActorName, consumes: boolean): Promise<ProbeClient> {
-  const client = world.clients.get(actor)!;
-  if (!consumes || actor === 'visitor') return client;
-  const fresh = new ProbeClient(world.ctx.app, actor);
-  fresh.csrfCookie = client.csrfCookie;
-  fresh.csrfToken = client.csrfToken;
-  if (actor.startsWith('patron:')) {
-    const state = actor.slice(7) as keyof ProbeWorld['patrons'];
-    const { row } = world.patrons[state];
-    const copy = await addPatron(world.ctx, row.libraryId, {
-      state,
-      activeUntil: row.activeUntil,
-      decision: row.decision,
-      decidedAt: row.decidedAt,
-      pendingSince: row.pendingSince,
-    });
-    return fresh.signIn(world.ctx, 'patron', copy.id);
-  }
-  const staffId = actor === 'admin' ? world.adminId : world[actor === 'staff:A' ? 'A' : 'B'].staffId;
-  return fresh.signIn(world.ctx, 'staff', staffId);
-}

@@ -2,8 +2,10 @@ import { enqueueMail } from '../../../src/db/repositories/outbox.js';
 import type { PatronRow } from '../../../src/db/repositories/patrons.js';
 import type { ResourceRow } from '../../../src/db/repositories/resources.js';
 import type { PORTAL_STATES } from '../../../src/domain/patron-lifecycle.js';
+import { hashPassword } from '../../../src/security/passwords.js';
 import { addLibrary, addStaff, createTestApp, type TestContext } from '../app.js';
 import { addPatron } from '../decision-fixtures.js';
+import { PATRON_PASSWORD } from '../lifecycle-fixtures.js';
 import { addResource } from '../resource-fixtures.js';
 import { type ActorName, ProbeClient } from './actors.js';
 import { collectingRoutes, type DeclaredRoute } from './routes.js';
@@ -66,8 +68,10 @@ export async function buildProbeWorld(): Promise<ProbeWorld> {
       },
       now,
     );
+  const passwordHash = await hashPassword(PATRON_PASSWORD);
   const member = (libraryId: string, state: PortalState) =>
     addPatron(ctx, libraryId, {
+      passwordHash,
       state,
       pendingSince: state === 'pending' ? now : null,
       activeUntil:
@@ -104,4 +108,32 @@ export async function buildProbeWorld(): Promise<ProbeWorld> {
   await add('staff:B', { kind: 'staff', id: staffB.id });
   await add('admin', { kind: 'staff', id: admin.id });
   return { ctx, routes, A, B, adminId: admin.id, patrons, resource, openResource, clients };
+}
+
+/** The actor's client, or for a POST that ends a session or an account, a fresh one of the same kind. */
+export async function clientFor(
+  world: ProbeWorld,
+  actor: ActorName,
+  consumes: boolean,
+): Promise<ProbeClient> {
+  const client = world.clients.get(actor)!;
+  if (!consumes || actor === 'visitor') return client;
+  const fresh = new ProbeClient(world.ctx.app, actor);
+  fresh.csrfCookie = client.csrfCookie;
+  fresh.csrfToken = client.csrfToken;
+  if (actor.startsWith('patron:')) {
+    const state = actor.slice(7) as PortalState;
+    const { row } = world.patrons[state];
+    const copy = await addPatron(world.ctx, row.libraryId, {
+      state,
+      activeUntil: row.activeUntil,
+      decision: row.decision,
+      decidedAt: row.decidedAt,
+      pendingSince: row.pendingSince,
+      passwordHash: row.passwordHash,
+    });
+    return fresh.signIn(world.ctx, 'patron', copy.id);
+  }
+  const staffId = actor === 'admin' ? world.adminId : world[actor === 'staff:A' ? 'A' : 'B'].staffId;
+  return fresh.signIn(world.ctx, 'staff', staffId);
 }

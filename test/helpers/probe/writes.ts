@@ -52,3 +52,19 @@ export async function writesSince(database: Database, mark: number): Promise<str
   );
   return rows.map((r) => `${r.tbl} ${r.op}`);
 }
+
+/**
+ * A cursor over the write log: `next()` answers the writes since the previous call in one
+ * query (the fuzzer's loop asks after every request).
+ */
+export async function writeCursor(database: Database) {
+  let mark = await writeMark(database);
+  return async (): Promise<string[]> => {
+    const rows = await queryRows<{ id: number | string; tbl: string; op: string }>(
+      database.db,
+      sql`select id, tbl, op from probe_writes where id > ${mark} order by id`,
+    );
+    if (rows.length) mark = Number(rows.at(-1)!.id);
+    return rows.map((r) => `${r.tbl} ${r.op}`);
+  };
+}
