@@ -5,7 +5,7 @@ import { type ClassifiedRoute, classifyRoutes } from '../helpers/probe/classify.
 import { expectationFor } from '../helpers/probe/expect.js';
 import { fillUrl, ownsObject, sidesOf } from '../helpers/probe/fill.js';
 import { buildProbeWorld, clientFor, type ProbeWorld } from '../helpers/probe/world.js';
-import { writeMark, writesSince } from '../helpers/probe/writes.js';
+import { settleWrites, writeMark, writesSince } from '../helpers/probe/writes.js';
 
 /**
  * Every route of the app (read from its route table) × every kind of actor × objects of
@@ -29,7 +29,7 @@ let tried = 0;
 beforeAll(async () => {
   world = await buildProbeWorld();
   routes = classifyRoutes(world.routes);
-});
+}, 300_000);
 afterAll(async () => {
   console.log(
     `authorisation matrix: ${tried} requests over ${routes?.length} routes × ${ACTORS.length} actors`,
@@ -64,10 +64,10 @@ describe('authorisation matrix', () => {
           if (exp.refused) {
             const writes = await writesSince(world.ctx.database, mark);
             if (writes.length) failures.push(`${actor} GET ${url}: refused but wrote ${writes.join(', ')}`);
-          }
+          } else await settleWrites(world.ctx.database);
         }
     expect(failures).toEqual([]);
-  });
+  }, 300_000);
 
   test('POST refused: the right refusal, and nothing written', async () => {
     const failures: string[] = [];
@@ -86,7 +86,7 @@ describe('authorisation matrix', () => {
           if (writes.length) failures.push(`${actor} POST ${url}: refused but wrote ${writes.join(', ')}`);
         }
     expect(failures).toEqual([]);
-  });
+  }, 300_000);
 
   test('POST allowed: the right actor is let through (never a 5xx), on objects of its own', async () => {
     const failures: string[] = [];
@@ -103,7 +103,7 @@ describe('authorisation matrix', () => {
           if (wrong) failures.push(`${actor} POST ${url} (${route.url}, side ${side}): ${wrong}`);
         }
     expect(failures).toEqual([]);
-  });
+  }, 300_000);
 
   test('ids in a form body: staff of B cannot decide on or renew A’s patrons in bulk', async () => {
     const bulk = (ids: string[], decision: string) => ({
@@ -113,6 +113,7 @@ describe('authorisation matrix', () => {
       naissance: 'oui',
       modele: 'accept',
     });
+    await settleWrites(world.ctx.database);
     const pendingOfA = await addPatron(world.ctx, world.A.libraryId);
     const staffB = world.clients.get('staff:B')!;
     for (const [ids, decision] of [
@@ -134,5 +135,5 @@ describe('authorisation matrix', () => {
     tried++;
     expect(res.statusCode).toBe(303);
     expect(await writesSince(world.ctx.database, mark)).toContain('patrons UPDATE');
-  });
+  }, 300_000);
 });

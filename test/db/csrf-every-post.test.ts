@@ -18,7 +18,7 @@ let tried = 0;
 beforeAll(async () => {
   world = await buildProbeWorld();
   posts = classifyRoutes(world.routes).filter((r) => r.method === 'POST');
-});
+}, 300_000);
 afterAll(async () => {
   console.log(`CSRF probe: ${tried} requests over ${posts?.length} POST routes`);
   await world?.ctx.close();
@@ -64,7 +64,7 @@ describe('CSRF on every POST route', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 300_000);
 
   test('the same form that writes with its own token writes nothing without it (the probe can tell)', async () => {
     const patron = await addPatron(world.ctx, world.A.libraryId);
@@ -76,5 +76,5 @@ describe('CSRF on every POST route', () => {
     mark = await writeMark(world.ctx.database);
     expect((await client.post('/admin/usagers/decisions', form)).statusCode).toBe(303);
     expect(await writesSince(world.ctx.database, mark)).toContain('patrons UPDATE');
-  });
+  }, 300_000);
 });

@@ -67,7 +67,7 @@ beforeAll(async () => {
     subjectId: world.A.patron.id,
     data: { message: XSS, reason: XSS },
   });
-});
+}, 300_000);
 afterAll(async () => {
   console.log(`stored XSS: ${pagesRead} pages, e-mails and exports read`);
   await world?.ctx.close();
@@ -92,7 +92,7 @@ describe('stored XSS', () => {
     expect(failures).toEqual([]);
     // The payloads did reach pages (escaped), so the check above had something to catch.
     expect(shown).toBeGreaterThan(15);
-  });
+  }, 300_000);
 
   test('the e-mails written from poisoned names and templates carry no live markup', async () => {
     const pending = await addPatron(world.ctx, world.A.libraryId, { firstName: XSS, lastName: XSS });
@@ -124,7 +124,7 @@ describe('stored XSS', () => {
       if (onPage.length) failures.push(`/admin/courriels/${m.id}: ${onPage.join(', ')}`);
     }
     expect(failures).toEqual([]);
-  });
+  }, 300_000);
 
   test('CSV exports: every cell a spreadsheet would run as a formula is defused', async () => {
     let formulas = 0;
@@ -139,7 +139,7 @@ describe('stored XSS', () => {
       }
     }
     expect(formulas).toBeGreaterThan(0);
-  });
+  }, 300_000);
 
   test('xlsx exports: the payload is a text cell, never a formula', async () => {
     let texts = 0;
@@ -159,5 +159,5 @@ describe('stored XSS', () => {
       );
     }
     expect(texts).toBeGreaterThan(0);
-  });
+  }, 300_000);
 });

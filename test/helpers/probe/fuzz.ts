@@ -7,7 +7,7 @@ import { fillUrl } from './fill.js';
 import { type FormField, forms } from './html.js';
 import { rightActor } from './right-actor.js';
 import { clientFor, type ProbeWorld } from './world.js';
-import { writeCursor } from './writes.js';
+import { settleWrites, writeCursor } from './writes.js';
 
 const patternOf = (url: string) =>
   new RegExp(`^${url.replace(/[.]/g, '\\.').replace(/:\w+/g, '[^/]+').replace(/\*/g, '.*')}$`);
@@ -156,6 +156,7 @@ export async function fuzzForms(
         if (res.statusCode < 400) {
           url = await fillUrl(world, route, actor, 'A', true);
           client = await clientFor(world, actor, Boolean(route.rule.consumesSession));
+          await settleWrites(world.ctx.database);
           await writes();
         }
         return true;

@@ -68,3 +68,18 @@ export async function writeCursor(database: Database) {
     return rows.map((r) => `${r.tbl} ${r.op}`);
   };
 }
+
+/**
+ * Waits until no write lands for a moment. Some answers finish before their last write (an
+ * export records its event once the stream has ended): on PostgreSQL that write could land in
+ * the next request's window and be blamed on it.
+ */
+export async function settleWrites(database: Database): Promise<void> {
+  let before = await writeMark(database);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 15));
+    const after = await writeMark(database);
+    if (after === before) return;
+    before = after;
+  }
+}
