@@ -11,29 +11,48 @@ const suite = fuzzSuite({
   runs: 80,
 });
 
-/** Where a browser goes with a Location header: it drops tabs and line breaks, reads \\ as /. */
-const browserTarget = (location: string) =>
-  new URL(location.replace(/[\t\n\r]/g, '').replaceAll('\\', '/'), 'http://sesame.test/connexion');
+/**
+ * The origin a browser goes to with a Location header (it drops tabs and line breaks and reads
+ * \\ as /), or null when it cannot make a URL of it.
+ */
+function browserOrigin(location: string): string | null {
+  try {
+    return new URL(location.replace(/[\t\n\r]/g, '').replaceAll('\\', '/'), 'http://sesame.test/connexion')
+      .origin;
+  } catch {
+    return null;
+  }
+}
+function encodable(s: string): boolean {
+  try {
+    encodeURIComponent(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 test('the return path after login (?suite=) never leaves the site and never breaks the page', async () => {
   const world = suite.world();
-  const hostile = fc.oneof(
-    fc.constantFrom(
-      '/\t/evil.example/phish',
-      '/\t\\evil.example',
-      '//evil.example',
-      '/\\evil.example',
-      'https://evil.example',
-      '/%09/evil.example',
-      '\u0000/admin',
-      '/admin\u0001',
-      '/admin/é€',
-      '/\r\nSet-Cookie: x=1',
-      'javascript:alert(1)',
-    ),
-    fc.tuple(fc.constantFrom('/', '//', '/\\', '/\t/'), anyText).map(([a, b]) => a + b),
-    anyText,
-  );
+  const hostile = fc
+    .oneof(
+      fc.constantFrom(
+        '/\t/evil.example/phish',
+        '/\t\\evil.example',
+        '//evil.example',
+        '/\\evil.example',
+        'https://evil.example',
+        '/%09/evil.example',
+        '\u0000/admin',
+        '/admin\u0001',
+        '/admin/é€',
+        '/\r\nSet-Cookie: x=1',
+        'javascript:alert(1)',
+      ),
+      fc.tuple(fc.constantFrom('/', '//', '/\\', '/\t/'), anyText).map(([a, b]) => a + b),
+      anyText,
+    )
+    .filter(encodable); // a lone surrogate cannot be put in a URL at all
   const failures: string[] = [];
   let tried = 0;
   for (const actor of ['admin', 'patron:active'] as ActorName[]) {
@@ -44,7 +63,7 @@ test('the return path after login (?suite=) never leaves the site and never brea
         tried++;
         const location = String(res.headers.location ?? '');
         if (res.statusCode >= 500) failures.push(`${actor} ${JSON.stringify(suite)}: ${res.statusCode}`);
-        else if (location && browserTarget(location).origin !== 'http://sesame.test')
+        else if (location && browserOrigin(location) !== 'http://sesame.test')
           failures.push(`${actor} ${JSON.stringify(suite)}: Location ${JSON.stringify(location)}`);
         return true;
       }),
@@ -52,5 +71,5 @@ test('the return path after login (?suite=) never leaves the site and never brea
     );
   }
   console.log(`return paths: ${tried} requests`);
-  expect(failures.slice(0, 10)).toEqual([]);
+  expect([...new Set(failures)].slice(0, 10)).toEqual([]);
 }, 300_000);
