@@ -1,0 +1,144 @@
+import type { DeclaredRoute } from './routes.js';
+
+/**
+ * Who may use a route:
+ * - `ops`: probes, for anyone; `public`: anyone (a visitor gets the page);
+ * - `token`: public pages reached with a secret from an e-mail or a signed link (a bogus one
+ *   is refused);
+ * - `quota`: opening a counted resource: active patrons only (and renewals, still active);
+ * - `patron`: the patron's own portal (visitors go to the login page, staff get 403);
+ * - `staff`: any staff member (visitors → login page, patrons 403);
+ * - `staffObject`: a staff member, on an object of one of their libraries (another
+ *   library's → 403/404), the network administrator on every library's;
+ * - `admin`: network administrators only (library staff 403).
+ */
+export type Access = 'ops' | 'public' | 'token' | 'quota' | 'patron' | 'staff' | 'staffObject' | 'admin';
+
+/** What a `:param` of a URL names, to fill it with a real id of library A or B. */
+export type ParamKind =
+  | 'patron'
+  | 'library'
+  | 'staff'
+  | 'mail'
+  | 'patronMail'
+  | 'template'
+  | 'resource'
+  | 'token'
+  | 'document'
+  | 'staticFile'
+  | 'dsfrFile';
+
+export interface RouteRule {
+  /** Matches `METHOD /url/:with/:params` as the app declared it. */
+  match: RegExp;
+  access: Access;
+  params?: Record<string, ParamKind>;
+  /**
+   * A POST that ends the acting session or account when allowed (so the probe gives it a
+   * session and an object of its own).
+   */
+  consumesSession?: boolean;
+}
+
+/**
+ * One rule per family of routes, first match wins. A route that matches none fails the probe
+ * tests: add a rule here when you add a route, saying who may use it.
+ */
+export const ROUTE_RULES: RouteRule[] = [
+  { match: /^GET \/(healthz|readyz|metrics)$/, access: 'ops' },
+  { match: /^GET \/static\/\*$/, access: 'public', params: { '*': 'staticFile' } },
+  { match: /^GET \/dsfr\/\*$/, access: 'public', params: { '*': 'dsfrFile' } },
+  {
+    match: /^GET \/(|bibliotheques|aide|accessibilite|mentions-legales|donnees-personnelles)$/,
+    access: 'public',
+  },
+  { match: /^(GET|POST) \/(connexion|mot-de-passe-oublie|inscription)$/, access: 'public' },
+  { match: /^POST \/deconnexion$/, access: 'public', consumesSession: true },
+  { match: /^GET \/inscription\/envoyee$/, access: 'public' },
+  { match: /^GET \/ressources(\/jeunesse)?$/, access: 'public' },
+  { match: /^GET \/ressources\/:id\/ouvrir$/, access: 'quota', params: { id: 'resource' } },
+  { match: /^GET \/fournisseur-demo\/sso_login$/, access: 'token' },
+  {
+    match: /^GET \/fournisseur-demo\/:resourceId(\/:document)?$/,
+    access: 'token',
+    params: { resourceId: 'resource', document: 'document' },
+  },
+  {
+    match:
+      /^(GET|POST) \/(mot-de-passe|inscription\/confirmer|mon-compte\/courriel|mon-compte\/renouveler)\/:token$/,
+    access: 'token',
+    params: { token: 'token' },
+  },
+  { match: /^GET \/mon-compte\/messages\/:id$/, access: 'patron', params: { id: 'patronMail' } },
+  { match: /^POST \/mon-compte\/supprimer$/, access: 'patron', consumesSession: true },
+  // Shown once the account is gone, so to anyone.
+  { match: /^GET \/mon-compte\/compte-supprime$/, access: 'public' },
+  { match: /^(GET|POST) \/mon-compte(\/[a-z.-]+)*$/, access: 'patron' },
+  { match: /^(GET|POST) \/admin$/, access: 'staff' },
+  {
+    match: /^(GET|POST) \/admin\/usagers(\/nouveau|\/decisions|\/export\.(csv|xlsx))?$/,
+    access: 'staff',
+  },
+  { match: /^GET \/admin\/usagers\/newsletter\.(csv|xlsx)$/, access: 'admin' },
+  {
+    match: /^POST \/admin\/usagers\/:id\/ressources\/:resourceId\/(retirer|retablir)$/,
+    access: 'staffObject',
+    params: { id: 'patron', resourceId: 'resource' },
+  },
+  {
+    match: /^(GET|POST) \/admin\/usagers\/:id\/(bibliotheque|avertir)$/,
+    access: 'admin',
+    params: { id: 'patron' },
+  },
+  {
+    match: /^(GET|POST) \/admin\/usagers\/:id(\/[a-z-]+)?$/,
+    access: 'staffObject',
+    params: { id: 'patron' },
+  },
+  { match: /^GET \/admin\/bibliotheques$/, access: 'staff' },
+  {
+    match: /^(GET|POST) \/admin\/bibliotheques\/(nouvelle|import|import\/modele\.csv)$/,
+    access: 'admin',
+  },
+  {
+    match: /^POST \/admin\/bibliotheques\/:id\/(desactiver|reactiver)$/,
+    access: 'admin',
+    params: { id: 'library' },
+  },
+  { match: /^(GET|POST) \/admin\/bibliotheques\/:id$/, access: 'staffObject', params: { id: 'library' } },
+  { match: /^(GET|POST) \/admin\/comptes(\/nouveau)?$/, access: 'admin' },
+  { match: /^(GET|POST) \/admin\/comptes\/:id(\/[a-z]+)?$/, access: 'admin', params: { id: 'staff' } },
+  { match: /^(GET|POST) \/admin\/(parametres|retards|modeles|courriels|ressources)$/, access: 'admin' },
+  { match: /^(GET|POST) \/admin\/ressources\/nouvelle$/, access: 'admin' },
+  { match: /^(GET|POST) \/admin\/ressources\/:id(\/[a-z]+)?$/, access: 'admin', params: { id: 'resource' } },
+  { match: /^(GET|POST) \/admin\/courriels\/:id(\/[a-z]+)?$/, access: 'admin', params: { id: 'mail' } },
+  { match: /^(GET|POST) \/admin\/modeles\/:key(\/[a-z]+)?$/, access: 'admin', params: { key: 'template' } },
+];
+
+export interface ClassifiedRoute extends DeclaredRoute {
+  rule: RouteRule;
+  paramNames: string[];
+}
+
+/** Every route with its rule; throws, naming them, when some route has no rule. */
+export function classifyRoutes(routes: DeclaredRoute[]): ClassifiedRoute[] {
+  const missing: string[] = [];
+  const out: ClassifiedRoute[] = [];
+  for (const route of routes) {
+    const key = `${route.method} ${route.url}`;
+    const rule = ROUTE_RULES.find((r) => r.match.test(key));
+    const paramNames = [...route.url.matchAll(/:(\w+)|(\*)/g)].map((m) => m[1] ?? m[2]!);
+    const unnamed = paramNames.filter((p) => !rule?.params?.[p]);
+    if (!rule || unnamed.length) {
+      missing.push(rule ? `${key} (no kind for :${unnamed.join(', :')})` : key);
+      continue;
+    }
+    out.push({ ...route, rule, paramNames });
+  }
+  if (missing.length)
+    throw new Error(
+      `Routes without an authorisation rule:\n  ${missing.join('\n  ')}\n` +
+        'Add a rule saying who may use each of them in ROUTE_RULES (test/helpers/probe/classify.ts).',
+    );
+  return out;
+}
