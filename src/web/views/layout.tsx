@@ -152,6 +152,7 @@ export function Layout(props: {
               </div>
             </div>
           </div>
+          {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: the DSFR script makes it a dialog below 992 px and drops the label above, as DSFR documents */}
           <div class="fr-header__menu fr-modal" id={MENU_ID} aria-labelledby={MENU_BUTTON_ID}>
             <div class="fr-container">
               <button type="button" class="fr-btn--close fr-btn" aria-controls={MENU_ID} title="Fermer">
