@@ -1,0 +1,18 @@
+import type { ComponentChildren } from 'preact';
+
+/**
+ * A DSFR table as 1.14 documents it: the table sits in wrapper › container › content, so a table
+ * wider than the page scrolls inside its own box instead of widening the page. `class` adds DSFR
+ * modifiers (fr-table--bordered, fr-table--no-caption…) or margins to the outer element.
+ */
+export function DsfrTable(props: { class?: string; children: ComponentChildren }) {
+  return (
+    <div class={props.class ? `fr-table ${props.class}` : 'fr-table'}>
+      <div class="fr-table__wrapper">
+        <div class="fr-table__container">
+          <div class="fr-table__content">{props.children}</div>
+        </div>
+      </div>
+    </div>
+  );
+}
