@@ -159,7 +159,7 @@ function TableWrapper({ children }: { children: ComponentChildren }) {
   return (
     <div class="fr-table fr-mb-3w">
       <div class="fr-table__wrapper">
-        <div class="fr-table__container">
+        <div class="fr-table__container" tabIndex={0}>
           <div class="fr-table__content">
             <table>{children}</table>
           </div>

@@ -122,7 +122,7 @@ export async function overdueRoutes(app: FastifyInstance, { deps }: RouteOptions
                 </h2>
                 <div class="fr-table fr-table--no-caption">
                   <div class="fr-table__wrapper">
-                    <div class="fr-table__container">
+                    <div class="fr-table__container" tabIndex={0}>
                       <div class="fr-table__content">
                         <table>
                           <caption>

@@ -97,7 +97,7 @@ export async function templateRoutes(app: FastifyInstance, { deps }: RouteOption
           </p>
           <div class="fr-table fr-table--no-caption-mobile">
             <div class="fr-table__wrapper">
-              <div class="fr-table__container">
+              <div class="fr-table__container" tabIndex={0}>
                 <div class="fr-table__content">
                   <table>
                     <caption>Modèles de réponse aux demandes</caption>

@@ -441,6 +441,19 @@ function QueueTable(props: {
   );
 }
 
+/** An address may break before its @ (and anywhere if still too long), never widening the list. */
+function EmailAddress({ email }: { email: string }) {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return <>{email}</>;
+  return (
+    <>
+      {email.slice(0, at)}
+      <wbr />
+      {email.slice(at)}
+    </>
+  );
+}
+
 /** Rows the bulk bar can act on: requests to decide, and subscriptions whose rights can be renewed. */
 function selectableRow(r: QueueRow): boolean {
   return isAwaitingDecision(r.state) || (RENEWABLE.includes(r.state) && r.anonymisedAt === null);
@@ -481,7 +494,7 @@ function QueueLine({
       <td>
         {r.identifier ?? '—'}
         <br />
-        <span class="sesame-break">{r.email ?? '—'}</span>
+        <span class="sesame-break">{r.email ? <EmailAddress email={r.email} /> : '—'}</span>
         {!r.emailConfirmedAt && <p class="fr-text--xs fr-mb-0">Courriel non confirmé</p>}
       </td>
       <td>

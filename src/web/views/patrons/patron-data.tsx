@@ -106,7 +106,7 @@ function Table(props: {
   return (
     <div class={`fr-table fr-mb-3w${props.hideCaption ? ' fr-table--no-caption' : ''}`}>
       <div class="fr-table__wrapper">
-        <div class="fr-table__container">
+        <div class="fr-table__container" tabIndex={0}>
           <div class="fr-table__content">
             <table>
               <caption>{props.caption}</caption>
