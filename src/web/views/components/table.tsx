@@ -11,6 +11,7 @@ export function DsfrTable(props: { class?: string; children: ComponentChildren }
   return (
     <div class={props.class ? `fr-table ${props.class}` : 'fr-table'}>
       <div class="fr-table__wrapper">
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must be reachable by keyboard (WCAG 2.1.1), see above */}
         <div class="fr-table__container" tabIndex={0}>
           <div class="fr-table__content">{props.children}</div>
         </div>
