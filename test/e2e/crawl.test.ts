@@ -245,12 +245,11 @@ describe('Every page, on a phone and at a desk', () => {
   );
 });
 
-/** The burger button, once the DSFR script has made it a disclosure button (aria-expanded). */
-async function openMenu(page: Page) {
-  const burger = page.getByRole('button', { name: 'Menu' });
-  await page.locator('#bouton-menu[aria-expanded="false"]').waitFor();
-  await burger.click();
-  return burger;
+/** The burger button, once the DSFR script runs (it marks the root with data-fr-js). */
+async function openMenu(page: Page): Promise<void> {
+  await page.locator('html[data-fr-js="true"]').waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.locator('#menu-principal.fr-modal--opened').waitFor();
 }
 
 describe('The header on a phone', () => {
@@ -259,8 +258,7 @@ describe('The header on a phone', () => {
     await page.goto('/');
     const login = page.getByRole('link', { name: 'Se connecter' });
     await expect(login.isVisible()).resolves.toBe(false);
-    const burger = await openMenu(page);
-    await expect(burger.getAttribute('aria-expanded')).resolves.toBe('true');
+    await openMenu(page);
     await login.waitFor({ state: 'visible' });
     await expect(page.getByRole('link', { name: 'Bibliothèques' }).first().isVisible()).resolves.toBe(true);
     await expectNoAxeViolations(page, 'menu open on a phone');
