@@ -76,4 +76,5 @@ export const ASSETS = {
   favicon: `${DSFR.prefix}favicon/favicon.svg`,
   sesameCss: `${OWN.prefix}sesame.css`,
   decisionJs: `${OWN.prefix}decision.js`,
+  noScriptCss: `${OWN.prefix}no-script.css`,
 } as const;

@@ -266,6 +266,18 @@ describe('The header on a phone', () => {
     await page.waitForURL((u) => u.pathname === '/connexion');
   });
 
+  it('lays the menu out in the page when JavaScript is off', async () => {
+    const context = await newContext(browser, server.baseUrl, { viewport: PHONE, javaScriptEnabled: false });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto('/');
+    await expect(page.getByRole('button', { name: 'Menu' }).isVisible()).resolves.toBe(false);
+    await page.getByRole('link', { name: 'Se connecter' }).click();
+    await page.waitForURL((u) => u.pathname === '/connexion');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    await expectNoAxeViolations(page, '/connexion without JavaScript on a phone');
+  });
+
   it('lets a patron log out from the menu', async () => {
     const page = await freshPage(PHONE);
     await logIn(page, PATRON, passwords.patron!, '/mon-compte');

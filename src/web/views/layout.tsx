@@ -91,6 +91,9 @@ export function Layout(props: {
         <link rel="stylesheet" href={ASSETS.iconsCss} />
         <link rel="stylesheet" href={ASSETS.sesameCss} />
         <link rel="icon" href={ASSETS.favicon} type="image/svg+xml" />
+        <noscript>
+          <link rel="stylesheet" href={ASSETS.noScriptCss} />
+        </noscript>
       </head>
       <body>
         <div class="fr-skiplinks">
