@@ -514,7 +514,7 @@ function QueueLine({
         {waiting && (
           <>
             <br />
-            <span class="fr-text--xs">en attente depuis {plural(days, 'jour', 'jours')}</span>
+            en attente depuis {plural(days, 'jour', 'jours')}
             {isOverdue(r.pendingSince, now, settings) && (
               <p class="fr-badge fr-badge--sm fr-badge--warning fr-mt-1v">En retard</p>
             )}
