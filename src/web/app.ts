@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
@@ -14,10 +12,12 @@ import { getNetwork, getNetworkCached } from '../db/repositories/network.js';
 import type { Clock } from '../domain/clock.js';
 import { resolveSession } from '../usecases/auth/resolve-session.js';
 import type { Deps } from '../usecases/deps.js';
+import { DSFR, OWN } from './assets.js';
 import { registerInputCleaning } from './control-characters.js';
 import { registerErrorHandling } from './errors.js';
 import { redactUrl } from './log-redaction.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { precompressBundle } from './precompress.js';
 import { outboxRoutes } from './routes/network/outbox.js';
 import { overdueRoutes } from './routes/network/overdue.js';
 import { adminResourceRoutes } from './routes/network/resources.js';
@@ -61,9 +61,6 @@ export interface AppDeps extends Deps {
   database: Database;
   metrics: Metrics;
 }
-
-const here = dirname(fileURLToPath(import.meta.url));
-const DSFR_DIST = join(here, '../../node_modules/@gouvfr/dsfr/dist');
 
 /**
  * Builds the whole web application as a Fastify instance, without listening: the server
@@ -145,13 +142,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     attachFieldsToBody: false,
     limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 10, parts: 20 },
   });
-  await app.register(fastifyStatic, { root: DSFR_DIST, prefix: '/dsfr/', maxAge: '7d', decorateReply: true });
-  await app.register(fastifyStatic, {
-    root: join(here, 'static'),
-    prefix: '/static/',
-    maxAge: '1h',
-    decorateReply: false,
-  });
+  // Fingerprinted URLs (assets.ts): cached a year, brotli or gzip copies made ahead of time.
+  for (const bundle of [DSFR, OWN]) {
+    const compressed = await precompressBundle(bundle);
+    await app.register(fastifyStatic, {
+      root: compressed ? [compressed, bundle.root] : bundle.root,
+      prefix: bundle.prefix,
+      preCompressed: true,
+      maxAge: '365d',
+      immutable: true,
+      decorateReply: bundle === DSFR,
+    });
+  }
 
   // Who is asking: the network (for its name and settings) and the session's staff member.
   app.addHook('onRequest', async (request) => {

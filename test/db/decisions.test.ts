@@ -20,6 +20,7 @@ import {
 import { UNDO_EXPIRED, undoDecision } from '../../src/usecases/patrons/undo-decision.js';
 import { warnLibrary } from '../../src/usecases/patrons/warn-library.js';
 import type { AppDeps } from '../../src/web/app.js';
+import { ASSETS } from '../../src/web/assets.js';
 import { queueReturnPath } from '../../src/web/routes/staff/decisions.js';
 import { BulkDecisionBar } from '../../src/web/views/patrons/bulk-decision-bar.js';
 import { DecisionPanel, loadDecisionPanel } from '../../src/web/views/patrons/decision-panel.js';
@@ -501,7 +502,7 @@ describe('decision panel', () => {
     expect(html).toContain('name="action" value="modele"');
     expect(html).toContain('Utiliser ce modèle');
     expect(html).toContain('Valider la décision');
-    expect(html).toContain('<script src="/static/decision.js" defer');
+    expect(html).toContain(`<script src="${ASSETS.decisionJs}" defer`);
     expect(html).not.toContain('pour Médiathèque Alpha');
     // The four refusal reasons.
     for (const label of [

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { PatronActor, StaffActor } from '../../domain/actor.js';
+import { ASSETS } from '../assets.js';
 
 /** What every page needs from the request, given by the route to the layout. */
 export interface PageContext {
@@ -62,6 +63,10 @@ function navigation(
   ];
 }
 
+/** The mobile menu (a DSFR modal below 992 px) and the burger button that opens it. */
+const MENU_ID = 'menu-principal';
+const MENU_BUTTON_ID = 'bouton-menu';
+
 function isCurrent(path: string, href: string): boolean {
   if (href === '/' || href === '/admin') return path === href;
   return path === href || path.startsWith(`${href}/`);
@@ -82,10 +87,13 @@ export function Layout(props: {
         <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
         <meta name="format-detection" content="telephone=no" />
         <title>{`${props.title} — ${ctx.networkName}`}</title>
-        <link rel="stylesheet" href="/dsfr/dsfr.min.css" />
-        <link rel="stylesheet" href="/dsfr/utility/icons/icons.min.css" />
-        <link rel="stylesheet" href="/static/sesame.css" />
-        <link rel="icon" href="/dsfr/favicon/favicon.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href={ASSETS.dsfrCss} />
+        <link rel="stylesheet" href={ASSETS.iconsCss} />
+        <link rel="stylesheet" href={ASSETS.sesameCss} />
+        <link rel="icon" href={ASSETS.favicon} type="image/svg+xml" />
+        <noscript>
+          <link rel="stylesheet" href={ASSETS.noScriptCss} />
+        </noscript>
       </head>
       <body>
         <div class="fr-skiplinks">
@@ -113,7 +121,21 @@ export function Layout(props: {
           <div class="fr-header__body">
             <div class="fr-container">
               <div class="fr-header__body-row">
-                <div class="fr-header__brand">
+                <div class="fr-header__brand fr-enlarge-link">
+                  <div class="fr-header__brand-top">
+                    <div class="fr-header__navbar">
+                      <button
+                        type="button"
+                        class="fr-btn--menu fr-btn"
+                        data-fr-opened="false"
+                        aria-controls={MENU_ID}
+                        id={MENU_BUTTON_ID}
+                        title="Menu"
+                      >
+                        Menu
+                      </button>
+                    </div>
+                  </div>
                   <div class="fr-header__service">
                     <a href={ctx.actor ? '/admin' : '/'} title={`Accueil — ${ctx.networkName}`}>
                       <p class="fr-header__service-title">{ctx.networkName}</p>
@@ -133,8 +155,17 @@ export function Layout(props: {
               </div>
             </div>
           </div>
-          <div class="fr-header__menu">
+          {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: the DSFR script makes it a dialog below 992 px and drops the label above, as DSFR documents */}
+          <div class="fr-header__menu fr-modal" id={MENU_ID} aria-labelledby={MENU_BUTTON_ID}>
             <div class="fr-container">
+              <button type="button" class="fr-btn--close fr-btn" aria-controls={MENU_ID} title="Fermer">
+                Fermer
+              </button>
+              {/* The same tools as on a desk, rendered here rather than copied by the DSFR script:
+                  identical markup, so the script leaves it alone, and it is there without it. */}
+              <div class="fr-header__menu-links">
+                <HeaderTools ctx={ctx} />
+              </div>
               <nav class="fr-nav" id="navigation" role="navigation" aria-label="Menu principal">
                 <ul class="fr-nav__list">
                   {nav.map((item) => (
@@ -209,7 +240,7 @@ export function Layout(props: {
             </div>
           </div>
         </footer>
-        <script type="module" src="/dsfr/dsfr.module.min.js" />
+        <script type="module" src={ASSETS.dsfrJs} />
       </body>
     </html>
   );

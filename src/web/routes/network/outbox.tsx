@@ -17,6 +17,7 @@ import { requireAdmin } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
 import { Form, Select, SubmitButton, TextInput } from '../../views/components/forms.js';
 import { linkify } from '../../views/components/linkify.js';
+import { DsfrTable } from '../../views/components/table.js';
 import { Breadcrumb } from '../../views/layout.js';
 import { MailLinksNotice } from '../../views/network/mail-links-notice.js';
 
@@ -158,15 +159,9 @@ export function Pagination(props: { current: number; last: number; href: (page: 
 
 function TableWrapper({ children }: { children: ComponentChildren }) {
   return (
-    <div class="fr-table fr-mb-3w">
-      <div class="fr-table__wrapper">
-        <div class="fr-table__container">
-          <div class="fr-table__content">
-            <table>{children}</table>
-          </div>
-        </div>
-      </div>
-    </div>
+    <DsfrTable class="fr-mb-3w">
+      <table>{children}</table>
+    </DsfrTable>
   );
 }
 

@@ -13,6 +13,7 @@ import type { RouteOptions } from '../../app.js';
 import { requireAdmin } from '../../guards.js';
 import { sendPage } from '../../render.js';
 import { Form } from '../../views/components/forms.js';
+import { DsfrTable } from '../../views/components/table.js';
 import { Breadcrumb } from '../../views/layout.js';
 
 const PAGE_URL = '/admin/retards';
@@ -120,75 +121,69 @@ export async function overdueRoutes(app: FastifyInstance, { deps }: RouteOptions
                 <h2 id={headingId}>
                   {first.libraryName} ({first.libraryCode})
                 </h2>
-                <div class="fr-table fr-table--no-caption">
-                  <div class="fr-table__wrapper">
-                    <div class="fr-table__container">
-                      <div class="fr-table__content">
-                        <table>
-                          <caption>
-                            Demandes en retard de {first.libraryName} : {list.length}
-                          </caption>
-                          <thead>
-                            <tr>
-                              <th scope="col">Usager</th>
-                              <th scope="col">État</th>
-                              <th scope="col">En attente depuis</th>
-                              <th scope="col">Retard</th>
-                              <th scope="col">Relance automatique</th>
-                              <th scope="col">Avertissement</th>
-                              <th scope="col">Actions</th>
-                            </tr>
-                          </thead>
-                          <tbody>
-                            {list.map((r) => {
-                              const late = daysOverdue(r.pendingSince, now, network.settings);
-                              const warned = since(r.lastWarnedAt, r);
-                              const reminded = since(r.overdueNotifiedAt, r);
-                              return (
-                                <tr>
-                                  <th scope="row">
-                                    <a href={`/admin/usagers/${r.id}`}>{name(r)}</a>
-                                    {r.identifier && <span class="fr-hint-text">{r.identifier}</span>}
-                                  </th>
-                                  <td>
-                                    <p class={`fr-badge fr-badge--sm ${STATE_BADGES[r.state]}`}>
-                                      {STATE_LABELS[r.state]}
-                                    </p>
-                                  </td>
-                                  <td>
-                                    {formatDate(r.pendingSince)} ({days(daysWaiting(r.pendingSince, now))})
-                                  </td>
-                                  <td>{late === 0 ? 'moins d’un jour' : days(late)}</td>
-                                  <td>{reminded ? `Envoyée le ${formatDate(reminded)}` : 'Pas encore'}</td>
-                                  <td>{warned ? `Avertie le ${formatDateTime(warned)}` : 'Non avertie'}</td>
-                                  <td>
-                                    <Form action={`/admin/usagers/${r.id}/avertir`} csrf={ctx.csrf}>
-                                      <input type="hidden" name="retour" value={here} />
-                                      <button
-                                        type="submit"
-                                        class="fr-btn fr-btn--sm fr-btn--secondary fr-mb-1w"
-                                        title={`Avertir ${r.libraryName} du retard de la demande de ${name(r)}`}
-                                      >
-                                        Avertir la bibliothèque
-                                      </button>
-                                    </Form>
-                                    <a
-                                      class="fr-link fr-link--sm"
-                                      href={`/admin/usagers/${r.id}#decision`}
-                                      title={`Décider à la place de ${r.libraryName} pour ${name(r)}`}
-                                    >
-                                      Décider à sa place
-                                    </a>
-                                  </td>
-                                </tr>
-                              );
-                            })}
-                          </tbody>
-                        </table>
-                      </div>
-                    </div>
-                  </div>
-                </div>
+                <DsfrTable class="fr-table--no-caption">
+                  <table>
+                    <caption>
+                      Demandes en retard de {first.libraryName} : {list.length}
+                    </caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Usager</th>
+                        <th scope="col">État</th>
+                        <th scope="col">En attente depuis</th>
+                        <th scope="col">Retard</th>
+                        <th scope="col">Relance automatique</th>
+                        <th scope="col">Avertissement</th>
+                        <th scope="col">Actions</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {list.map((r) => {
+                        const late = daysOverdue(r.pendingSince, now, network.settings);
+                        const warned = since(r.lastWarnedAt, r);
+                        const reminded = since(r.overdueNotifiedAt, r);
+                        return (
+                          <tr>
+                            <th scope="row">
+                              <a href={`/admin/usagers/${r.id}`}>{name(r)}</a>
+                              {r.identifier && <span class="fr-hint-text">{r.identifier}</span>}
+                            </th>
+                            <td>
+                              <p class={`fr-badge fr-badge--sm ${STATE_BADGES[r.state]}`}>
+                                {STATE_LABELS[r.state]}
+                              </p>
+                            </td>
+                            <td>
+                              {formatDate(r.pendingSince)} ({days(daysWaiting(r.pendingSince, now))})
+                            </td>
+                            <td>{late === 0 ? 'moins d’un jour' : days(late)}</td>
+                            <td>{reminded ? `Envoyée le ${formatDate(reminded)}` : 'Pas encore'}</td>
+                            <td>{warned ? `Avertie le ${formatDateTime(warned)}` : 'Non avertie'}</td>
+                            <td>
+                              <Form action={`/admin/usagers/${r.id}/avertir`} csrf={ctx.csrf}>
+                                <input type="hidden" name="retour" value={here} />
+                                <button
+                                  type="submit"
+                                  class="fr-btn fr-btn--sm fr-btn--secondary fr-mb-1w"
+                                  title={`Avertir ${r.libraryName} du retard de la demande de ${name(r)}`}
+                                >
+                                  Avertir la bibliothèque
+                                </button>
+                              </Form>
+                              <a
+                                class="fr-link fr-link--sm"
+                                href={`/admin/usagers/${r.id}#decision`}
+                                title={`Décider à la place de ${r.libraryName} pour ${name(r)}`}
+                              >
+                                Décider à sa place
+                              </a>
+                            </td>
+                          </tr>
+                        );
+                      })}
+                    </tbody>
+                  </table>
+                </DsfrTable>
               </section>
             );
           })}

@@ -47,6 +47,7 @@ import {
   TextArea,
   TextInput,
 } from '../../views/components/forms.js';
+import { DsfrTable } from '../../views/components/table.js';
 import { Breadcrumb } from '../../views/layout.js';
 import { CapBadge, CapUseText } from '../../views/network/cap-use.js';
 
@@ -531,7 +532,7 @@ export async function adminResourceRoutes(app: FastifyInstance, { deps }: RouteO
           {lines.length === 0 ? (
             <p>Aucune ressource pour le moment.</p>
           ) : (
-            <div class="fr-table">
+            <DsfrTable>
               <table>
                 <caption>{lines.length} ressources, actives et désactivées</caption>
                 <thead>
@@ -593,7 +594,7 @@ export async function adminResourceRoutes(app: FastifyInstance, { deps }: RouteO
                   ))}
                 </tbody>
               </table>
-            </div>
+            </DsfrTable>
           )}
         </>
       ),

@@ -32,6 +32,7 @@ import {
   SubmitButton,
   TextInput,
 } from '../../views/components/forms.js';
+import { DsfrTable } from '../../views/components/table.js';
 import { Breadcrumb } from '../../views/layout.js';
 
 const LIST_URL = '/admin/comptes';
@@ -121,7 +122,7 @@ const EVENT_LABELS: Record<string, string> = {
 function History({ events }: { events: EventRow[] }) {
   if (events.length === 0) return <p>Aucun événement enregistré.</p>;
   return (
-    <div class="fr-table fr-table--no-caption">
+    <DsfrTable class="fr-table--no-caption">
       <table>
         <caption>Historique du compte</caption>
         <thead>
@@ -141,7 +142,7 @@ function History({ events }: { events: EventRow[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </DsfrTable>
   );
 }
 
@@ -224,7 +225,7 @@ export async function staffAccountRoutes(app: FastifyInstance, { deps }: RouteOp
             </li>
           </ul>
           <p role="status">{`${accounts.length} compte${accounts.length > 1 ? 's' : ''}`}</p>
-          <div class="fr-table">
+          <DsfrTable>
             <table>
               <caption>Comptes des bibliothèques et de l’administration du réseau</caption>
               <thead>
@@ -254,7 +255,7 @@ export async function staffAccountRoutes(app: FastifyInstance, { deps }: RouteOp
                 ))}
               </tbody>
             </table>
-          </div>
+          </DsfrTable>
         </>
       ),
     });

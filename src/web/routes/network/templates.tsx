@@ -30,6 +30,7 @@ import {
   TextArea,
   TextInput,
 } from '../../views/components/forms.js';
+import { DsfrTable } from '../../views/components/table.js';
 import { Breadcrumb } from '../../views/layout.js';
 
 const LIST_URL = '/admin/modeles';
@@ -95,49 +96,43 @@ export async function templateRoutes(app: FastifyInstance, { deps }: RouteOption
             [prenom], [nom_destinataire], [actif-jusquau] (date de fin d’abonnement), [identifiant], ainsi que
             [reseau] (nom du réseau).
           </p>
-          <div class="fr-table fr-table--no-caption-mobile">
-            <div class="fr-table__wrapper">
-              <div class="fr-table__container">
-                <div class="fr-table__content">
-                  <table>
-                    <caption>Modèles de réponse aux demandes</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Modèle</th>
-                        <th scope="col">Utilisé pour</th>
-                        <th scope="col">Objet</th>
-                        <th scope="col">Texte</th>
-                        <th scope="col">Action</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {templates.map((t) => (
-                        <tr>
-                          <th scope="row">{t.label}</th>
-                          <td>{USE[t.kind][t.decision]}</td>
-                          <td>{t.subject}</td>
-                          <td>
-                            {t.customised && t.updatedAt
-                              ? `Modifié par ${t.updatedBy} le ${formatDateTime(t.updatedAt)}`
-                              : 'Texte d’origine'}
-                          </td>
-                          <td>
-                            <a
-                              class="fr-link"
-                              href={editUrl(t.key)}
-                              aria-label={`Modifier le modèle « ${t.label} »`}
-                            >
-                              Modifier
-                            </a>
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              </div>
-            </div>
-          </div>
+          <DsfrTable class="fr-table--no-caption-mobile">
+            <table>
+              <caption>Modèles de réponse aux demandes</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Modèle</th>
+                  <th scope="col">Utilisé pour</th>
+                  <th scope="col">Objet</th>
+                  <th scope="col">Texte</th>
+                  <th scope="col">Action</th>
+                </tr>
+              </thead>
+              <tbody>
+                {templates.map((t) => (
+                  <tr>
+                    <th scope="row">{t.label}</th>
+                    <td>{USE[t.kind][t.decision]}</td>
+                    <td>{t.subject}</td>
+                    <td>
+                      {t.customised && t.updatedAt
+                        ? `Modifié par ${t.updatedBy} le ${formatDateTime(t.updatedAt)}`
+                        : 'Texte d’origine'}
+                    </td>
+                    <td>
+                      <a
+                        class="fr-link"
+                        href={editUrl(t.key)}
+                        aria-label={`Modifier le modèle « ${t.label} »`}
+                      >
+                        Modifier
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </DsfrTable>
         </>
       ),
     });

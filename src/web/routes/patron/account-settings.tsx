@@ -31,6 +31,7 @@ import {
   TextInput,
 } from '../../views/components/forms.js';
 import { linkify } from '../../views/components/linkify.js';
+import { DsfrTable } from '../../views/components/table.js';
 import { Breadcrumb } from '../../views/layout.js';
 import { ACCOUNT_URLS } from '../../views/patrons/account-sections.js';
 import { dataDocument, PatronDataPage } from '../../views/patrons/patron-data.js';
@@ -372,7 +373,7 @@ export async function accountSettingsRoutes(app: FastifyInstance, { deps }: Rout
                 usage unique (mot de passe, confirmation d’adresse) ne s’affichent que dans le courriel
                 lui-même.
               </p>
-              <div class="fr-table">
+              <DsfrTable>
                 <table>
                   <caption>
                     {list.total > 1
@@ -398,7 +399,7 @@ export async function accountSettingsRoutes(app: FastifyInstance, { deps }: Rout
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </DsfrTable>
               <Pagination
                 current={list.page}
                 last={list.pageCount}

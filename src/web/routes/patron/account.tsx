@@ -15,6 +15,7 @@ import { loadAccountUsage } from '../../../usecases/resources/account-usage.js';
 import type { RouteOptions } from '../../app.js';
 import { requirePatron } from '../../guards.js';
 import { sendPage } from '../../render.js';
+import { DsfrTable } from '../../views/components/table.js';
 import { Breadcrumb } from '../../views/layout.js';
 import { AccountSections } from '../../views/patrons/account-sections.js';
 import { ConsultationHistory, QuotasThisMonth } from '../../views/patrons/quotas.js';
@@ -130,7 +131,7 @@ export function IdentitySummary({ patron }: { patron: PatronWithLibrary }) {
   return (
     <section class="fr-mb-4w" aria-labelledby="identite-titre">
       <h2 id="identite-titre">Vos informations</h2>
-      <div class="fr-table fr-table--no-caption">
+      <DsfrTable class="fr-table--no-caption">
         <table>
           <caption>Vos informations</caption>
           <tbody>
@@ -142,7 +143,7 @@ export function IdentitySummary({ patron }: { patron: PatronWithLibrary }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </DsfrTable>
       <p class="fr-text--sm">
         Nom et date de naissance sont corrigés par votre bibliothèque : écrivez-lui (
         <a href={`mailto:${patron.libraryEmail}`}>{patron.libraryEmail}</a>).

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { listLibraries } from '../../../db/repositories/libraries.js';
 import type { RouteOptions } from '../../app.js';
 import { sendPage } from '../../render.js';
+import { DsfrTable } from '../../views/components/table.js';
 import { Breadcrumb } from '../../views/layout.js';
 
 /** Pages anyone may read: home, libraries, help and the legal notices of the footer. */
@@ -84,7 +85,7 @@ export async function publicPages(app: FastifyInstance, { deps }: RouteOptions):
               : `${libraries.length} bibliothèque${libraries.length > 1 ? 's' : ''}`}
           </p>
           {libraries.length > 0 && (
-            <div class="fr-table">
+            <DsfrTable>
               <table>
                 <caption class="fr-sr-only">Bibliothèques du réseau</caption>
                 <thead>
@@ -106,7 +107,7 @@ export async function publicPages(app: FastifyInstance, { deps }: RouteOptions):
                   ))}
                 </tbody>
               </table>
-            </div>
+            </DsfrTable>
           )}
         </>
       ),

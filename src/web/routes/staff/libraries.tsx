@@ -27,6 +27,7 @@ import {
   SubmitButton,
   TextInput,
 } from '../../views/components/forms.js';
+import { DsfrTable } from '../../views/components/table.js';
 import { Breadcrumb } from '../../views/layout.js';
 
 const LIST_URL = '/admin/bibliotheques';
@@ -96,7 +97,7 @@ function eventDetails(e: EventRow): string {
 function History({ events }: { events: EventRow[] }) {
   if (events.length === 0) return <p>Aucune modification enregistrée.</p>;
   return (
-    <div class="fr-table fr-table--no-caption">
+    <DsfrTable class="fr-table--no-caption">
       <table>
         <caption>Historique de la bibliothèque</caption>
         <thead>
@@ -118,7 +119,7 @@ function History({ events }: { events: EventRow[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </DsfrTable>
   );
 }
 
@@ -224,7 +225,7 @@ export async function libraryRoutes(app: FastifyInstance, { deps }: RouteOptions
               : `${libraries.length} bibliothèque${libraries.length > 1 ? 's' : ''}`}
           </p>
           {libraries.length > 0 && (
-            <div class="fr-table">
+            <DsfrTable>
               <table>
                 <caption>{title}</caption>
                 <thead>
@@ -252,7 +253,7 @@ export async function libraryRoutes(app: FastifyInstance, { deps }: RouteOptions
                   ))}
                 </tbody>
               </table>
-            </div>
+            </DsfrTable>
           )}
         </>
       ),
@@ -358,7 +359,7 @@ export async function libraryRoutes(app: FastifyInstance, { deps }: RouteOptions
             </div>
           )}
           {report && (
-            <div class="fr-table">
+            <DsfrTable>
               <table>
                 <caption>Lignes à corriger dans « {report.filename} »</caption>
                 <thead>
@@ -376,7 +377,7 @@ export async function libraryRoutes(app: FastifyInstance, { deps }: RouteOptions
                   ))}
                 </tbody>
               </table>
-            </div>
+            </DsfrTable>
           )}
           <div class="fr-grid-row fr-grid-row--gutters">
             <div class="fr-col-12 fr-col-lg-7">
@@ -625,7 +626,7 @@ export async function libraryRoutes(app: FastifyInstance, { deps }: RouteOptions
           {staff.length === 0 ? (
             <p>Aucun compte n’est rattaché à cette bibliothèque.</p>
           ) : (
-            <div class="fr-table">
+            <DsfrTable>
               <table>
                 <caption>Comptes rattachés à {library.name}</caption>
                 <thead>
@@ -657,7 +658,7 @@ export async function libraryRoutes(app: FastifyInstance, { deps }: RouteOptions
                   ))}
                 </tbody>
               </table>
-            </div>
+            </DsfrTable>
           )}
           {admin && (
             <p>

@@ -32,6 +32,7 @@ import type { RouteOptions } from '../../app.js';
 import { requireStaff } from '../../guards.js';
 import { sendPage } from '../../render.js';
 import { Form } from '../../views/components/forms.js';
+import { DsfrTable } from '../../views/components/table.js';
 import { Breadcrumb } from '../../views/layout.js';
 import { BULK_DECISION_ACTION, BulkDecisionBar } from '../../views/patrons/bulk-decision-bar.js';
 import { ExportLinks } from '../../views/patrons/export-links.js';
@@ -412,7 +413,7 @@ function QueueTable(props: {
   const selectable = page.rows.some(selectableRow);
   return (
     <>
-      <div class="fr-table fr-table--bordered sesame-queue-table">
+      <DsfrTable class="fr-table--bordered fr-table--multiline sesame-queue-table">
         <table>
           <caption>{caption(view, page, props.libraries)}</caption>
           <thead>
@@ -421,13 +422,10 @@ function QueueTable(props: {
                 <span class="fr-sr-only">Sélection</span>
               </th>
               <th scope="col">Nom et prénom</th>
-              <th scope="col">Identifiant</th>
-              <th scope="col">Courriel</th>
+              <th scope="col">Identifiant et courriel</th>
               <th scope="col">Naissance</th>
               <th scope="col">Bibliothèque</th>
-              <th scope="col">Demande</th>
-              <th scope="col">Attente</th>
-              <th scope="col">Courriel confirmé</th>
+              <th scope="col">Demande et attente</th>
               <th scope="col">État</th>
             </tr>
           </thead>
@@ -437,8 +435,21 @@ function QueueTable(props: {
             ))}
           </tbody>
         </table>
-      </div>
+      </DsfrTable>
       {selectable && <BulkDecisionBar actor={props.actor} />}
+    </>
+  );
+}
+
+/** An address may break before its @ (and anywhere if still too long), never widening the list. */
+function EmailAddress({ email }: { email: string }) {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return <>{email}</>;
+  return (
+    <>
+      {email.slice(0, at)}
+      <wbr />
+      {email.slice(at)}
     </>
   );
 }
@@ -480,8 +491,12 @@ function QueueLine({
       <th scope="row">
         <a href={`${QUEUE_URL}/${r.id}`}>{listName}</a>
       </th>
-      <td>{r.identifier ?? '—'}</td>
-      <td class="sesame-break">{r.email ?? '—'}</td>
+      <td>
+        {r.identifier ?? '—'}
+        <br />
+        <span class="sesame-break">{r.email ? <EmailAddress email={r.email} /> : '—'}</span>
+        {!r.emailConfirmedAt && <p class="fr-text--xs fr-mb-0">Courriel non confirmé</p>}
+      </td>
       <td>
         {r.birthDate ? (
           <>
@@ -494,23 +509,18 @@ function QueueLine({
         )}
       </td>
       <td>{r.libraryName}</td>
-      <td>{formatDate(r.registeredAt)}</td>
       <td>
-        {waiting ? (
+        {formatDate(r.registeredAt)}
+        {waiting && (
           <>
-            {plural(days, 'jour', 'jours')}
+            <br />
+            en attente depuis {plural(days, 'jour', 'jours')}
             {isOverdue(r.pendingSince, now, settings) && (
               <p class="fr-badge fr-badge--sm fr-badge--warning fr-mt-1v">En retard</p>
             )}
           </>
-        ) : (
-          <>
-            <span aria-hidden="true">—</span>
-            <span class="fr-sr-only">sans objet</span>
-          </>
         )}
       </td>
-      <td>{r.emailConfirmedAt ? 'Oui' : 'Non'}</td>
       <td>
         <StateBadge state={r.state} activeUntil={r.activeUntil} small />
         {r.state === 'renewal_pending' && r.activeUntil && (

@@ -22,6 +22,7 @@ import type { AppDeps, RouteOptions } from '../../app.js';
 import { requireStaff } from '../../guards.js';
 import { sendPage } from '../../render.js';
 import type { FieldErrors, FormValues } from '../../views/components/forms.js';
+import { DsfrTable } from '../../views/components/table.js';
 import { Breadcrumb } from '../../views/layout.js';
 import { DecisionPanel, loadDecisionPanel } from '../../views/patrons/decision-panel.js';
 import { patronName, reasonLabel, StateBadge } from '../../views/patrons/patron-display.js';
@@ -122,7 +123,7 @@ function EventDetails({ event }: { event: EventRow }) {
 function History({ events, libraryNames }: { events: EventRow[]; libraryNames: Map<string, string> }) {
   if (events.length === 0) return <p>Aucun événement enregistré.</p>;
   return (
-    <div class="fr-table fr-table--bordered">
+    <DsfrTable class="fr-table--bordered">
       <table>
         <caption>Historique de l’usager, du plus récent au plus ancien</caption>
         <thead>
@@ -152,7 +153,7 @@ function History({ events, libraryNames }: { events: EventRow[]; libraryNames: M
           ))}
         </tbody>
       </table>
-    </div>
+    </DsfrTable>
   );
 }
 

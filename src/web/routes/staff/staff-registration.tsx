@@ -27,6 +27,7 @@ import {
   SubmitButton,
   TextInput,
 } from '../../views/components/forms.js';
+import { DsfrTable } from '../../views/components/table.js';
 import { Breadcrumb } from '../../views/layout.js';
 import { patronName, StateBadge } from '../../views/patrons/patron-display.js';
 import { LibrarySelect, RegistrationFields } from '../patron/registration.js';
@@ -136,7 +137,7 @@ function DuplicateList({
           ? 'Une adresse électronique ne sert qu’à un seul compte : le compte existant est indiqué ci-dessous. Si c’est la même personne, il n’y a rien à créer (renouvelez ou corrigez plutôt son compte) ; sinon, saisissez l’adresse de l’usager.'
           : 'Un compte existe déjà dans le réseau avec les éléments ci-dessous. Vérifiez qu’il ne s’agit pas de la même personne avant de créer un second compte.'}
       </p>
-      <div class="fr-table fr-table--no-caption fr-mt-2w fr-mb-0">
+      <DsfrTable class="fr-table--no-caption fr-mt-2w fr-mb-0">
         <table>
           <caption>Comptes existants ressemblant à l’usager saisi</caption>
           <thead>
@@ -172,7 +173,7 @@ function DuplicateList({
             ))}
           </tbody>
         </table>
-      </div>
+      </DsfrTable>
     </div>
   );
 }

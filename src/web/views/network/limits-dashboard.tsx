@@ -6,6 +6,8 @@ export {
   loadLimitsDashboard,
 } from '../../../usecases/resources/limits-dashboard.js';
 
+import { DsfrTable } from '../components/table.js';
+
 const numberFormat = new Intl.NumberFormat('fr-FR');
 
 /**
@@ -36,7 +38,7 @@ export function LimitsDashboard({ data }: { data: LimitsDashboardData }) {
       {data.caps.length === 0 ? (
         <p>Aucune ressource n’a de plafond réseau.</p>
       ) : (
-        <div class="fr-table">
+        <DsfrTable>
           <table>
             <caption>Utilisation des plafonds réseau pour la période en cours</caption>
             <thead>
@@ -60,7 +62,7 @@ export function LimitsDashboard({ data }: { data: LimitsDashboardData }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </DsfrTable>
       )}
     </section>
   );

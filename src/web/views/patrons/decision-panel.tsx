@@ -14,6 +14,7 @@ import { ageOn, frenchDay } from '../../../domain/patron-lifecycle.js';
 import { fillTemplate, type TemplateKey } from '../../../domain/response-templates.js';
 import { decidedEnd } from '../../../usecases/patrons/decide-request.js';
 import type { AppDeps } from '../../app.js';
+import { ASSETS } from '../../assets.js';
 import {
   Checkbox,
   ErrorSummary,
@@ -360,7 +361,7 @@ export function DecisionPanel(props: {
           Valider la décision
         </button>
       </Form>
-      <script src="/static/decision.js" defer />
+      <script src={ASSETS.decisionJs} defer />
     </section>
   );
 }

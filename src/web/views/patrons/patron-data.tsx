@@ -10,6 +10,7 @@ import {
 } from '../../../domain/resources.js';
 import type { PatronData } from '../../../usecases/account/download-data.js';
 import { eventLabel } from '../../routes/staff/patron-record.js';
+import { DsfrTable } from '../components/table.js';
 import { Breadcrumb } from '../layout.js';
 import { ACCOUNT_URLS } from './account-sections.js';
 import { reasonLabel } from './patron-display.js';
@@ -104,27 +105,21 @@ function Table(props: {
   children: ComponentChildren;
 }) {
   return (
-    <div class={`fr-table fr-mb-3w${props.hideCaption ? ' fr-table--no-caption' : ''}`}>
-      <div class="fr-table__wrapper">
-        <div class="fr-table__container">
-          <div class="fr-table__content">
-            <table>
-              <caption>{props.caption}</caption>
-              {props.head && (
-                <thead>
-                  <tr>
-                    {props.head.map((h) => (
-                      <th scope="col">{h}</th>
-                    ))}
-                  </tr>
-                </thead>
-              )}
-              <tbody>{props.children}</tbody>
-            </table>
-          </div>
-        </div>
-      </div>
-    </div>
+    <DsfrTable class={`fr-mb-3w${props.hideCaption ? ' fr-table--no-caption' : ''}`}>
+      <table>
+        <caption>{props.caption}</caption>
+        {props.head && (
+          <thead>
+            <tr>
+              {props.head.map((h) => (
+                <th scope="col">{h}</th>
+              ))}
+            </tr>
+          </thead>
+        )}
+        <tbody>{props.children}</tbody>
+      </table>
+    </DsfrTable>
   );
 }
 

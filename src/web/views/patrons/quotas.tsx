@@ -2,6 +2,7 @@ import { formatDateTime } from '../../../domain/paris.js';
 import { monthLabel } from '../../../domain/paris-month.js';
 import { CATEGORY_LABELS, KIND_BADGES, KIND_LABELS } from '../../../domain/resources.js';
 import type { AccountUsage } from '../../../usecases/resources/account-usage.js';
+import { DsfrTable } from '../components/table.js';
 
 /** "Mes quotas ce mois-ci" and the consultation history, for the patron's "Mon compte". */
 
@@ -21,7 +22,7 @@ export function QuotasThisMonth({ data }: { data: AccountUsage }) {
             Quotas de {month}, renouvelés le 1er de chaque mois. Ouvrir de nouveau un document déjà consulté
             ce mois-ci ne compte pas une seconde fois.
           </p>
-          <div class="fr-table">
+          <DsfrTable>
             <table>
               <caption>Documents au Forfait en {month}</caption>
               <thead>
@@ -43,7 +44,7 @@ export function QuotasThisMonth({ data }: { data: AccountUsage }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </DsfrTable>
         </>
       )}
       <p>
@@ -62,7 +63,7 @@ export function ConsultationHistory({ data }: { data: AccountUsage }) {
       {data.history.length === 0 ? (
         <p>Vous n’avez encore ouvert aucune ressource.</p>
       ) : (
-        <div class="fr-table">
+        <DsfrTable>
           <table>
             <caption>
               Vos {data.history.length} dernières consultations, de la plus récente à la plus ancienne
@@ -99,7 +100,7 @@ export function ConsultationHistory({ data }: { data: AccountUsage }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </DsfrTable>
       )}
     </section>
   );

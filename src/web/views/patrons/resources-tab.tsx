@@ -2,6 +2,7 @@ import { formatDate } from '../../../domain/paris.js';
 import { AUDIENCE_LABELS, CATEGORY_LABELS, KIND_BADGES, KIND_LABELS } from '../../../domain/resources.js';
 import type { ResourcesTabData } from '../../../usecases/resources/patron-rights.js';
 import { Form } from '../components/forms.js';
+import { DsfrTable } from '../components/table.js';
 
 export { loadResourcesTab, type ResourcesTabData } from '../../../usecases/resources/patron-rights.js';
 
@@ -27,7 +28,7 @@ export function ResourcesTab({ data, csrf }: { data: ResourcesTabData; csrf: str
       {data.lines.length === 0 ? (
         <p>Aucune ressource n’est proposée dans le catalogue du réseau.</p>
       ) : (
-        <div class="fr-table">
+        <DsfrTable>
           <table>
             <caption>Droits de l’usager sur chaque ressource du catalogue</caption>
             <thead>
@@ -86,7 +87,7 @@ export function ResourcesTab({ data, csrf }: { data: ResourcesTabData; csrf: str
               })}
             </tbody>
           </table>
-        </div>
+        </DsfrTable>
       )}
     </>
   );
