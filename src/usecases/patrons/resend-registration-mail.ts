@@ -4,6 +4,7 @@ import { findAddressOwners, lockPatronEmail } from '../../db/repositories/patron
 import { DomainError } from '../../domain/errors.js';
 import { THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
 import type { Deps } from '../deps.js';
+import { mayMailVisitor } from '../visitor-mail-cap.js';
 import { answerExistingAccount } from './register-patron.js';
 
 /** Sends per address within the throttle window: a forgotten e-mail, not a way to flood a mailbox. */
@@ -37,6 +38,9 @@ export async function resendRegistrationMail(
   await db.transaction(async (tx) => {
     await lockPatronEmail(tx, email);
     const live = await findAddressOwners(tx, email);
-    if (live.length > 0) await answerExistingAccount(deps, tx, network, live, email, now);
+    if (live.length === 0) return;
+    // The hourly cap per address holds here too: past it, the page says the same and nothing leaves.
+    const mayMail = await mayMailVisitor(tx, email, now, network.settings);
+    await answerExistingAccount(deps, tx, network, live, email, now, mayMail);
   });
 }
