@@ -3,7 +3,7 @@ import { AUDIENCE_LABELS, CATEGORY_LABELS, KIND_BADGES, KIND_LABELS } from '../.
 import type { ResourcesTabData } from '../../../usecases/resources/patron-rights.js';
 import { Form } from '../components/forms.js';
 
-export { loadResourcesTab, type ResourcesTabData } from '../../../usecases/resources/patron-rights.js';
+export type { ResourcesTabData } from '../../../usecases/resources/patron-rights.js';
 
 /** Where the withdraw / restore buttons post (scope-checked there). */
 export function patronResourceAction(patronId: string, resourceId: string, withdraw: boolean): string {
