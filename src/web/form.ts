@@ -50,14 +50,20 @@ export async function submitForm<T, R>(
   form: FormResult<T>,
   run: (data: T) => Promise<R>,
   again: (refused: RefusedForm) => R | Promise<R>,
+  errorsOf: (error: unknown) => FieldErrors | null = validationErrors,
 ): Promise<R> {
   if (!form.ok) return again({ values: form.values, errors: form.errors, status: 400 });
   let result: R;
   try {
     result = await run(form.data);
   } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    return again({ values: form.values, errors: error.fieldErrors, status: 400 });
+    const errors = errorsOf(error);
+    if (!errors) throw error;
+    return again({ values: form.values, errors, status: 400 });
   }
   return result;
+}
+
+function validationErrors(error: unknown): FieldErrors | null {
+  return error instanceof ValidationError ? error.fieldErrors : null;
 }

@@ -23,14 +23,24 @@ export interface PatronRecordData {
   resources: ResourcesTabData;
 }
 
+/** A patron as staff may see it; 404 outside their libraries, whatever the URL. */
+export async function findPatronForActor(
+  deps: Deps,
+  actor: StaffActor,
+  patronId: string,
+): Promise<PatronWithLibrary> {
+  const patron = await findPatronForStaff(deps.db, actor.scope, patronId);
+  if (!patron) throw notFound('Cet usager');
+  return patron;
+}
+
 /** The patron's record for staff; another library's patron does not exist (404). */
 export async function loadPatronRecord(
   deps: Deps,
   actor: StaffActor,
   patronId: string,
 ): Promise<PatronRecordData> {
-  const patron = await findPatronForStaff(deps.db, actor.scope, patronId);
-  if (!patron) throw notFound('Cet usager');
+  const patron = await findPatronForActor(deps, actor, patronId);
   const [history, panel, tools, resources, network] = await Promise.all([
     eventsOf(deps.db, { kind: 'patron', id: patron.id }),
     loadDecisionPanel(deps, actor, patron),
