@@ -1,4 +1,5 @@
-import { ErrorSummary, type FieldErrors, Form, TextInput } from '../components/forms.js';
+import { Fieldset } from '../components/fieldset.js';
+import { ErrorSummary, type FieldErrors, Form, FormActions, TextInput } from '../components/forms.js';
 import { ACCOUNT_URLS } from '../patrons/account-sections.js';
 import { AccountFrame } from './account-frame.js';
 
@@ -33,31 +34,17 @@ export function DeleteAccountPage(props: {
       </p>
       <ErrorSummary errors={errors} labels={{ password: 'Mot de passe' }} />
       <Form action={ACCOUNT_URLS.delete} csrf={csrf}>
-        <fieldset class="fr-fieldset">
-          <legend class="fr-fieldset__legend">Confirmez avec votre mot de passe</legend>
-          <div class="fr-fieldset__element">
-            <TextInput
-              name="password"
-              type="password"
-              label="Mot de passe"
-              autocomplete="current-password"
-              errors={errors}
-              required
-            />
-          </div>
-        </fieldset>
-        <ul class="fr-btns-group fr-btns-group--inline-md">
-          <li>
-            <button type="submit" class="fr-btn">
-              Supprimer définitivement mon compte
-            </button>
-          </li>
-          <li>
-            <a class="fr-btn fr-btn--secondary" href={ACCOUNT_URLS.home}>
-              Annuler
-            </a>
-          </li>
-        </ul>
+        <Fieldset legend="Confirmez avec votre mot de passe">
+          <TextInput
+            name="password"
+            type="password"
+            label="Mot de passe"
+            autocomplete="current-password"
+            errors={errors}
+            required
+          />
+        </Fieldset>
+        <FormActions submit="Supprimer définitivement mon compte" cancelHref={ACCOUNT_URLS.home} />
       </Form>
     </AccountFrame>
   );

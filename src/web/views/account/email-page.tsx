@@ -1,3 +1,4 @@
+import { Fieldset } from '../components/fieldset.js';
 import {
   ErrorSummary,
   type FieldErrors,
@@ -40,34 +41,29 @@ export function EmailPage(props: {
       </p>
       <ErrorSummary errors={errors} labels={ACCOUNT_LABELS} />
       <Form action={ACCOUNT_URLS.email} csrf={csrf}>
-        <fieldset class="fr-fieldset">
-          <legend class="fr-fieldset__legend">Nouvelle adresse</legend>
-          <div class="fr-fieldset__element">
-            <TextInput
-              name="email"
-              type="email"
-              label={ACCOUNT_LABELS.email}
-              hint="Format attendu : nom@exemple.fr."
-              autocomplete="email"
-              spellcheck={false}
-              maxLength={254}
-              values={values}
-              errors={errors}
-              required
-            />
-          </div>
-          <div class="fr-fieldset__element">
-            <TextInput
-              name="currentPassword"
-              type="password"
-              label={ACCOUNT_LABELS.currentPassword}
-              hint="Pour votre sécurité, confirmez qu’il s’agit bien de vous."
-              autocomplete="current-password"
-              errors={errors}
-              required
-            />
-          </div>
-        </fieldset>
+        <Fieldset legend="Nouvelle adresse">
+          <TextInput
+            name="email"
+            type="email"
+            label={ACCOUNT_LABELS.email}
+            hint="Format attendu : nom@exemple.fr."
+            autocomplete="email"
+            spellcheck={false}
+            maxLength={254}
+            values={values}
+            errors={errors}
+            required
+          />
+          <TextInput
+            name="currentPassword"
+            type="password"
+            label={ACCOUNT_LABELS.currentPassword}
+            hint="Pour votre sécurité, confirmez qu’il s’agit bien de vous."
+            autocomplete="current-password"
+            errors={errors}
+            required
+          />
+        </Fieldset>
         <SubmitButton>Envoyer le lien de confirmation</SubmitButton>
       </Form>
       <BackToAccount />

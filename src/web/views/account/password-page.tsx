@@ -1,3 +1,4 @@
+import { Fieldset } from '../components/fieldset.js';
 import { ErrorSummary, type FieldErrors, Form, SubmitButton, TextInput } from '../components/forms.js';
 import { ACCOUNT_URLS } from '../patrons/account-sections.js';
 import { ACCOUNT_LABELS, AccountFrame, BackToAccount } from './account-frame.js';
@@ -12,40 +13,33 @@ export function PasswordPage({ csrf, rule, errors }: { csrf: string; rule: strin
       </p>
       <ErrorSummary errors={errors} labels={ACCOUNT_LABELS} />
       <Form action={ACCOUNT_URLS.password} csrf={csrf}>
-        <fieldset class="fr-fieldset">
-          <legend class="fr-fieldset__legend">Mot de passe</legend>
-          <div class="fr-fieldset__element">
-            <TextInput
-              name="currentPassword"
-              type="password"
-              label={ACCOUNT_LABELS.currentPassword}
-              autocomplete="current-password"
-              errors={errors}
-              required
-            />
-          </div>
-          <div class="fr-fieldset__element">
-            <TextInput
-              name="password"
-              type="password"
-              label={ACCOUNT_LABELS.password}
-              hint={rule}
-              autocomplete="new-password"
-              errors={errors}
-              required
-            />
-          </div>
-          <div class="fr-fieldset__element">
-            <TextInput
-              name="confirmation"
-              type="password"
-              label={ACCOUNT_LABELS.confirmation}
-              autocomplete="new-password"
-              errors={errors}
-              required
-            />
-          </div>
-        </fieldset>
+        <Fieldset legend="Mot de passe">
+          <TextInput
+            name="currentPassword"
+            type="password"
+            label={ACCOUNT_LABELS.currentPassword}
+            autocomplete="current-password"
+            errors={errors}
+            required
+          />
+          <TextInput
+            name="password"
+            type="password"
+            label={ACCOUNT_LABELS.password}
+            hint={rule}
+            autocomplete="new-password"
+            errors={errors}
+            required
+          />
+          <TextInput
+            name="confirmation"
+            type="password"
+            label={ACCOUNT_LABELS.confirmation}
+            autocomplete="new-password"
+            errors={errors}
+            required
+          />
+        </Fieldset>
         <SubmitButton>Enregistrer le nouveau mot de passe</SubmitButton>
       </Form>
       <BackToAccount />

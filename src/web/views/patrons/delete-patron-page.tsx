@@ -1,7 +1,7 @@
 import type { PatronWithLibrary } from '../../../db/repositories/patrons.js';
 import { formatDate } from '../../../domain/paris.js';
 import { frenchDay } from '../../../domain/patron-lifecycle.js';
-import { Form } from '../components/forms.js';
+import { Form, FormActions } from '../components/forms.js';
 import { PatronCrumbs, recordUrl } from './edit-patron-page.js';
 import { patronName, StateBadge } from './patron-display.js';
 import { recordToolUrl } from './patron-tools-panel.js';
@@ -53,18 +53,7 @@ export function DeletePatronPage({ csrf, patron }: { csrf: string; patron: Patro
           </p>
         </div>
         <Form action={recordToolUrl(patron.id, 'supprimer')} csrf={csrf}>
-          <ul class="fr-btns-group fr-btns-group--inline-md">
-            <li>
-              <button type="submit" class="fr-btn">
-                Supprimer définitivement
-              </button>
-            </li>
-            <li>
-              <a class="fr-btn fr-btn--secondary" href={recordUrl(patron.id)}>
-                Annuler
-              </a>
-            </li>
-          </ul>
+          <FormActions submit="Supprimer définitivement" cancelHref={recordUrl(patron.id)} />
         </Form>
       </div>
     </div>

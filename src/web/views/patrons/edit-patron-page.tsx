@@ -3,6 +3,7 @@ import { CARD_NUMBER_MAX, IDENTITY_LABELS } from '../../../domain/patron-identit
 import { frenchDay } from '../../../domain/patron-lifecycle.js';
 import { NAME_MAX } from '../../../domain/registration-form.js';
 import { identityOf } from '../../../usecases/patrons/edit-patron.js';
+import { Fieldset } from '../components/fieldset.js';
 import {
   DateInput,
   ErrorSummary,
@@ -68,76 +69,60 @@ export function EditPatronPage(props: {
         <ErrorSummary errors={errors} labels={IDENTITY_LABELS} />
         <Form action={recordToolUrl(patron.id, 'modifier')} csrf={csrf}>
           <input type="hidden" name="version" value={patron.updatedAt.toISOString()} />
-          <fieldset class="fr-fieldset" aria-labelledby="identite-legende">
-            <legend class="fr-fieldset__legend" id="identite-legende">
-              Identité
-            </legend>
-            <div class="fr-fieldset__element">
-              <TextInput
-                name="lastName"
-                label={IDENTITY_LABELS.lastName}
-                maxLength={NAME_MAX}
-                spellcheck={false}
-                autocomplete="off"
-                values={values}
-                errors={errors}
-                required
-              />
-            </div>
-            <div class="fr-fieldset__element">
-              <TextInput
-                name="firstName"
-                label={IDENTITY_LABELS.firstName}
-                maxLength={NAME_MAX}
-                spellcheck={false}
-                autocomplete="off"
-                values={values}
-                errors={errors}
-                required
-              />
-            </div>
-            <div class="fr-fieldset__element">
-              <DateInput
-                name="birthDate"
-                label={IDENTITY_LABELS.birthDate}
-                hint="JJ/MM/AAAA. Elle détermine les contenus consultables."
-                values={values}
-                errors={errors}
-                required
-              />
-            </div>
-          </fieldset>
-          <fieldset class="fr-fieldset" aria-labelledby="contact-legende">
-            <legend class="fr-fieldset__legend" id="contact-legende">
-              Compte
-            </legend>
-            <div class="fr-fieldset__element">
-              <TextInput
-                name="email"
-                type="email"
-                label={IDENTITY_LABELS.email}
-                hint="Une nouvelle adresse n’est plus « vérifiée » et les liens envoyés à l’ancienne ne fonctionnent plus. Format attendu : nom@exemple.fr."
-                spellcheck={false}
-                autocomplete="off"
-                maxLength={254}
-                values={values}
-                errors={errors}
-                required
-              />
-            </div>
-            <div class="fr-fieldset__element">
-              <TextInput
-                name="cardNumber"
-                label={IDENTITY_LABELS.cardNumber}
-                hint="Facultatif : le numéro de sa carte d’adhérent de la bibliothèque."
-                maxLength={CARD_NUMBER_MAX}
-                spellcheck={false}
-                autocomplete="off"
-                values={values}
-                errors={errors}
-              />
-            </div>
-          </fieldset>
+          <Fieldset legend="Identité" legendId="identite-legende">
+            <TextInput
+              name="lastName"
+              label={IDENTITY_LABELS.lastName}
+              maxLength={NAME_MAX}
+              spellcheck={false}
+              autocomplete="off"
+              values={values}
+              errors={errors}
+              required
+            />
+            <TextInput
+              name="firstName"
+              label={IDENTITY_LABELS.firstName}
+              maxLength={NAME_MAX}
+              spellcheck={false}
+              autocomplete="off"
+              values={values}
+              errors={errors}
+              required
+            />
+            <DateInput
+              name="birthDate"
+              label={IDENTITY_LABELS.birthDate}
+              hint="JJ/MM/AAAA. Elle détermine les contenus consultables."
+              values={values}
+              errors={errors}
+              required
+            />
+          </Fieldset>
+          <Fieldset legend="Compte" legendId="contact-legende">
+            <TextInput
+              name="email"
+              type="email"
+              label={IDENTITY_LABELS.email}
+              hint="Une nouvelle adresse n’est plus « vérifiée » et les liens envoyés à l’ancienne ne fonctionnent plus. Format attendu : nom@exemple.fr."
+              spellcheck={false}
+              autocomplete="off"
+              maxLength={254}
+              values={values}
+              errors={errors}
+              required
+            />
+            <TextInput
+              name="cardNumber"
+              label={IDENTITY_LABELS.cardNumber}
+              hint="Facultatif : le numéro de sa carte d’adhérent de la bibliothèque."
+              maxLength={CARD_NUMBER_MAX}
+              spellcheck={false}
+              autocomplete="off"
+              values={values}
+              errors={errors}
+            />
+          </Fieldset>
           <RadioGroup
             name="newsletter"
             label="L’usager souhaite recevoir la newsletter"

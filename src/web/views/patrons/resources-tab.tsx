@@ -1,7 +1,8 @@
 import { formatDate } from '../../../domain/paris.js';
-import { AUDIENCE_LABELS, CATEGORY_LABELS, KIND_BADGES, KIND_LABELS } from '../../../domain/resources.js';
+import { AUDIENCE_LABELS, CATEGORY_LABELS } from '../../../domain/resources.js';
 import type { ResourcesTabData } from '../../../usecases/resources/patron-rights.js';
 import { Form } from '../components/forms.js';
+import { KindBadge } from '../resources/resource-kind.js';
 
 export type { ResourcesTabData } from '../../../usecases/resources/patron-rights.js';
 
@@ -51,10 +52,7 @@ export function ResourcesTab({ data, csrf }: { data: ResourcesTabData; csrf: str
                       )}
                     </th>
                     <td>
-                      <p class={`fr-badge fr-badge--sm fr-badge--no-icon ${KIND_BADGES[r.kind]}`}>
-                        {KIND_LABELS[r.kind]}
-                      </p>
-                      {r.category && <span class="fr-text--sm"> {CATEGORY_LABELS[r.category]}</span>}
+                      <KindBadge resource={r} />
                     </td>
                     <td>{refusal === null ? 'Ouvert' : `Non : ${refusal}`}</td>
                     <td>

@@ -16,6 +16,7 @@ import {
   RESOURCE_KINDS,
 } from '../../../domain/resources.js';
 import { CheckboxGroup } from '../components/checkbox-group.js';
+import { Fieldset } from '../components/fieldset.js';
 import {
   type FieldErrors,
   Form,
@@ -75,19 +76,13 @@ export function valuesOf(r: ResourceRow, libraryIds: string[]): FormValues {
   };
 }
 
-function Fieldset({ id, legend, children }: { id: string; legend: string; children: ComponentChildren }) {
+/** A titled group of the resource form, each child one field. */
+function Group({ id, legend, children }: { id: string; legend: string; children: ComponentChildren }) {
   return (
-    <fieldset class="fr-fieldset fr-mb-4w" id={id} aria-labelledby={`${id}-legende`}>
-      <legend class="fr-fieldset__legend fr-h5" id={`${id}-legende`}>
-        {legend}
-      </legend>
+    <Fieldset id={id} legendId={`${id}-legende`} class="fr-mb-4w" legendClass="fr-h5" legend={legend}>
       {children}
-    </fieldset>
+    </Fieldset>
   );
-}
-
-function Element({ children }: { children: ComponentChildren }) {
-  return <div class="fr-fieldset__element">{children}</div>;
 }
 
 export function ResourceForm(props: {
@@ -103,220 +98,182 @@ export function ResourceForm(props: {
   return (
     <Form action={props.action} csrf={props.csrf}>
       <p class="fr-text--sm">Les champs marqués d’un astérisque sont obligatoires.</p>
-      <Fieldset id="groupe-description" legend="Description">
-        <Element>
-          <TextInput name="name" label="Nom" values={values} errors={errors} maxLength={120} required />
-        </Element>
-        <Element>
-          <TextInput
-            name="provider"
-            label="Fournisseur"
-            values={values}
-            errors={errors}
-            maxLength={120}
-            required
+      <Group id="groupe-description" legend="Description">
+        <TextInput name="name" label="Nom" values={values} errors={errors} maxLength={120} required />
+        <TextInput
+          name="provider"
+          label="Fournisseur"
+          values={values}
+          errors={errors}
+          maxLength={120}
+          required
+        />
+        <TextArea
+          name="description"
+          label="Description"
+          hint="Affichée aux usagers dans le catalogue."
+          rows={3}
+          values={values}
+          errors={errors}
+        />
+      </Group>
+      <Group id="groupe-droits" legend="Droits et quotas">
+        <RadioGroup
+          name="kind"
+          label="Type de ressource"
+          options={RESOURCE_KINDS.map((k) => ({
+            value: k,
+            label: `${KIND_LABELS[k]} — ${k === 'open' ? 'ouverte à tous, sans compte' : k === 'unlimited' ? 'usagers inscrits, sans quota' : 'usagers validés, compté dans le quota mensuel'}`,
+          }))}
+          values={values}
+          errors={errors}
+          required
+        />
+        <Select
+          name="category"
+          label="Catégorie de quota"
+          hint="Pour le Forfait seulement : la ressource compte dans le quota mensuel de cette catégorie (réglé dans les paramètres du réseau)."
+          placeholder="— Aucune (ressource hors Forfait) —"
+          options={QUOTA_CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] }))}
+          values={values}
+          errors={errors}
+        />
+        <RadioGroup
+          name="audience"
+          label="Public"
+          hint="L’âge est calculé chaque jour à partir de la date de naissance de l’usager."
+          options={AUDIENCES.map((a) => ({ value: a, label: AUDIENCE_LABELS[a] }))}
+          values={values}
+          errors={errors}
+          inline
+          required
+        />
+        <div class="fr-checkbox-group">
+          <input
+            type="checkbox"
+            id="champ-underTwelve"
+            name="underTwelve"
+            value="oui"
+            checked={values.underTwelve === 'oui'}
           />
-        </Element>
-        <Element>
-          <TextArea
-            name="description"
-            label="Description"
-            hint="Affichée aux usagers dans le catalogue."
-            rows={3}
-            values={values}
-            errors={errors}
-          />
-        </Element>
-      </Fieldset>
-      <Fieldset id="groupe-droits" legend="Droits et quotas">
-        <Element>
-          <RadioGroup
-            name="kind"
-            label="Type de ressource"
-            options={RESOURCE_KINDS.map((k) => ({
-              value: k,
-              label: `${KIND_LABELS[k]} — ${k === 'open' ? 'ouverte à tous, sans compte' : k === 'unlimited' ? 'usagers inscrits, sans quota' : 'usagers validés, compté dans le quota mensuel'}`,
-            }))}
-            values={values}
-            errors={errors}
-            required
-          />
-        </Element>
-        <Element>
-          <Select
-            name="category"
-            label="Catégorie de quota"
-            hint="Pour le Forfait seulement : la ressource compte dans le quota mensuel de cette catégorie (réglé dans les paramètres du réseau)."
-            placeholder="— Aucune (ressource hors Forfait) —"
-            options={QUOTA_CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] }))}
-            values={values}
-            errors={errors}
-          />
-        </Element>
-        <Element>
-          <RadioGroup
-            name="audience"
-            label="Public"
-            hint="L’âge est calculé chaque jour à partir de la date de naissance de l’usager."
-            options={AUDIENCES.map((a) => ({ value: a, label: AUDIENCE_LABELS[a] }))}
-            values={values}
-            errors={errors}
-            inline
-            required
-          />
-        </Element>
-        <Element>
-          <div class="fr-checkbox-group">
-            <input
-              type="checkbox"
-              id="champ-underTwelve"
-              name="underTwelve"
-              value="oui"
-              checked={values.underTwelve === 'oui'}
-            />
-            <label class="fr-label" for="champ-underTwelve">
-              Proposer dans l’espace jeunesse (moins de 12 ans)
-            </label>
-          </div>
-        </Element>
-      </Fieldset>
-      <Fieldset id="groupe-bibliotheques" legend="Bibliothèques abonnées">
-        <Element>
-          <RadioGroup
-            name="libraries"
-            label="Bibliothèques dont les usagers ont accès"
-            options={[
-              { value: 'all', label: 'Toutes les bibliothèques du réseau' },
-              { value: 'some', label: 'Seulement les bibliothèques cochées ci-dessous' },
-            ]}
-            values={values}
-            errors={errors}
-            required
-          />
-        </Element>
-        <Element>
-          <CheckboxGroup
-            name="libraryIds"
-            legend="Bibliothèques abonnées"
-            hint="Pris en compte seulement avec « Seulement les bibliothèques cochées »."
-            options={props.libraries.map((l) => ({ value: l.id, label: `${l.name} (${l.code})` }))}
-            values={values}
-            errors={errors}
-          />
-        </Element>
-      </Fieldset>
-      <Fieldset id="groupe-fournisseur" legend="Accès au fournisseur">
-        <Element>
-          <RadioGroup
-            name="connector"
-            label="Mode de transmission"
-            options={CONNECTOR_KINDS.map((c) => ({ value: c, label: CONNECTOR_LABELS[c] }))}
-            values={values}
-            errors={errors}
-            required
-          />
-        </Element>
-        <Element>
-          <TextInput
-            name="urlTemplate"
-            type="url"
-            label="Adresse du fournisseur"
-            hint="Avec {document} à la place de l’identifiant du document (et {resource} si besoin). Exemple : https://fournisseur.exemple.fr/lire/{document}. Pour le format Médiathèque Numérique, c’est l’adresse de retour (return_url)."
-            values={values}
-            errors={errors}
-            spellcheck={false}
-            required
-          />
-        </Element>
-        <Element>
-          <TextInput
-            name="secret"
-            type="password"
-            label="Clé partagée avec le fournisseur"
-            hint={props.secretHint}
-            autocomplete="off"
-            values={values}
-            errors={errors}
-          />
-        </Element>
-        <Element>
-          <TextInput
-            name="linkMinutes"
-            label="Validité du lien signé, en minutes"
-            hint="Lien signé Sésame seulement. 5 minutes si vide."
-            inputMode="numeric"
-            values={values}
-            errors={errors}
-            maxLength={5}
-          />
-        </Element>
-        <Element>
-          <TextInput
-            name="ssoId"
-            label="Identifiant sso_id"
-            hint="Format Médiathèque Numérique seulement : donné par le fournisseur."
-            values={values}
-            errors={errors}
-            spellcheck={false}
-          />
-        </Element>
-        <Element>
-          <TextInput
-            name="loginUrl"
-            type="url"
-            label="Adresse sso_login"
-            hint="Format Médiathèque Numérique seulement. Exemple : https://reseau.mediatheque-numerique.exemple/sso_login"
-            values={values}
-            errors={errors}
-            spellcheck={false}
-          />
-        </Element>
-        <Element>
-          <CheckboxGroup
-            name="fields"
-            legend="Données personnelles transmises (format Médiathèque Numérique)"
-            hint="Rien n’est transmis sans être coché. Le lien signé Sésame ne transmet jamais de donnée personnelle, seulement un pseudonyme."
-            options={MN_PERSONAL_FIELDS.map((f) => ({ value: f, label: MN_FIELD_LABELS[f] }))}
-            values={values}
-            errors={errors}
-          />
-        </Element>
-      </Fieldset>
-      <Fieldset id="groupe-plafond" legend="Plafond réseau (licences achetées)">
-        <Element>
-          <Select
-            name="capPeriod"
-            label="Plafond"
-            hint="Nombre total de consultations comptées pour tout le réseau. Alertes par courriel aux seuils des paramètres ; à 100 %, la ressource ferme jusqu’à la période suivante."
-            placeholder="— Pas de plafond —"
-            options={CAP_PERIODS.map((p) => ({ value: p, label: `Plafond ${CAP_PERIOD_LABELS[p]}` }))}
-            values={values}
-            errors={errors}
-          />
-        </Element>
-        <Element>
-          <TextInput
-            name="capLimit"
-            label="Consultations achetées pour la période"
-            inputMode="numeric"
-            values={values}
-            errors={errors}
-            maxLength={12}
-          />
-        </Element>
-      </Fieldset>
-      <Fieldset id="groupe-documents" legend="Documents proposés dans le catalogue">
-        <Element>
-          <TextArea
-            name="documents"
-            label="Documents (facultatif)"
-            hint="Un par ligne : identifiant chez le fournisseur ; titre. Exemple : film-42 ; Le Phare des brumes. Si la liste est remplie, seuls ces documents peuvent être ouverts."
-            rows={8}
-            values={values}
-            errors={errors}
-          />
-        </Element>
-      </Fieldset>
+          <label class="fr-label" for="champ-underTwelve">
+            Proposer dans l’espace jeunesse (moins de 12 ans)
+          </label>
+        </div>
+      </Group>
+      <Group id="groupe-bibliotheques" legend="Bibliothèques abonnées">
+        <RadioGroup
+          name="libraries"
+          label="Bibliothèques dont les usagers ont accès"
+          options={[
+            { value: 'all', label: 'Toutes les bibliothèques du réseau' },
+            { value: 'some', label: 'Seulement les bibliothèques cochées ci-dessous' },
+          ]}
+          values={values}
+          errors={errors}
+          required
+        />
+        <CheckboxGroup
+          name="libraryIds"
+          legend="Bibliothèques abonnées"
+          hint="Pris en compte seulement avec « Seulement les bibliothèques cochées »."
+          options={props.libraries.map((l) => ({ value: l.id, label: `${l.name} (${l.code})` }))}
+          values={values}
+          errors={errors}
+        />
+      </Group>
+      <Group id="groupe-fournisseur" legend="Accès au fournisseur">
+        <RadioGroup
+          name="connector"
+          label="Mode de transmission"
+          options={CONNECTOR_KINDS.map((c) => ({ value: c, label: CONNECTOR_LABELS[c] }))}
+          values={values}
+          errors={errors}
+          required
+        />
+        <TextInput
+          name="urlTemplate"
+          type="url"
+          label="Adresse du fournisseur"
+          hint="Avec {document} à la place de l’identifiant du document (et {resource} si besoin). Exemple : https://fournisseur.exemple.fr/lire/{document}. Pour le format Médiathèque Numérique, c’est l’adresse de retour (return_url)."
+          values={values}
+          errors={errors}
+          spellcheck={false}
+          required
+        />
+        <TextInput
+          name="secret"
+          type="password"
+          label="Clé partagée avec le fournisseur"
+          hint={props.secretHint}
+          autocomplete="off"
+          values={values}
+          errors={errors}
+        />
+        <TextInput
+          name="linkMinutes"
+          label="Validité du lien signé, en minutes"
+          hint="Lien signé Sésame seulement. 5 minutes si vide."
+          inputMode="numeric"
+          values={values}
+          errors={errors}
+          maxLength={5}
+        />
+        <TextInput
+          name="ssoId"
+          label="Identifiant sso_id"
+          hint="Format Médiathèque Numérique seulement : donné par le fournisseur."
+          values={values}
+          errors={errors}
+          spellcheck={false}
+        />
+        <TextInput
+          name="loginUrl"
+          type="url"
+          label="Adresse sso_login"
+          hint="Format Médiathèque Numérique seulement. Exemple : https://reseau.mediatheque-numerique.exemple/sso_login"
+          values={values}
+          errors={errors}
+          spellcheck={false}
+        />
+        <CheckboxGroup
+          name="fields"
+          legend="Données personnelles transmises (format Médiathèque Numérique)"
+          hint="Rien n’est transmis sans être coché. Le lien signé Sésame ne transmet jamais de donnée personnelle, seulement un pseudonyme."
+          options={MN_PERSONAL_FIELDS.map((f) => ({ value: f, label: MN_FIELD_LABELS[f] }))}
+          values={values}
+          errors={errors}
+        />
+      </Group>
+      <Group id="groupe-plafond" legend="Plafond réseau (licences achetées)">
+        <Select
+          name="capPeriod"
+          label="Plafond"
+          hint="Nombre total de consultations comptées pour tout le réseau. Alertes par courriel aux seuils des paramètres ; à 100 %, la ressource ferme jusqu’à la période suivante."
+          placeholder="— Pas de plafond —"
+          options={CAP_PERIODS.map((p) => ({ value: p, label: `Plafond ${CAP_PERIOD_LABELS[p]}` }))}
+          values={values}
+          errors={errors}
+        />
+        <TextInput
+          name="capLimit"
+          label="Consultations achetées pour la période"
+          inputMode="numeric"
+          values={values}
+          errors={errors}
+          maxLength={12}
+        />
+      </Group>
+      <Group id="groupe-documents" legend="Documents proposés dans le catalogue">
+        <TextArea
+          name="documents"
+          label="Documents (facultatif)"
+          hint="Un par ligne : identifiant chez le fournisseur ; titre. Exemple : film-42 ; Le Phare des brumes. Si la liste est remplie, seuls ces documents peuvent être ouverts."
+          rows={8}
+          values={values}
+          errors={errors}
+        />
+      </Group>
       <SubmitButton>{props.submit}</SubmitButton>
     </Form>
   );

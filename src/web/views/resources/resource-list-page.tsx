@@ -1,9 +1,10 @@
-import { AUDIENCE_LABELS, CATEGORY_LABELS, KIND_BADGES, KIND_LABELS } from '../../../domain/resources.js';
+import { AUDIENCE_LABELS } from '../../../domain/resources.js';
 import type { AdminResourceLine } from '../../../usecases/resources/catalog-admin.js';
 import { ActiveBadge, ButtonLinks, PageHeading } from '../components/admin-page.js';
 import { DataTable } from '../components/list.js';
 import { CapBadge, CapUseText } from '../network/cap-use.js';
 import { ADMIN_RESOURCES_URL } from './resource-form.js';
+import { KindBadge } from './resource-kind.js';
 
 /** The network administrators' catalog: every resource, active or not, with its cap use. */
 export function ResourceListPage({ lines }: { lines: AdminResourceLine[] }) {
@@ -40,10 +41,7 @@ export function ResourceListPage({ lines }: { lines: AdminResourceLine[] }) {
                 <span class="fr-text--sm">{r.provider}</span>
               </th>
               <td>
-                <p class={`fr-badge fr-badge--sm fr-badge--no-icon ${KIND_BADGES[r.kind]}`}>
-                  {KIND_LABELS[r.kind]}
-                </p>
-                {r.category && <span class="fr-text--sm"> {CATEGORY_LABELS[r.category]}</span>}
+                <KindBadge resource={r} />
               </td>
               <td>
                 {AUDIENCE_LABELS[r.audience]}
