@@ -104,6 +104,15 @@ export interface DecisionFormInput {
  * Everything wrong with a decision form, by field (empty when it may be applied). Field names
  * are the form's: decision, membre, naissance, modele, objet, message.
  */
+/** A refusal template sent with "Accepter" (or the reverse) would tell the patron the opposite. */
+export function templateMismatch(decision: DecisionKind, key: TemplateKey): string | null {
+  const expected = decision === 'accept' ? 'accepted' : 'refused';
+  if (DEFAULT_TEMPLATES[key].decision === expected) return null;
+  return decision === 'accept'
+    ? 'Ce modèle annonce un refus : choisissez le modèle d’acceptation, puis « Utiliser ce modèle ».'
+    : 'Ce modèle annonce une acceptation : choisissez un motif de refus, puis « Utiliser ce modèle ».';
+}
+
 export function decisionErrors(
   input: DecisionFormInput,
   situation: DecisionSituation,
@@ -117,12 +126,8 @@ export function decisionErrors(
   if (!isTemplateKey(key) || DEFAULT_TEMPLATES[key].kind !== situation)
     errors.modele = 'Choisissez un modèle de réponse dans la liste.';
   else if (input.decision) {
-    const expected = input.decision === 'accept' ? 'accepted' : 'refused';
-    if (DEFAULT_TEMPLATES[key].decision !== expected)
-      errors.modele =
-        input.decision === 'accept'
-          ? 'Ce modèle annonce un refus : choisissez le modèle d’acceptation, puis « Utiliser ce modèle ».'
-          : 'Ce modèle annonce une acceptation : choisissez un motif de refus, puis « Utiliser ce modèle ».';
+    const mismatch = templateMismatch(input.decision, key);
+    if (mismatch) errors.modele = mismatch;
   }
   Object.assign(errors, messageErrors(input.subject, input.message));
   return errors;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ValidationError } from '../domain/errors.js';
 import type { FieldErrors, FormValues } from './views/components/forms.js';
 
 /** Field names never sent back to the page, whatever form they appear in. */
@@ -31,4 +32,38 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
     errors[field] ??= issue.message;
   }
   return { ok: false, errors, values };
+}
+
+/** What a form page is shown again with after a refused submission. */
+export interface RefusedForm {
+  values: FormValues;
+  errors: FieldErrors;
+  status: 400;
+}
+
+/**
+ * Runs the use case with a valid form. A form its schema refused, or the use case's
+ * ValidationError, shows the page again (`again`) with the messages by their fields and what
+ * was typed; nothing was written.
+ */
+export async function submitForm<T, R>(
+  form: FormResult<T>,
+  run: (data: T) => Promise<R>,
+  again: (refused: RefusedForm) => R | Promise<R>,
+  errorsOf: (error: unknown) => FieldErrors | null = validationErrors,
+): Promise<R> {
+  if (!form.ok) return again({ values: form.values, errors: form.errors, status: 400 });
+  let result: R;
+  try {
+    result = await run(form.data);
+  } catch (error) {
+    const errors = errorsOf(error);
+    if (!errors) throw error;
+    return again({ values: form.values, errors, status: 400 });
+  }
+  return result;
+}
+
+function validationErrors(error: unknown): FieldErrors | null {
+  return error instanceof ValidationError ? error.fieldErrors : null;
 }

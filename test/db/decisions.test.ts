@@ -17,13 +17,14 @@ import {
   type DecisionInput,
   decideRequest,
 } from '../../src/usecases/patrons/decide-request.js';
+import { loadDecisionPanel } from '../../src/usecases/patrons/decision-panel.js';
 import { UNDO_EXPIRED, undoDecision } from '../../src/usecases/patrons/undo-decision.js';
 import { warnLibrary } from '../../src/usecases/patrons/warn-library.js';
 import type { AppDeps } from '../../src/web/app.js';
 import { ASSETS } from '../../src/web/assets.js';
 import { queueReturnPath } from '../../src/web/routes/staff/decisions.js';
 import { BulkDecisionBar } from '../../src/web/views/patrons/bulk-decision-bar.js';
-import { DecisionPanel, loadDecisionPanel } from '../../src/web/views/patrons/decision-panel.js';
+import { DecisionPanel } from '../../src/web/views/patrons/decision-panel.js';
 import { addLibrary, addStaff, createTestApp, type TestContext } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { onPostgres } from '../helpers/database.js';
@@ -774,5 +775,67 @@ describe('decision form on the record page', () => {
     expect(later.body).toContain('Jeanne Réseau');
     expect(later.body).toContain('pour Médiathèque Alpha');
     expect(later.body).not.toContain('Annuler la décision');
+  });
+});
+
+describe('record page laid out for the decision', () => {
+  it('puts the decision form before Informations, Statut and Ressources, first in the summary', async () => {
+    const patron = await addPatron(ctx, libA.id);
+    const page = (await (await browserFor(alpha)).get(`/admin/usagers/${patron.id}`)).body;
+    const form = page.indexOf('id="formulaire-decision"');
+    expect(form).toBeGreaterThan(0);
+    for (const section of ['id="informations"', 'id="statut"', 'id="ressources"', 'id="historique"'])
+      expect(page.indexOf(section)).toBeGreaterThan(form);
+    expect(page).toMatch(/<ol class="fr-summary__list"><li><a class="fr-summary__link" href="#decision">/);
+  });
+
+  it('brings staff back to the form, not the top of the page, after “Utiliser ce modèle”', async () => {
+    const patron = await addPatron(ctx, libA.id);
+    const page = (await (await browserFor(alpha)).get(`/admin/usagers/${patron.id}`)).body;
+    expect(page).toMatch(
+      new RegExp(
+        `<button type="submit" name="action" value="modele" formaction="/admin/usagers/${patron.id}/decision#formulaire-decision"`,
+      ),
+    );
+  });
+
+  it('says next to the template list that a refusal template cannot go with “Accepter”, and refuses it on the server', async () => {
+    const patron = await addPatron(ctx, libA.id);
+    const b = await browserFor(alpha);
+    const record = await b.get(`/admin/usagers/${patron.id}`);
+    expect(record.body).toContain('Un modèle de refus ne peut pas être envoyé avec « Accepter »');
+
+    // "Utiliser ce modèle" with Accepter ticked: the texts change, and the form says it will not go.
+    const chosen = await b.post(
+      `/admin/usagers/${patron.id}/decision`,
+      { action: 'modele', decision: 'accepter', modele: 'refuse_birth_date', modele_affiche: 'accept' },
+      { from: `/admin/usagers/${patron.id}` },
+    );
+    expect(chosen.statusCode).toBe(200);
+    expect(chosen.body).toMatch(
+      /id="champ-modele-message"[^>]*><p class="fr-message fr-message--error">Ce modèle annonce un refus/,
+    );
+
+    // Sent anyway, without JavaScript: 400, the message by the field, nothing decided or mailed.
+    const sent = await b.post(
+      `/admin/usagers/${patron.id}/decision`,
+      {
+        action: 'decider',
+        decision: 'accepter',
+        membre: 'oui',
+        naissance: 'oui',
+        modele: 'refuse_birth_date',
+        modele_affiche: 'refuse_birth_date',
+        objet: 'Votre demande',
+        message: 'La date de naissance indiquée ne correspond pas.',
+      },
+      { from: `/admin/usagers/${patron.id}` },
+    );
+    expect(sent.statusCode).toBe(400);
+    expect(sent.body).toMatch(
+      /id="champ-modele-message"[^>]*><p class="fr-message fr-message--error">Ce modèle annonce un refus/,
+    );
+    expect((await patronRow(ctx, patron.id)).state).toBe('pending');
+    expect(await mailsTo(ctx, patron.email!)).toHaveLength(0);
   });
 });

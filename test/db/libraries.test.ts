@@ -494,3 +494,48 @@ describe('CSV import from the browser', () => {
     expect(await allLibraries()).toEqual(before);
   });
 });
+
+// Last in the file: it adds 300 libraries.
+describe('a network of 300 libraries', () => {
+  it('lists them 50 a page, with pages that keep the search and the filter', async () => {
+    await db()
+      .insert(libraries)
+      .values(
+        Array.from({ length: 300 }, (_, i) => ({
+          code: `P${String(i).padStart(3, '0')}`,
+          name: `Réseau Page ${String(i).padStart(3, '0')}`,
+          town: i % 2 ? 'Impairville' : 'Pairville',
+          email: `page${i}@exemple.fr`,
+        })),
+      );
+    const total = (await allLibraries()).length;
+    const rowsOf = (html: string) => html.match(/<th scope="row"><a href="\/admin\/bibliotheques\//g) ?? [];
+
+    const first = await admin.get('/admin/bibliotheques');
+    expect(first.statusCode).toBe(200);
+    expect(first.body).toContain(`${total} bibliothèques`);
+    expect(rowsOf(first.body)).toHaveLength(50);
+    const pages = Math.ceil(total / 50);
+    expect(first.body).toContain(`Bibliothèques du réseau, page 1 sur ${pages}`);
+    expect(first.body).toContain('href="/admin/bibliotheques?page=2"');
+
+    const last = await admin.get(`/admin/bibliotheques?page=${pages}`);
+    expect(rowsOf(last.body)).toHaveLength(total - 50 * (pages - 1));
+    // Past the end: the last page, not an empty one.
+    expect(rowsOf((await admin.get('/admin/bibliotheques?page=999')).body)).toHaveLength(
+      total - 50 * (pages - 1),
+    );
+
+    const town = await admin.get('/admin/bibliotheques?q=impairville');
+    expect(town.body).toContain('150 bibliothèques');
+    expect(town.body).toContain('href="/admin/bibliotheques?q=impairville&amp;page=2"');
+    const secondOfTown = await admin.get('/admin/bibliotheques?q=impairville&page=3');
+    expect(rowsOf(secondOfTown.body)).toHaveLength(50);
+    expect(secondOfTown.body).not.toContain('Pairville<');
+
+    const one = await admin.get('/admin/bibliotheques?q=P123');
+    expect(rowsOf(one.body)).toHaveLength(1);
+    expect(one.body).toContain('Réseau Page 123');
+    expect(one.body).not.toContain('fr-pagination');
+  });
+});

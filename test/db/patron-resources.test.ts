@@ -7,7 +7,8 @@ import { patronResourceRights } from '../../src/db/schema.js';
 import type { StaffActor } from '../../src/domain/actor.js';
 import { ResourceRefusal } from '../../src/domain/resource-access.js';
 import { openDocument } from '../../src/usecases/resources/open-document.js';
-import { loadResourcesTab, ResourcesTab } from '../../src/web/views/patrons/resources-tab.js';
+import { loadResourcesTab } from '../../src/usecases/resources/patron-rights.js';
+import { ResourcesTab } from '../../src/web/views/patrons/resources-tab.js';
 import { addLibrary, addStaff, createTestApp, type TestContext } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { addPatron, eventCount, patronEvents, staffActor } from '../helpers/decision-fixtures.js';
@@ -166,5 +167,27 @@ describe('Ressources tab', () => {
       (await alphaBrowser.post(action(patronA, film.id, 'retirer'), {}, { csrf: null })).statusCode,
     ).toBe(403);
     expect(await eventCount(ctx)).toBe(before);
+  });
+});
+
+describe('Ressources tab in staff words', () => {
+  it('shows staff what a waiting patron may open without the sentences written for the patron', async () => {
+    const waiting = await addPatron(ctx, libA.id);
+    const page = await alphaBrowser.get(recordUrl(waiting));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(
+      'Non : compte temporaire : le Forfait s’ouvrira quand la demande sera acceptée',
+    );
+    expect(page.body).not.toContain('aura validé');
+    // The e-mail texts in the decision form do speak to the patron: look at the Ressources section.
+    const section = page.body.slice(page.body.indexOf('id="ressources"'), page.body.indexOf('id="actions"'));
+    expect(section).toContain('Cinéma au forfait');
+    expect(section).not.toMatch(/[Vv]otre/);
+
+    await alphaBrowser.post(action(patronA, film.id, 'retirer'), {}, { from: '/admin' });
+    const withdrawn = await alphaBrowser.get(recordUrl(patronA));
+    expect(withdrawn.body).toContain('Non : retirée à cet usager par la bibliothèque');
+    expect(withdrawn.body).not.toContain('retiré votre accès');
+    await alphaBrowser.post(action(patronA, film.id, 'retablir'), {}, { from: '/admin' });
   });
 });

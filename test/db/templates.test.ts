@@ -12,8 +12,8 @@ import {
   templateVersion,
 } from '../../src/usecases/network/save-response-template.js';
 import { decideInBulk } from '../../src/usecases/patrons/decide-in-bulk.js';
+import { loadDecisionPanel } from '../../src/usecases/patrons/decision-panel.js';
 import type { AppDeps } from '../../src/web/app.js';
-import { loadDecisionPanel } from '../../src/web/views/patrons/decision-panel.js';
 import { addLibrary, addStaff, createTestApp, type TestContext } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { addPatron, mailsTo, staffActor } from '../helpers/decision-fixtures.js';

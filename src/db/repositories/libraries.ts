@@ -13,30 +13,58 @@ export interface LibraryInput {
   email: string;
 }
 
+export interface LibraryFilter {
+  activeOnly?: boolean;
+  inactiveOnly?: boolean;
+  query?: string;
+}
+
+function libraryFilter(scope: LibraryScope, options: LibraryFilter) {
+  const q = options.query?.trim();
+  return and(
+    libraryScopeCondition(scope, libraries.id),
+    options.activeOnly ? eq(libraries.active, true) : undefined,
+    options.inactiveOnly ? eq(libraries.active, false) : undefined,
+    q
+      ? or(
+          sql`sesame_fold(${libraries.name}) like '%' || sesame_fold(${q}) || '%'`,
+          sql`sesame_fold(${libraries.town}) like '%' || sesame_fold(${q}) || '%'`,
+          ilike(libraries.code, `${q}%`),
+        )
+      : undefined,
+  );
+}
+
 export function listLibraries(
   db: Executor,
   scope: LibraryScope,
-  options: { activeOnly?: boolean; inactiveOnly?: boolean; query?: string } = {},
+  options: LibraryFilter = {},
 ): Promise<Library[]> {
-  const q = options.query?.trim();
-  return db
-    .select()
-    .from(libraries)
-    .where(
-      and(
-        libraryScopeCondition(scope, libraries.id),
-        options.activeOnly ? eq(libraries.active, true) : undefined,
-        options.inactiveOnly ? eq(libraries.active, false) : undefined,
-        q
-          ? or(
-              sql`sesame_fold(${libraries.name}) like '%' || sesame_fold(${q}) || '%'`,
-              sql`sesame_fold(${libraries.town}) like '%' || sesame_fold(${q}) || '%'`,
-              ilike(libraries.code, `${q}%`),
-            )
-          : undefined,
-      ),
-    )
-    .orderBy(asc(libraries.name));
+  return db.select().from(libraries).where(libraryFilter(scope, options)).orderBy(asc(libraries.name));
+}
+
+/**
+ * One page of the filtered list, by name (then id, so pages never overlap), with the number of
+ * libraries matching: a network of hundreds of libraries is read a page at a time.
+ */
+export async function pageOfLibraries(
+  db: Executor,
+  scope: LibraryScope,
+  options: LibraryFilter,
+  page: { limit: number; offset: number },
+): Promise<{ rows: Library[]; total: number }> {
+  const where = libraryFilter(scope, options);
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select()
+      .from(libraries)
+      .where(where)
+      .orderBy(asc(libraries.name), asc(libraries.id))
+      .limit(page.limit)
+      .offset(page.offset),
+    db.select({ n: sql<number>`count(*)::int` }).from(libraries).where(where),
+  ]);
+  return { rows, total: counted?.n ?? 0 };
 }
 
 /** Null when the library does not exist or lies outside the scope: the caller says 404 either way. */

@@ -1,3 +1,4 @@
+import { listLibraries } from '../../db/repositories/libraries.js';
 import { getNetwork } from '../../db/repositories/network.js';
 import {
   capUsageOf,
@@ -79,4 +80,11 @@ export async function loadResourceForAdmin(
   const libraryIds = await resourceLibraryIds(deps.db, id);
   const cap = (await capUses(deps, [resource])).get(id) ?? null;
   return { resource, libraryIds, cap };
+}
+
+/** The libraries a resource may be subscribed by, as its form lists them (deactivated ones too). */
+export async function librariesForResourceForm(
+  deps: Deps,
+): Promise<Array<{ id: string; name: string; code: string }>> {
+  return (await listLibraries(deps.db, { all: true })).map((l) => ({ id: l.id, name: l.name, code: l.code }));
 }

@@ -16,6 +16,7 @@ import { DomainError, notFound } from '../../domain/errors.js';
 import { parisMonthKey } from '../../domain/paris-month.js';
 import { accessRefusal, type Standing, standingOf } from '../../domain/resource-access.js';
 import { QUOTA_CATEGORIES, type QuotaCategory, quotaLimit } from '../../domain/resources.js';
+import { staffRefusalReason } from '../../domain/staff-refusal-reason.js';
 import type { Deps } from '../deps.js';
 import { viewerOf } from './open-document.js';
 
@@ -23,7 +24,7 @@ export interface PatronResourceLine {
   resource: ResourceRow;
   subscribed: boolean;
   right: PatronRightRow | null;
-  /** Null when the patron may open it today; else the French reason. */
+  /** Null when the patron may open it today; else the French reason, worded for staff. */
   refusal: string | null;
   /** Free resources are open to anyone: a withdrawal would mean nothing. */
   withdrawable: boolean;
@@ -68,7 +69,7 @@ export async function loadResourcesTab(
       resource,
       subscribed: isSubscribed,
       right,
-      refusal: refusal?.message ?? null,
+      refusal: refusal ? staffRefusalReason(refusal) : null,
       withdrawable: resource.kind !== 'open' && isSubscribed,
     };
   });

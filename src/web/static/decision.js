@@ -10,7 +10,7 @@
   const shownTemplate = form.querySelector('[name="modele_affiche"]');
   if (!select || !subject || !message || !shownTemplate) return;
 
-  // After a refused submission the panel sits low on the record: bring its list of errors into view.
+  // After a refused submission, move focus to the list of errors so it is read first.
   const summary = form.parentElement?.querySelector('#erreurs');
   if (summary) summary.focus();
 

@@ -2,7 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { getNetwork } from '../../../db/repositories/network.js';
 import { findPatronForStaff } from '../../../db/repositories/patrons.js';
-import { type DecisionKind, decisionErrors, situationOf } from '../../../domain/decision-rules.js';
+import {
+  type DecisionKind,
+  decisionErrors,
+  situationOf,
+  templateMismatch,
+} from '../../../domain/decision-rules.js';
 import { DomainError, notFound, ValidationError } from '../../../domain/errors.js';
 import { DEFAULT_TEMPLATES, isTemplateKey } from '../../../domain/response-templates.js';
 import { decideInBulk } from '../../../usecases/patrons/decide-in-bulk.js';
@@ -98,7 +103,11 @@ export async function decisionRoutes(app: FastifyInstance, { deps }: RouteOption
           DEFAULT_TEMPLATES[f.modele].decision === 'accepted'
             ? DECISION_VALUES.accept
             : DECISION_VALUES.refuse;
-      return renderPatronRecord(request, reply, deps, actor, id, { decision: { values } });
+      // Said now, next to the list, rather than only when "Valider la décision" is pressed.
+      const mismatch = decision && isTemplateKey(f.modele) ? templateMismatch(decision, f.modele) : null;
+      return renderPatronRecord(request, reply, deps, actor, id, {
+        decision: { values, errors: mismatch ? { modele: mismatch } : undefined },
+      });
     }
 
     const checks = { membre: f.membre === 'oui', naissance: f.naissance === 'oui' };

@@ -1,19 +1,7 @@
-import { getNetwork } from '../../../db/repositories/network.js';
-import type { PatronWithLibrary } from '../../../db/repositories/patrons.js';
-import { listResponseTemplates } from '../../../db/repositories/response-templates.js';
-import type { StaffActor } from '../../../domain/actor.js';
-import {
-  CHECKS,
-  type DecisionKind,
-  type DecisionSituation,
-  parisTime,
-  situationOf,
-} from '../../../domain/decision-rules.js';
-import { formatDate, parisDay } from '../../../domain/paris.js';
-import { ageOn, frenchDay } from '../../../domain/patron-lifecycle.js';
-import { fillTemplate, type TemplateKey } from '../../../domain/response-templates.js';
-import { decidedEnd } from '../../../usecases/patrons/decide-request.js';
-import type { AppDeps } from '../../app.js';
+import { CHECKS, type DecisionKind, parisTime } from '../../../domain/decision-rules.js';
+import { formatDate } from '../../../domain/paris.js';
+import { frenchDay } from '../../../domain/patron-lifecycle.js';
+import type { DecisionPanelData } from '../../../usecases/patrons/decision-panel.js';
 import { ASSETS } from '../../assets.js';
 import {
   Checkbox,
@@ -26,140 +14,17 @@ import {
   TextInput,
 } from '../components/forms.js';
 
-/**
- * "Que décidez-vous ?" on a patron's record: the decision form (or, within the undo window,
- * the "Annuler la décision" button). Owned by the decisions feature; the record page renders it.
- */
-export interface DecisionPanelData {
-  patronId: string;
-  libraryName: string;
-  actorName: string;
-  /** The actor is a network administrator: the decision is recorded on the library's behalf. */
-  onBehalf: boolean;
-  decide: {
-    situation: DecisionSituation;
-    /** Texts with this patron's details filled in: staff see exactly what will be sent. */
-    templates: Array<{
-      key: TemplateKey;
-      label: string;
-      decision: DecisionKind;
-      subject: string;
-      body: string;
-    }>;
-    /** End date written in the acceptance text (AAAA-MM-JJ). */
-    expectedEnd: string;
-    birthDate: string | null;
-    age: number | null;
-    undoMinutes: number;
-    /**
-     * "activation": a patron the library registered itself (MDO seed, step 2): staff check the
-     * record and press "Enregistrer", which is the same acceptance with its two checks.
-     */
-    mode: 'decision' | 'activation';
-    registeredAt: Date;
-    membershipDays: number;
-    membershipAnchor: 'decision' | 'registration';
-  } | null;
-  undo: {
-    decision: 'accepted' | 'refused';
-    renewal: boolean;
-    byLabel: string;
-    onBehalf: boolean;
-    decidedAt: Date;
-    undoUntil: Date;
-    /** When the held e-mail leaves; null when the patron has no address. */
-    mailAt: Date | null;
-  } | null;
-}
+export type { DecisionPanelData };
 
 /** Form field values of the decision (radio values are French: they are what a person posts). */
 export const DECISION_VALUES = { accept: 'accepter', refuse: 'refuser' } as const;
 
-/** Null when there is nothing to decide or undo for this patron. */
-export async function loadDecisionPanel(
-  deps: AppDeps,
-  actor: StaffActor,
-  patron: PatronWithLibrary,
-): Promise<DecisionPanelData | null> {
-  const now = deps.clock.now();
-  const base = {
-    patronId: patron.id,
-    libraryName: patron.libraryName,
-    actorName: actor.name,
-    onBehalf: actor.role === 'network_admin',
-  };
-  if (patron.undoUntil && patron.decidedAt && patron.decision && patron.undoUntil.getTime() > now.getTime())
-    return {
-      ...base,
-      decide: null,
-      undo: {
-        decision: patron.decision,
-        renewal: patron.undoSnapshot?.state === 'renewal_pending',
-        byLabel: patron.decidedByLabel ?? '',
-        onBehalf: patron.decidedOnBehalf,
-        decidedAt: patron.decidedAt,
-        undoUntil: patron.undoUntil,
-        mailAt: patron.undoMailId !== null ? patron.undoUntil : null,
-      },
-    };
-  const situation = situationOf(patron.state);
-  if (!situation) return null;
-  const network = await getNetwork(deps.db);
-  const all = await listResponseTemplates(deps.db);
-  const templates = all
-    .filter((t) => t.kind === situation)
-    .map((t) => {
-      const decision: DecisionKind = t.decision === 'accepted' ? 'accept' : 'refuse';
-      const { shownEnd } = decidedEnd(patron, situation, decision, now, network.settings);
-      const values = {
-        firstName: patron.firstName ?? '',
-        lastName: patron.lastName ?? '',
-        activeUntil: shownEnd ? frenchDay(shownEnd) : '',
-        identifier: patron.identifier ?? '',
-        networkName: network.name,
-      };
-      return {
-        key: t.key,
-        label: t.label,
-        decision,
-        subject: fillTemplate(t.subject, values),
-        body: fillTemplate(t.body, values),
-      };
-    });
-  const expectedEnd = decidedEnd(patron, situation, 'accept', now, network.settings).shownEnd ?? '';
-  const mode = patron.channel === 'staff' && situation === 'registration' ? 'activation' : 'decision';
-  return {
-    ...base,
-    undo: null,
-    decide: {
-      situation,
-      templates:
-        mode === 'activation' && patron.passwordHash === null
-          ? templates.map((t) => (t.key === 'accept' ? { ...t, body: withPasswordReminder(t.body) } : t))
-          : templates,
-      expectedEnd,
-      birthDate: patron.birthDate,
-      age: patron.birthDate ? ageOn(patron.birthDate, parisDay(now)) : null,
-      undoMinutes: network.settings.undoMinutes,
-      mode,
-      registeredAt: patron.registeredAt,
-      membershipDays: network.settings.membershipDays,
-      membershipAnchor: network.settings.membershipAnchor,
-    },
-  };
-}
-
-const PASSWORD_REMINDER =
-  'Vous n’avez pas encore choisi votre mot de passe : utilisez le lien du courriel « Définissez votre mot de passe » ou, s’il a expiré, « Mot de passe oublié » sur la page de connexion.';
-
-/** The acceptance text for a patron who has no password yet: says how to get one, before the signature. */
-function withPasswordReminder(body: string): string {
-  const paragraphs = body.split(/\n{2,}/);
-  const signature = paragraphs.findIndex((p) => /^(bien )?cordialement/i.test(p.trim()));
-  if (signature < 0) return `${body}\n\n${PASSWORD_REMINDER}`;
-  paragraphs.splice(signature, 0, PASSWORD_REMINDER);
-  return paragraphs.join('\n\n');
-}
+const decisionUrl = (patronId: string) => `/admin/usagers/${patronId}/decision`;
+/**
+ * The form's anchor: "Utiliser ce modèle" posts to the decision URL with it, so the page that
+ * comes back opens on the form (with the new texts) rather than at its top.
+ */
+export const DECISION_FORM_ID = 'formulaire-decision';
 
 const FIELD_LABELS: Record<string, string> = {
   decision: 'Décision',
@@ -253,7 +118,7 @@ export function DecisionPanel(props: {
         </div>
       )}
       <ErrorSummary errors={errors} labels={FIELD_LABELS} />
-      <Form action={`/admin/usagers/${data.patronId}/decision`} csrf={csrf} id="formulaire-decision">
+      <Form action={decisionUrl(data.patronId)} csrf={csrf} id={DECISION_FORM_ID}>
         <input type="hidden" name="fin_prevue" value={d.expectedEnd} />
         <input type="hidden" name="modele_affiche" value={values.modele} />
         <RadioGroup
@@ -298,7 +163,8 @@ export function DecisionPanel(props: {
             Modèle de réponse
             <span class="fr-hint-text" id="champ-modele-aide">
               Choisissez le modèle puis « Utiliser ce modèle » : l’objet et le message ci-dessous sont
-              remplacés par ceux du modèle, complétés pour cet usager.
+              remplacés par ceux du modèle, complétés pour cet usager. Un modèle de refus ne peut pas être
+              envoyé avec « Accepter », ni le modèle d’acceptation avec « Refuser ».
             </span>
           </label>
           <select
@@ -335,6 +201,7 @@ export function DecisionPanel(props: {
             type="submit"
             name="action"
             value="modele"
+            formAction={`${decisionUrl(data.patronId)}#${DECISION_FORM_ID}`}
             class="fr-btn fr-btn--secondary fr-btn--sm"
             id="utiliser-modele"
           >
@@ -411,7 +278,7 @@ function ActivationForm(props: {
         </div>
       )}
       <ErrorSummary errors={errors} labels={FIELD_LABELS} />
-      <Form action={`/admin/usagers/${data.patronId}/decision`} csrf={csrf} id="formulaire-decision">
+      <Form action={decisionUrl(data.patronId)} csrf={csrf} id={DECISION_FORM_ID}>
         <input type="hidden" name="decision" value={DECISION_VALUES.accept} />
         <input type="hidden" name="modele" value={accept.key} />
         <input type="hidden" name="modele_affiche" value={accept.key} />

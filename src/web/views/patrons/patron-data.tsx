@@ -9,11 +9,11 @@ import {
   type ResourceKind,
 } from '../../../domain/resources.js';
 import type { PatronData } from '../../../usecases/account/download-data.js';
-import { eventLabel } from '../../routes/staff/patron-record.js';
 import { DsfrTable } from '../components/table.js';
 import { Breadcrumb } from '../layout.js';
 import { ACCOUNT_URLS } from './account-sections.js';
 import { reasonLabel } from './patron-display.js';
+import { eventLabel } from './patron-history.js';
 
 /**
  * "Télécharger mes données": the same content as a readable page and as a JSON file. Keys of

@@ -1,63 +1,13 @@
 import type { EventRow } from '../../../db/repositories/events.js';
-import { type Library, listLibraries } from '../../../db/repositories/libraries.js';
-import { getNetwork } from '../../../db/repositories/network.js';
-import type { PatronWithLibrary } from '../../../db/repositories/patrons.js';
-import type { StaffActor } from '../../../domain/actor.js';
-import { renewalEnd } from '../../../domain/decision-rules.js';
 import { formatDateTime } from '../../../domain/paris.js';
 import { IDENTITY_LABELS, type IdentityField, identityValueText } from '../../../domain/patron-identity.js';
 import { frenchDay } from '../../../domain/patron-lifecycle.js';
-import { isRenewable } from '../../../usecases/patrons/renew-directly.js';
-import { awaitsFirstPassword } from '../../../usecases/patrons/resend-password-link.js';
-import type { AppDeps } from '../../app.js';
+import type { PatronToolsData } from '../../../usecases/patrons/patron-tools.js';
 import { Form } from '../components/forms.js';
 
-/**
- * "Actions sur le compte" on a patron's record: the staff tools (correct the identity, re-send
- * the set-password link, renew the rights, move to another library, delete). Each is a plain
- * link or POST form, so they all work without JavaScript.
- */
-export interface PatronToolsData {
-  patronId: string;
-  name: string;
-  email: string | null;
-  state: PatronWithLibrary['state'];
-  activeUntil: string | null;
-  libraryId: string;
-  libraryName: string;
-  /** Registered by staff, no password chosen yet: the link can be sent again. */
-  awaitingPassword: boolean;
-  /** End date after "Renouveler les droits" today; null when the rights cannot be renewed. */
-  renewTo: string | null;
-  /** Network administrators only: the other active libraries. */
-  otherLibraries: Library[] | null;
-}
+export type { PatronToolsData };
 
 export const recordToolUrl = (id: string, tool: string) => `/admin/usagers/${id}/${tool}`;
-
-/** Null when the record has no personal data left: there is nothing to act on. */
-export async function loadPatronTools(
-  deps: AppDeps,
-  actor: StaffActor,
-  patron: PatronWithLibrary,
-): Promise<PatronToolsData | null> {
-  if (patron.anonymisedAt || patron.state === 'lapsed') return null;
-  const { settings } = await getNetwork(deps.db);
-  const admin = actor.role === 'network_admin';
-  const libraries = admin ? await listLibraries(deps.db, actor.scope, { activeOnly: true }) : null;
-  return {
-    patronId: patron.id,
-    name: [patron.firstName, patron.lastName].filter(Boolean).join(' ') || (patron.identifier ?? ''),
-    email: patron.email,
-    state: patron.state,
-    activeUntil: patron.activeUntil,
-    libraryId: patron.libraryId,
-    libraryName: patron.libraryName,
-    awaitingPassword: awaitsFirstPassword(patron),
-    renewTo: isRenewable(patron) ? renewalEnd(patron.activeUntil, deps.clock.now(), settings) : null,
-    otherLibraries: libraries ? libraries.filter((l) => l.id !== patron.libraryId) : null,
-  };
-}
 
 export function PatronToolsPanel({ data, csrf }: { data: PatronToolsData; csrf: string }) {
   return (

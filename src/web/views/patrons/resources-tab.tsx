@@ -1,10 +1,11 @@
 import { formatDate } from '../../../domain/paris.js';
-import { AUDIENCE_LABELS, CATEGORY_LABELS, KIND_BADGES, KIND_LABELS } from '../../../domain/resources.js';
+import { AUDIENCE_LABELS, CATEGORY_LABELS } from '../../../domain/resources.js';
 import type { ResourcesTabData } from '../../../usecases/resources/patron-rights.js';
 import { Form } from '../components/forms.js';
 import { DsfrTable } from '../components/table.js';
+import { KindBadge } from '../resources/resource-kind.js';
 
-export { loadResourcesTab, type ResourcesTabData } from '../../../usecases/resources/patron-rights.js';
+export type { ResourcesTabData } from '../../../usecases/resources/patron-rights.js';
 
 /** Where the withdraw / restore buttons post (scope-checked there). */
 export function patronResourceAction(patronId: string, resourceId: string, withdraw: boolean): string {
@@ -52,10 +53,7 @@ export function ResourcesTab({ data, csrf }: { data: ResourcesTabData; csrf: str
                       )}
                     </th>
                     <td>
-                      <p class={`fr-badge fr-badge--sm fr-badge--no-icon ${KIND_BADGES[r.kind]}`}>
-                        {KIND_LABELS[r.kind]}
-                      </p>
-                      {r.category && <span class="fr-text--sm"> {CATEGORY_LABELS[r.category]}</span>}
+                      <KindBadge resource={r} />
                     </td>
                     <td>{refusal === null ? 'Ouvert' : `Non : ${refusal}`}</td>
                     <td>

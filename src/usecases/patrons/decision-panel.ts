@@ -1,0 +1,142 @@
+import { getNetwork } from '../../db/repositories/network.js';
+import type { PatronWithLibrary } from '../../db/repositories/patrons.js';
+import { listResponseTemplates } from '../../db/repositories/response-templates.js';
+import type { StaffActor } from '../../domain/actor.js';
+import { type DecisionKind, type DecisionSituation, situationOf } from '../../domain/decision-rules.js';
+import { parisDay } from '../../domain/paris.js';
+import { ageOn, frenchDay } from '../../domain/patron-lifecycle.js';
+import { fillTemplate, type TemplateKey } from '../../domain/response-templates.js';
+import type { Deps } from '../deps.js';
+import { decidedEnd } from './decide-request.js';
+
+/**
+ * "Que décidez-vous ?" on a patron's record: the decision form (or, within the undo window,
+ * the "Annuler la décision" button). Owned by the decisions feature; the record page renders it.
+ */
+export interface DecisionPanelData {
+  patronId: string;
+  libraryName: string;
+  actorName: string;
+  /** The actor is a network administrator: the decision is recorded on the library's behalf. */
+  onBehalf: boolean;
+  decide: {
+    situation: DecisionSituation;
+    /** Texts with this patron's details filled in: staff see exactly what will be sent. */
+    templates: Array<{
+      key: TemplateKey;
+      label: string;
+      decision: DecisionKind;
+      subject: string;
+      body: string;
+    }>;
+    /** End date written in the acceptance text (AAAA-MM-JJ). */
+    expectedEnd: string;
+    birthDate: string | null;
+    age: number | null;
+    undoMinutes: number;
+    /**
+     * "activation": a patron the library registered itself (MDO seed, step 2): staff check the
+     * record and press "Enregistrer", which is the same acceptance with its two checks.
+     */
+    mode: 'decision' | 'activation';
+    registeredAt: Date;
+    membershipDays: number;
+    membershipAnchor: 'decision' | 'registration';
+  } | null;
+  undo: {
+    decision: 'accepted' | 'refused';
+    renewal: boolean;
+    byLabel: string;
+    onBehalf: boolean;
+    decidedAt: Date;
+    undoUntil: Date;
+    /** When the held e-mail leaves; null when the patron has no address. */
+    mailAt: Date | null;
+  } | null;
+}
+
+/** Null when there is nothing to decide or undo for this patron. */
+export async function loadDecisionPanel(
+  deps: Deps,
+  actor: StaffActor,
+  patron: PatronWithLibrary,
+): Promise<DecisionPanelData | null> {
+  const now = deps.clock.now();
+  const base = {
+    patronId: patron.id,
+    libraryName: patron.libraryName,
+    actorName: actor.name,
+    onBehalf: actor.role === 'network_admin',
+  };
+  if (patron.undoUntil && patron.decidedAt && patron.decision && patron.undoUntil.getTime() > now.getTime())
+    return {
+      ...base,
+      decide: null,
+      undo: {
+        decision: patron.decision,
+        renewal: patron.undoSnapshot?.state === 'renewal_pending',
+        byLabel: patron.decidedByLabel ?? '',
+        onBehalf: patron.decidedOnBehalf,
+        decidedAt: patron.decidedAt,
+        undoUntil: patron.undoUntil,
+        mailAt: patron.undoMailId !== null ? patron.undoUntil : null,
+      },
+    };
+  const situation = situationOf(patron.state);
+  if (!situation) return null;
+  const network = await getNetwork(deps.db);
+  const all = await listResponseTemplates(deps.db);
+  const templates = all
+    .filter((t) => t.kind === situation)
+    .map((t) => {
+      const decision: DecisionKind = t.decision === 'accepted' ? 'accept' : 'refuse';
+      const { shownEnd } = decidedEnd(patron, situation, decision, now, network.settings);
+      const values = {
+        firstName: patron.firstName ?? '',
+        lastName: patron.lastName ?? '',
+        activeUntil: shownEnd ? frenchDay(shownEnd) : '',
+        identifier: patron.identifier ?? '',
+        networkName: network.name,
+      };
+      return {
+        key: t.key,
+        label: t.label,
+        decision,
+        subject: fillTemplate(t.subject, values),
+        body: fillTemplate(t.body, values),
+      };
+    });
+  const expectedEnd = decidedEnd(patron, situation, 'accept', now, network.settings).shownEnd ?? '';
+  const mode = patron.channel === 'staff' && situation === 'registration' ? 'activation' : 'decision';
+  return {
+    ...base,
+    undo: null,
+    decide: {
+      situation,
+      templates:
+        mode === 'activation' && patron.passwordHash === null
+          ? templates.map((t) => (t.key === 'accept' ? { ...t, body: withPasswordReminder(t.body) } : t))
+          : templates,
+      expectedEnd,
+      birthDate: patron.birthDate,
+      age: patron.birthDate ? ageOn(patron.birthDate, parisDay(now)) : null,
+      undoMinutes: network.settings.undoMinutes,
+      mode,
+      registeredAt: patron.registeredAt,
+      membershipDays: network.settings.membershipDays,
+      membershipAnchor: network.settings.membershipAnchor,
+    },
+  };
+}
+
+const PASSWORD_REMINDER =
+  'Vous n’avez pas encore choisi votre mot de passe : utilisez le lien du courriel « Définissez votre mot de passe » ou, s’il a expiré, « Mot de passe oublié » sur la page de connexion.';
+
+/** The acceptance text for a patron who has no password yet: says how to get one, before the signature. */
+function withPasswordReminder(body: string): string {
+  const paragraphs = body.split(/\n{2,}/);
+  const signature = paragraphs.findIndex((p) => /^(bien )?cordialement/i.test(p.trim()));
+  if (signature < 0) return `${body}\n\n${PASSWORD_REMINDER}`;
+  paragraphs.splice(signature, 0, PASSWORD_REMINDER);
+  return paragraphs.join('\n\n');
+}

@@ -1,0 +1,143 @@
+import type { PatronWithLibrary } from '../../../db/repositories/patrons.js';
+import { CARD_NUMBER_MAX, IDENTITY_LABELS } from '../../../domain/patron-identity.js';
+import { frenchDay } from '../../../domain/patron-lifecycle.js';
+import { NAME_MAX } from '../../../domain/registration-form.js';
+import { identityOf } from '../../../usecases/patrons/edit-patron.js';
+import { Fieldset } from '../components/fieldset.js';
+import {
+  DateInput,
+  ErrorSummary,
+  type FieldErrors,
+  Form,
+  FormActions,
+  type FormValues,
+  RadioGroup,
+  TextInput,
+} from '../components/forms.js';
+import { Breadcrumb } from '../layout.js';
+import { patronName } from './patron-display.js';
+import { recordToolUrl } from './patron-tools-panel.js';
+
+export const recordUrl = (id: string) => `/admin/usagers/${id}`;
+
+/** Dashboard › queue › the patron's record › this page. */
+export function PatronCrumbs({ patron, label }: { patron: PatronWithLibrary; label: string }) {
+  return (
+    <Breadcrumb
+      items={[
+        { href: '/admin', label: 'Tableau de bord' },
+        { href: '/admin/usagers', label: 'Validation des inscriptions' },
+        { href: recordUrl(patron.id), label: patronName(patron) },
+        { label },
+      ]}
+    />
+  );
+}
+
+export const editPatronTitle = (patron: PatronWithLibrary) =>
+  `Modifier les informations de ${patronName(patron)}`;
+
+/** Staff correct a patron's identity; the form starts from what is recorded. */
+export function EditPatronPage(props: {
+  csrf: string;
+  patron: PatronWithLibrary;
+  values?: FormValues;
+  errors?: FieldErrors;
+}) {
+  const { csrf, patron, errors } = props;
+  const current = identityOf(patron);
+  const values: FormValues = props.values ?? {
+    lastName: current.lastName,
+    firstName: current.firstName,
+    birthDate: current.birthDate ? frenchDay(current.birthDate) : '',
+    email: current.email,
+    cardNumber: current.cardNumber ?? '',
+    newsletter: current.newsletter ? 'oui' : 'non',
+  };
+  const title = editPatronTitle(patron);
+  return (
+    <div class="fr-grid-row">
+      <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
+        <PatronCrumbs patron={patron} label="Modifier" />
+        <h1>{title}</h1>
+        <p>
+          Corrigez les informations de l’usager. Chaque modification est enregistrée dans son historique avec
+          l’ancienne et la nouvelle valeur. L’identifiant (<strong>{patron.identifier}</strong>) ne change
+          pas.
+        </p>
+        <p class="fr-text--sm">Les champs avec un astérisque sont obligatoires.</p>
+        <ErrorSummary errors={errors} labels={IDENTITY_LABELS} />
+        <Form action={recordToolUrl(patron.id, 'modifier')} csrf={csrf}>
+          <input type="hidden" name="version" value={patron.updatedAt.toISOString()} />
+          <Fieldset legend="Identité" legendId="identite-legende">
+            <TextInput
+              name="lastName"
+              label={IDENTITY_LABELS.lastName}
+              maxLength={NAME_MAX}
+              spellcheck={false}
+              autocomplete="off"
+              values={values}
+              errors={errors}
+              required
+            />
+            <TextInput
+              name="firstName"
+              label={IDENTITY_LABELS.firstName}
+              maxLength={NAME_MAX}
+              spellcheck={false}
+              autocomplete="off"
+              values={values}
+              errors={errors}
+              required
+            />
+            <DateInput
+              name="birthDate"
+              label={IDENTITY_LABELS.birthDate}
+              hint="JJ/MM/AAAA. Elle détermine les contenus consultables."
+              values={values}
+              errors={errors}
+              required
+            />
+          </Fieldset>
+          <Fieldset legend="Compte" legendId="contact-legende">
+            <TextInput
+              name="email"
+              type="email"
+              label={IDENTITY_LABELS.email}
+              hint="Une nouvelle adresse n’est plus « vérifiée » et les liens envoyés à l’ancienne ne fonctionnent plus. Format attendu : nom@exemple.fr."
+              spellcheck={false}
+              autocomplete="off"
+              maxLength={254}
+              values={values}
+              errors={errors}
+              required
+            />
+            <TextInput
+              name="cardNumber"
+              label={IDENTITY_LABELS.cardNumber}
+              hint="Facultatif : le numéro de sa carte d’adhérent de la bibliothèque."
+              maxLength={CARD_NUMBER_MAX}
+              spellcheck={false}
+              autocomplete="off"
+              values={values}
+              errors={errors}
+            />
+          </Fieldset>
+          <RadioGroup
+            name="newsletter"
+            label="L’usager souhaite recevoir la newsletter"
+            options={[
+              { value: 'oui', label: 'Oui' },
+              { value: 'non', label: 'Non' },
+            ]}
+            inline
+            values={values}
+            errors={errors}
+            required
+          />
+          <FormActions submit="Enregistrer les modifications" cancelHref={recordUrl(patron.id)} />
+        </Form>
+      </div>
+    </div>
+  );
+}
