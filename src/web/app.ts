@@ -103,6 +103,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('actor', null);
   app.decorateRequest('patron', null);
   app.decorateRequest('sessionExpired', false);
+  app.decorateRequest('multipartCsrf', null);
 
   // Security headers, built once: @fastify/helmet rebuilt helmet's middleware (and parsed the
   // policy again) on every request.
@@ -131,11 +132,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'sesame_csrf',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
-    // Multipart bodies are streamed by the route, after this check: their forms carry the
-    // token in the query string of their action instead.
+    // Never from the query string (a token in a URL reaches logs and Referer headers). A multipart
+    // body is streamed by its route, which reads the token from the form's first field.
     getToken: (req) =>
-      (req.body as Record<string, string> | undefined)?._csrf ??
-      (req.query as Record<string, string> | undefined)?._csrf,
+      (req.body as Record<string, string> | undefined)?._csrf ?? req.multipartCsrf ?? undefined,
   });
   // File uploads (CSV import): the route reads the file itself, at most 2 Mo.
   await app.register(fastifyMultipart, {
@@ -171,6 +171,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // CSRF on every state-changing request. preHandler: the body (and its token) is parsed by then.
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
+    // Only a route that says so checks the token itself, from its multipart body (verifyMultipartCsrf).
+    if (request.routeOptions.config.csrfInMultipart && request.isMultipart()) return done();
     app.csrfProtection(request, reply, done);
   });
 

@@ -9,5 +9,11 @@ declare module 'fastify' {
     patron: PatronActor | null;
     /** The session ended by timeout: the login page says so. */
     sessionExpired: boolean;
+    /** The CSRF token read from a multipart body's first field (see verifyMultipartCsrf). */
+    multipartCsrf: string | null;
+  }
+  interface FastifyContextConfig {
+    /** This route reads a multipart body and checks its CSRF token itself, before any file. */
+    csrfInMultipart?: boolean;
   }
 }

@@ -134,10 +134,10 @@ export async function libraryRoutes(app: FastifyInstance, { deps }: RouteOptions
       .send(`\uFEFF${EXAMPLE_CSV}\r\n`);
   });
 
-  app.post(`${LIST_URL}/import`, async (request, reply) => {
+  app.post(`${LIST_URL}/import`, { config: { csrfInMultipart: true } }, async (request, reply) => {
     const actor = requireAdmin(request, reply);
     if (!actor) return reply;
-    const upload = await readCsvUpload(request);
+    const upload = await readCsvUpload(request, reply);
     if (!upload.ok) return importPage(request, reply, upload);
     const result = await importLibraries(deps, actor, upload.content);
     if (!result.ok)

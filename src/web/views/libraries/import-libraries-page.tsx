@@ -58,12 +58,8 @@ export function ImportLibrariesPage({ csrf, fileError, report }: ImportState & {
             Le fichier est importé en entier ou pas du tout : si une seule ligne comporte une erreur, rien
             n’est enregistré et la liste des lignes à corriger s’affiche.
           </p>
-          {/* The multipart body is read by this route after the CSRF check: the token rides in the action. */}
-          <Form
-            action={`${LIBRARIES_URL}/import?_csrf=${encodeURIComponent(csrf)}`}
-            csrf={csrf}
-            enctype="multipart/form-data"
-          >
+          {/* Form puts the token first: the route checks it before reading the file. */}
+          <Form action={`${LIBRARIES_URL}/import`} csrf={csrf} enctype="multipart/form-data">
             <div class={`fr-upload-group${fileError ? ' fr-upload-group--error' : ''}`}>
               <label class="fr-label" for="champ-fichier">
                 Fichier CSV
