@@ -9,13 +9,14 @@ import { CATEGORY_NOUNS, type QuotaCategory } from './resources.js';
  * unit. Reopening a document already counted this month takes nothing and never asks.
  */
 export function needsOpeningConfirmation(p: {
-  fromOutside: boolean;
+  /** The click came from outside, or its link asked for a confirmation. */
+  asked: boolean;
   used: number;
   limit: number;
   alreadyCounted: boolean;
 }): boolean {
   if (p.alreadyCounted || p.used >= p.limit) return false;
-  return p.fromOutside || p.used + 1 === p.limit;
+  return p.asked || p.used + 1 === p.limit;
 }
 
 /** "Ouvrir ce film utilisera 1 de vos 4 films de décembre ; il vous en restera 2." */

@@ -131,14 +131,37 @@ describe('opening a Forfait document from outside Sésame', () => {
   });
 });
 
+describe('a return to an opening after login', () => {
+  it('asks first, whoever wrote the link to the login page', async () => {
+    const patron = await addPatron(ctx, libraryId, {
+      passwordHash: hash,
+      state: 'active',
+      activeUntil: '2027-11-22',
+      pendingSince: null,
+    });
+    const b = new TestBrowser(ctx.app, `192.0.2.${ip++}`);
+    const suite = `/ressources/${film.id}/ouvrir?document=f1`;
+    await b.get(`/connexion?suite=${encodeURIComponent(suite)}`, { headers: CROSS_SITE });
+    const res = await b.post(
+      '/connexion',
+      { login: patron.identifier!, password: PASSWORD, suite },
+      { csrf: await b.csrf() },
+    );
+    expect(res.headers.location).toBe(`${suite}&confirmer=1`);
+    const asked = await b.get(String(res.headers.location));
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('Ouvrir ce film utilisera 1 de vos 4 films de décembre');
+    expect(await quotaUsed(ctx, patron.id, MONTH)).toBe(0);
+  });
+});
+
 describe('the month’s last unit, from the catalog', () => {
   it('marks the Forfait links of the last unit, whose opening asks first', async () => {
     const { patron, b } = await member();
     await useFilms(b, 2);
     const catalog = await b.get('/ressources');
     expect(catalog.body).toContain(`href="/ressources/${film.id}/ouvrir?document=f1"`);
-    // Not the last unit: opened at once even when the link is marked.
-    expect((await b.get(`/ressources/${film.id}/ouvrir?document=f1&confirmer=1`)).statusCode).toBe(303);
+    expect((await b.get(`/ressources/${film.id}/ouvrir?document=f1`)).statusCode).toBe(303);
     expect(await quotaUsed(ctx, patron.id, MONTH)).toBe(3);
 
     const last = await b.get('/ressources');

@@ -6,12 +6,12 @@ import {
 
 describe('asking before a Forfait opening', () => {
   it.each([
-    { fromOutside: true, used: 0, limit: 4, alreadyCounted: false, asks: true },
-    { fromOutside: false, used: 0, limit: 4, alreadyCounted: false, asks: false },
-    { fromOutside: false, used: 3, limit: 4, alreadyCounted: false, asks: true },
-    { fromOutside: true, used: 1, limit: 4, alreadyCounted: true, asks: false },
-    { fromOutside: false, used: 3, limit: 4, alreadyCounted: true, asks: false },
-    { fromOutside: true, used: 4, limit: 4, alreadyCounted: false, asks: false },
+    { asked: true, used: 0, limit: 4, alreadyCounted: false, asks: true },
+    { asked: false, used: 0, limit: 4, alreadyCounted: false, asks: false },
+    { asked: false, used: 3, limit: 4, alreadyCounted: false, asks: true },
+    { asked: true, used: 1, limit: 4, alreadyCounted: true, asks: false },
+    { asked: false, used: 3, limit: 4, alreadyCounted: true, asks: false },
+    { asked: true, used: 4, limit: 4, alreadyCounted: false, asks: false },
   ])('%o', ({ asks, ...situation }) => {
     expect(needsOpeningConfirmation(situation)).toBe(asks);
   });

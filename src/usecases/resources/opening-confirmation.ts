@@ -22,12 +22,16 @@ export interface OpeningQuestion {
  * what to ask. Null when it need not, and also when the opening would be refused: openDocument
  * then says why, as for any other opening. Reads only, counts nothing; asked only for a click
  * from outside or a catalog link marked as the month's last unit, so that an ordinary opening
- * keeps its two round trips.
+ * keeps its two round trips. A link may ask for a confirmation, never skip one.
  */
 export async function openingConfirmation(
   deps: Deps,
   actor: PatronActor | null,
-  input: OpenInput & { fromOutside: boolean },
+  input: OpenInput & {
+    fromOutside: boolean;
+    /** The link asked for a confirmation (a catalog's last unit, a return after login). */
+    requested: boolean;
+  },
 ): Promise<OpeningQuestion | null> {
   const document = (input.document ?? '').trim();
   if (!actor || document === '' || !isDocumentId(document)) return null;
@@ -60,7 +64,8 @@ export async function openingConfirmation(
     category: resource.category,
     month,
   });
-  if (!needsOpeningConfirmation({ fromOutside: input.fromOutside, used, limit, alreadyCounted })) return null;
+  const asked = input.fromOutside || input.requested;
+  if (!needsOpeningConfirmation({ asked, used, limit, alreadyCounted })) return null;
   return {
     resourceId: resource.id,
     resourceName: resource.name,

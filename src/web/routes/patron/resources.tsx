@@ -36,6 +36,16 @@ export function openHref(resourceId: string, document?: string, lastUnit = false
   return `${base}?document=${encodeURIComponent(document)}${lastUnit ? '&confirmer=1' : ''}`;
 }
 
+/**
+ * A local path to go to after login, made to ask before counting when it opens a document:
+ * the login page's own redirect is same-origin, whoever wrote the link that led to it.
+ */
+export function askingBeforeOpening(path: string): string {
+  if (!/^\/ressources\/[^/?#]+\/ouvrir\?/.test(path) || /[?&]confirmer=1(?:&|#|$)/.test(path)) return path;
+  const hash = path.indexOf('#');
+  return hash < 0 ? `${path}&confirmer=1` : `${path.slice(0, hash)}&confirmer=1${path.slice(hash)}`;
+}
+
 const SECTION_IDS: Record<ResourceKind, string> = {
   open: 'ressources-libres',
   unlimited: 'acces-libre',
@@ -405,6 +415,7 @@ export async function resourceRoutes(app: FastifyInstance, { deps }: RouteOption
         resourceId: request.params.id,
         document,
         fromOutside,
+        requested: request.query.confirmer === '1',
       });
       if (question)
         return sendPage(request, reply.header('cache-control', 'no-store'), {

@@ -26,6 +26,7 @@ import {
   TextInput,
 } from '../../views/components/forms.js';
 import { Breadcrumb } from '../../views/layout.js';
+import { askingBeforeOpening } from '../patron/resources.js';
 
 const loginSchema = z.object({
   login: z.string().trim().min(1, 'Saisissez votre identifiant ou votre adresse électronique.').max(254),
@@ -149,7 +150,7 @@ export async function authRoutes(app: FastifyInstance, { deps }: RouteOptions): 
       // A patron following a staff link (or the reverse) lands on their own home page.
       const suite = safeLocalPath(form.data.suite, home);
       const fits = principal.kind === 'staff' ? suite.startsWith('/admin') : !suite.startsWith('/admin');
-      return reply.redirect(fits ? suite : home, 303);
+      return reply.redirect(fits ? askingBeforeOpening(suite) : home, 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       if (error.field)
