@@ -5,7 +5,7 @@ import { type ClassifiedRoute, classifyRoutes } from '../helpers/probe/classify.
 import { expectationFor } from '../helpers/probe/expect.js';
 import { fillUrl, ownsObject, sidesOf } from '../helpers/probe/fill.js';
 import { buildProbeWorld, clientFor, type ProbeWorld } from '../helpers/probe/world.js';
-import { settleWrites, writeMark, writesSince } from '../helpers/probe/writes.js';
+import { awaitDownloadEvent, settleWrites, writeMark, writesSince } from '../helpers/probe/writes.js';
 
 /**
  * Every route of the app (read from its route table) × every kind of actor × objects of
@@ -64,7 +64,12 @@ describe('authorisation matrix', () => {
           if (exp.refused) {
             const writes = await writesSince(world.ctx.database, mark);
             if (writes.length) failures.push(`${actor} GET ${url}: refused but wrote ${writes.join(', ')}`);
-          } else await settleWrites(world.ctx.database);
+          } else {
+            // The patron exports are audited once their stream has ended.
+            if (/^\/admin\/usagers\/(export|newsletter)\./.test(route.url) && res.statusCode === 200)
+              await awaitDownloadEvent(world.ctx.database, mark);
+            await settleWrites(world.ctx.database);
+          }
         }
     expect(failures).toEqual([]);
   }, 300_000);

@@ -64,12 +64,31 @@ const cutShort = (error: unknown) => {
  */
 const NUL_AND_CONTROLS = ['a\u0000b', '\u0001\u001f\u007f', 'a\r\nSet-Cookie: x=1'];
 function formExamples(fields: FormField[]): [FuzzBody][] {
-  return NUL_AND_CONTROLS.map((v) => [
+  const all: [FuzzBody][] = NUL_AND_CONTROLS.map((v) => [
     {
       kind: 'form',
       fields: Object.fromEntries(fields.map((f) => [f.name, f.type === 'password' ? 'court' : v])),
     },
   ]);
+  // And a NUL in one field at a time, the others filled as a person would: what is checked
+  // last (an identifier already taken…) is reached too.
+  const plausible = Object.fromEntries(fields.map((f) => [f.name, plausibleValue(f)]));
+  for (const f of fields)
+    if (!['password', 'checkbox', 'radio', 'select', 'hidden', 'submit'].includes(f.type))
+      all.push([{ kind: 'form', fields: { ...plausible, [f.name]: 'a\u0000b' } }]);
+  return all;
+}
+
+/** What a person would type or pick in a field. */
+function plausibleValue(f: FormField): string {
+  const offered = f.values.find((v) => v !== '');
+  if (f.trap) return '';
+  if (f.type === 'password') return 'Mot-de-passe-solide-1';
+  if (offered !== undefined) return offered;
+  if (f.type === 'email' || /mail/i.test(f.name)) return 'essai.probe@exemple.fr';
+  if (f.type === 'date' || /naissance|date/i.test(f.name)) return '14/07/1990';
+  if (f.type === 'number') return '3';
+  return 'essaiprobe';
 }
 const QUERY_EXAMPLES = [
   'q=a%00',

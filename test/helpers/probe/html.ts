@@ -40,6 +40,8 @@ export interface FormField {
   type: string;
   /** What the page fills in or offers (options of a select, value of a radio or checkbox). */
   values: string[];
+  /** Out of the tab order: a trap for robots (a person leaves it empty). */
+  trap?: boolean;
 }
 
 export interface FormSpec {
@@ -67,7 +69,12 @@ export function forms(html: string, pageUrl: string): FormSpec[] {
         continue;
       }
       if (!['input', 'textarea', 'button'].includes(t.name) || !name || name === '_csrf') continue;
-      const field = fields.get(name) ?? { name, type: t.attrs.type ?? t.name, values: [] };
+      const field = fields.get(name) ?? {
+        name,
+        type: t.attrs.type ?? t.name,
+        values: [],
+        trap: t.attrs.tabindex === '-1',
+      };
       if (t.attrs.value !== undefined) field.values.push(t.attrs.value);
       fields.set(name, field);
     }

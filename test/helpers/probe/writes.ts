@@ -83,3 +83,15 @@ export async function settleWrites(database: Database): Promise<void> {
     before = after;
   }
 }
+
+/**
+ * After a download: waits (at most 5 s) for the audit event its stream writes once it has
+ * ended, so that it is not blamed on the next request.
+ */
+export async function awaitDownloadEvent(database: Database, mark: number): Promise<void> {
+  const until = Date.now() + 5_000;
+  while (Date.now() < until) {
+    if ((await writesSince(database, mark)).includes('events INSERT')) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
