@@ -76,5 +76,6 @@ export const ASSETS = {
   favicon: `${DSFR.prefix}favicon/favicon.svg`,
   sesameCss: `${OWN.prefix}sesame.css`,
   decisionJs: `${OWN.prefix}decision.js`,
+  comboboxJs: `${OWN.prefix}combobox.js`,
   noScriptCss: `${OWN.prefix}no-script.css`,
 } as const;

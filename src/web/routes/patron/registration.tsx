@@ -20,6 +20,7 @@ import {
 import { registerPatron } from '../../../usecases/patrons/register-patron.js';
 import { resendRegistrationMail } from '../../../usecases/patrons/resend-registration-mail.js';
 import type { RouteOptions } from '../../app.js';
+import { ASSETS } from '../../assets.js';
 import { keptValues } from '../../form.js';
 import { sendPage, setFlash } from '../../render.js';
 import {
@@ -133,7 +134,7 @@ export function LibrarySelect(props: {
       <div class="fr-messages-group" id="champ-libraryId-message" aria-live="polite">
         {error && <p class="fr-message fr-message--error">{error}</p>}
       </div>
-      <script src="/static/combobox.js" defer />
+      <script src={ASSETS.comboboxJs} defer />
     </div>
   );
 }
