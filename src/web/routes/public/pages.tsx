@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { listLibraries } from '../../../db/repositories/libraries.js';
+import { listDirectoryPage } from '../../../usecases/network/library-list.js';
 import type { RouteOptions } from '../../app.js';
 import { sendPage } from '../../render.js';
-import { DsfrTable } from '../../views/components/table.js';
 import { Breadcrumb } from '../../views/layout.js';
+import { DIRECTORY_URL, LibraryDirectoryPage } from '../../views/public/library-directory-page.js';
 
 /** Pages anyone may read: home, libraries, help and the legal notices of the footer. */
 export async function publicPages(app: FastifyInstance, { deps }: RouteOptions): Promise<void> {
@@ -52,65 +52,16 @@ export async function publicPages(app: FastifyInstance, { deps }: RouteOptions):
     }),
   );
 
-  app.get('/bibliotheques', async (request, reply) => {
-    const q = String((request.query as Record<string, unknown>).q ?? '').slice(0, 100);
-    const libraries = await listLibraries(deps.db, { all: true }, { activeOnly: true, query: q });
+  app.get(DIRECTORY_URL, async (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const q = String(query.q ?? '')
+      .trim()
+      .slice(0, 100);
+    const page = Number.parseInt(String(query.page ?? '1'), 10);
+    const list = await listDirectoryPage(deps, { q, page: Number.isFinite(page) ? page : 1 });
     return sendPage(request, reply, {
       title: 'Bibliothèques du réseau',
-      body: () => (
-        <>
-          <Breadcrumb items={[{ href: '/', label: 'Accueil' }, { label: 'Bibliothèques du réseau' }]} />
-          <h1>Bibliothèques du réseau</h1>
-          <form method="get" action="/bibliotheques" role="search" class="fr-mb-4w">
-            <div class="fr-search-bar">
-              <label class="fr-label" for="recherche-bibliotheque">
-                Rechercher une bibliothèque par nom ou par commune
-              </label>
-              <input
-                class="fr-input"
-                id="recherche-bibliotheque"
-                type="search"
-                name="q"
-                value={q}
-                placeholder="Nom ou commune"
-              />
-              <button type="submit" class="fr-btn" title="Rechercher">
-                Rechercher
-              </button>
-            </div>
-          </form>
-          <p role="status">
-            {libraries.length === 0
-              ? 'Aucune bibliothèque ne correspond à votre recherche.'
-              : `${libraries.length} bibliothèque${libraries.length > 1 ? 's' : ''}`}
-          </p>
-          {libraries.length > 0 && (
-            <DsfrTable>
-              <table>
-                <caption class="fr-sr-only">Bibliothèques du réseau</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Bibliothèque</th>
-                    <th scope="col">Commune</th>
-                    <th scope="col">Contact</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {libraries.map((l) => (
-                    <tr>
-                      <td>{l.name}</td>
-                      <td>{l.town}</td>
-                      <td>
-                        <a href={`mailto:${l.email}`}>{l.email}</a>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </DsfrTable>
-          )}
-        </>
-      ),
+      body: () => <LibraryDirectoryPage q={q} list={list} />,
     });
   });
 
