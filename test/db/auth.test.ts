@@ -403,7 +403,7 @@ describe('sessions', () => {
     expect(ok.statusCode).toBe(303);
     const stored = await sessionsOf(s.id);
     expect(stored.map((r) => r.idHash)).toEqual([sha256(b.cookies.get('sesame_session')!)]);
-    expect(stored[0]).toMatchObject({ principalKind: 'staff', ip: '198.51.100.' + (n + 1) });
+    expect(stored[0]).toMatchObject({ principalKind: 'staff', ip: `198.51.100.${n + 1}` });
     expect((await b.get('/admin')).statusCode).toBe(200);
   });
 

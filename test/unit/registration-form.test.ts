@@ -188,15 +188,7 @@ describe('the whole form', () => {
   it('reports every wrong field at once', () => {
     const result = validateRegistration({}, context);
     expect(!result.ok && Object.keys(result.errors).sort()).toEqual(
-      [
-        'birthDate',
-        'email',
-        'firstName',
-        'identifier',
-        'lastName',
-        'libraryId',
-        'password',
-      ].sort(),
+      ['birthDate', 'email', 'firstName', 'identifier', 'lastName', 'libraryId', 'password'].sort(),
     );
   });
 
