@@ -598,7 +598,23 @@ describe('GET /admin/usagers/:id', () => {
     expect(history.indexOf('Adresse confirmée')).toBeLessThan(history.indexOf('Demande d’inscription'));
     expect(history).toContain('Zoé N’Diaye-Lefèvre (zndiaye)');
     expect(history).toContain('20/11/2026 à 10:00');
-    expect(history).toContain('À confirmer avant le 05/12/2026');
+    // Confirmed since: the deadline of the request no longer applies, so it is not shown.
+    expect(history).not.toContain('À confirmer avant le');
+  });
+
+  it('shows the confirmation deadline in the history while the address is not confirmed', async () => {
+    await recordEvent(db(), {
+      at: ago(1),
+      actor: { kind: 'patron', id: P.theo!.id, label: 'Théo Girard (tgirard)' },
+      action: 'registered',
+      subject: { kind: 'patron', id: P.theo!.id },
+      data: { channel: 'self', confirmationDeadline: new Date(ago(1).getTime() + 15 * DAY).toISOString() },
+    });
+    const res = await admin.get(`/admin/usagers/${P.theo!.id}`);
+    expect(res.statusCode).toBe(200);
+    const html = res.body;
+    const history = html.slice(html.indexOf('<section id="historique"'));
+    expect(history).toContain('À confirmer avant le');
   });
 
   it('says who decided, on whose behalf, why, and the message sent', async () => {

@@ -74,6 +74,10 @@ describe('list of accounts', () => {
     expect(res.body).toContain('Médiathèque Alpha');
     expect(res.body).toMatch(/ancien-agent[\s\S]*?Désactivé/);
     expect(res.body).toContain('Actif');
+    // The name opens the account as the identifiant does: people click on names.
+    expect(res.body).toContain(
+      `<th scope="row"><a href="/admin/comptes/${disabled.id}">${disabled.name}</a></th>`,
+    );
   });
 
   it('is closed to library staff (403) on every page and action, and nothing changes', async () => {

@@ -53,7 +53,8 @@ function str(v: unknown): string | null {
 }
 
 /** The useful part of an event's data, in French: the message sent, the end date, the delay… */
-function EventDetails({ event }: { event: EventRow }) {
+/** `confirmed`: the patron has confirmed the address since (the deadline no longer applies). */
+function EventDetails({ event, confirmed }: { event: EventRow; confirmed: boolean }) {
   const d = event.data as Record<string, unknown>;
   const lines: string[] = toolEventLines(event);
   const template = str(d.template);
@@ -73,7 +74,7 @@ function EventDetails({ event }: { event: EventRow }) {
       );
   }
   const deadline = str(d.confirmationDeadline);
-  if (event.action === 'registered' && deadline)
+  if (event.action === 'registered' && deadline && !confirmed)
     lines.push(`À confirmer avant le ${formatDate(new Date(deadline))}`);
   if (d.bulk === true) lines.push('Décision groupée');
   const subject = str(d.subject);
@@ -102,6 +103,7 @@ export function PatronHistory({
   libraryNames: Map<string, string>;
 }) {
   if (events.length === 0) return <p>Aucun événement enregistré.</p>;
+  const confirmed = events.some((e) => e.action === 'email_confirmed');
   return (
     <DsfrTable class="fr-table--bordered">
       <table>
@@ -127,7 +129,7 @@ export function PatronHistory({
                   : '—'}
               </td>
               <td>
-                <EventDetails event={e} />
+                <EventDetails event={e} confirmed={confirmed} />
               </td>
             </tr>
           ))}

@@ -24,7 +24,9 @@ export function AccountListPage({ accounts }: { accounts: StaffWithNames[] }) {
             <td>
               <a href={`${STAFF_ACCOUNTS_URL}/${s.id}`}>{s.identifier}</a>
             </td>
-            <th scope="row">{s.name}</th>
+            <th scope="row">
+              <a href={`${STAFF_ACCOUNTS_URL}/${s.id}`}>{s.name}</a>
+            </th>
             <td>{s.email}</td>
             <td>{ROLE_LABELS[s.role]}</td>
             <td>{s.role === 'network_admin' ? 'Toutes' : s.libraryNames.join(', ') || '—'}</td>
