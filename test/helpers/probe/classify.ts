@@ -46,8 +46,9 @@ export interface RouteRule {
  */
 export const ROUTE_RULES: RouteRule[] = [
   { match: /^GET \/(healthz|readyz|metrics)$/, access: 'ops' },
-  { match: /^GET \/static\/\*$/, access: 'public', params: { '*': 'staticFile' } },
-  { match: /^GET \/dsfr\/\*$/, access: 'public', params: { '*': 'dsfrFile' } },
+  // Fingerprinted prefixes (src/web/assets.ts): /static/<hash>/…, /dsfr/<hash>/….
+  { match: /^GET \/static\/([0-9a-f]+\/)?\*$/, access: 'public', params: { '*': 'staticFile' } },
+  { match: /^GET \/dsfr\/([0-9a-f]+\/)?\*$/, access: 'public', params: { '*': 'dsfrFile' } },
   {
     match: /^GET \/(|bibliotheques|aide|accessibilite|mentions-legales|donnees-personnelles)$/,
     access: 'public',
@@ -55,8 +56,10 @@ export const ROUTE_RULES: RouteRule[] = [
   { match: /^(GET|POST) \/(connexion|mot-de-passe-oublie|inscription)$/, access: 'public' },
   { match: /^POST \/deconnexion$/, access: 'public', consumesSession: true },
   { match: /^GET \/inscription\/envoyee$/, access: 'public' },
+  // "Renvoyer le courriel": the address comes from this browser's signed cookie only.
+  { match: /^POST \/inscription\/renvoyer$/, access: 'public' },
   { match: /^GET \/ressources(\/jeunesse)?$/, access: 'public' },
-  { match: /^GET \/ressources\/:id\/ouvrir$/, access: 'quota', params: { id: 'resource' } },
+  { match: /^(GET|POST) \/ressources\/:id\/ouvrir$/, access: 'quota', params: { id: 'resource' } },
   { match: /^GET \/fournisseur-demo\/sso_login$/, access: 'token' },
   {
     match: /^GET \/fournisseur-demo\/:resourceId(\/:document)?$/,

@@ -436,8 +436,10 @@ export async function resourceRoutes(app: FastifyInstance, { deps }: RouteOption
 
   // The confirmation's button (CSRF-checked like every POST).
   app.post<{ Params: { id: string } }>('/ressources/:id/ouvrir', async (request, reply) => {
+    // Absent: the resource's home page, as the GET without a document; anything but one string
+    // (a forged array) is no document at all.
     const raw = (request.body as Record<string, unknown> | undefined)?.document;
-    return open(request, reply, typeof raw === 'string' ? raw : '\u0000');
+    return open(request, reply, raw === undefined || typeof raw === 'string' ? raw : '\u0000');
   });
 
   async function open(
