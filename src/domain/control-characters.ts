@@ -7,6 +7,13 @@
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
+/**
+ * Half of a UTF-16 surrogate pair standing alone: no character at all, which PostgreSQL refuses
+ * to store or compare as UTF-8 (a 500 found by the fuzzer in a JSON body). It becomes U+FFFD, the
+ * replacement character, as a browser would show it.
+ */
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 export function withoutControlCharacters(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, '');
+  return text.replace(CONTROL_CHARACTERS, '').replace(LONE_SURROGATES, '\uFFFD');
 }

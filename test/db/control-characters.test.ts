@@ -42,6 +42,30 @@ describe('control characters in what visitors send', () => {
     });
   });
 
+  it('turns a lone surrogate into U+FFFD and keeps real pairs (an emoji)', () => {
+    expect(cleanInput({ login: '\r\u202e\udfff', ok: 'a😀b', high: 'x\ud83d' })).toEqual({
+      login: '\r\u202e\ufffd',
+      ok: 'a😀b',
+      high: 'x\ufffd',
+    });
+  });
+
+  it('answers a forgotten password with a lone surrogate in a JSON body without a 500', async () => {
+    const b = browser();
+    const token = await b.csrf('/mot-de-passe-oublie');
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/mot-de-passe-oublie',
+      payload: `{"_csrf":"${token}","login":"\\r\\u202e\\udfff"}`,
+      headers: {
+        'content-type': 'application/json',
+        cookie: [...b.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; '),
+      },
+      remoteAddress: b.ip,
+    });
+    expect(res.statusCode).toBeLessThan(500);
+  });
+
   it('keeps a key named __proto__ a key', () => {
     const cleaned = cleanInput(JSON.parse('{"__proto__": ["a"], "b": "c"}')) as Record<string, unknown>;
     expect(Object.getPrototypeOf(cleaned)).toBe(Object.prototype);
