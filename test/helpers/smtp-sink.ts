@@ -5,17 +5,26 @@ export interface SmtpSink {
   url: string;
   /** One entry per e-mail accepted: its recipients, joined. */
   readonly recipients: string[];
+  /** How many SMTP sessions clients opened so far. */
+  connections(): number;
   close(): Promise<void>;
 }
 
 /**
  * A real SMTP server on a free port that accepts every e-mail, each after `delayMs` (a slow
- * relay), and remembers who it was for.
+ * relay), remembers who it was for, and counts the sessions opened.
  */
-export async function startSmtpSink(options: { delayMs?: number } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(options: { delayMs?: number; idleMs?: number } = {}): Promise<SmtpSink> {
   const recipients: string[] = [];
+  let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
+    // A relay that hangs up on a client silent for this long, as real ones do.
+    ...(options.idleMs ? { socketTimeout: options.idleMs } : {}),
+    onConnect(_session, callback) {
+      connections++;
+      callback();
+    },
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onData(stream, session, callback) {
@@ -33,6 +42,7 @@ export async function startSmtpSink(options: { delayMs?: number } = {}): Promise
   return {
     url: `smtp://127.0.0.1:${port}`,
     recipients,
+    connections: () => connections,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
