@@ -293,6 +293,48 @@ describe('The header on a phone', () => {
   });
 });
 
+describe('Opening a counted document from outside Sésame, on a phone', () => {
+  it("asks first, and counts only on the patron's confirmation", async () => {
+    const page = await freshPage(PHONE);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await logIn(page, PATRON, passwords.patron!, '/mon-compte');
+    await page.goto('/ressources');
+    const href = await page.locator('#forfait a[href*="/ouvrir?document="]').first().getAttribute('href');
+    expect(href, 'a counted document in the catalog').toBeTruthy();
+    // A bookmark, an e-mail or another site's link: the browser says Sec-Fetch-Site: none.
+    await page.goto(href!);
+    expect(pathOf(page)).toMatch(/^\/ressources\/[^/]+\/ouvrir$/);
+    const question = await text(page, '[data-confirmation="forfait"]');
+    const before = /il vous en restera (\d+)/.exec(question);
+    expect(question).toMatch(/^Ouvrir ce .+ utilisera 1 de vos \d+ /);
+    expect(before, question).not.toBeNull();
+    await expectNoAxeViolations(page, 'opening confirmation on a phone');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    // Coming back without confirming spends nothing: the same question, the same count.
+    await page.getByRole('link', { name: 'Retour au catalogue' }).click();
+    await page.goto(href!);
+    await expect(text(page, '[data-confirmation="forfait"]')).resolves.toBe(question);
+    await page.getByRole('button', { name: 'Ouvrir' }).click();
+    await page.waitForURL((u) => u.pathname.startsWith('/fournisseur-demo/'));
+    // The same document again this month is not counted again: no question.
+    await page.goto(href!);
+    await page.waitForURL((u) => u.pathname.startsWith('/fournisseur-demo/'));
+    // Another document of the same resource: one unit fewer left than before.
+    await page.goto('/ressources');
+    const resourcePath = href!.slice(0, href!.indexOf('?'));
+    const others = await page
+      .locator(`#forfait a[href^="${resourcePath}?document="]`)
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    const other = others.find((h) => h !== href);
+    expect(other, 'a second document of the same resource').toBeTruthy();
+    await page.goto(other!);
+    const after = /il vous en restera (\d+)/.exec(await text(page, '[data-confirmation="forfait"]'));
+    expect(Number(after?.[1])).toBe(Number(before![1]) - 1);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('The list of patrons at a desk', () => {
   it('shows each state in full and each name on at most two lines', async () => {
     const page = await freshPage(DESK);
