@@ -118,17 +118,16 @@ export async function patronInformation(
     pendingSince: patron.pendingSince,
     registeredAt: patron.registeredAt,
   };
-  const refusal =
-    c.resource?.active
-      ? accessRefusal({
-          viewer,
-          resource: c.resource,
-          subscribed: c.subscribed,
-          withdrawn: c.withdrawn,
-          now,
-          settings,
-        })
-      : null;
+  const refusal = c.resource?.active
+    ? accessRefusal({
+        viewer,
+        resource: c.resource,
+        subscribed: c.subscribed,
+        withdrawn: c.withdrawn,
+        now,
+        settings,
+      })
+    : null;
   const allowed = Boolean(c.resource?.active) && refusal === null;
   const standing = standingOf(viewer, now, settings);
   const state: PatronState = standing === 'expired' && patron.state !== 'expired' ? 'expired' : patron.state;
