@@ -68,7 +68,7 @@ beforeAll(async () => {
   const l = await addMember(ctx, library.id, { activeUntil: '2027-06-30' });
   locked = { identifier: l.identifier!, id: l.id };
   server = await startSip2Server(ctx.deps, { port: 0, host: '127.0.0.1', idleTimeoutMs: 2_000 });
-});
+}, 180_000);
 
 afterAll(async () => {
   await server?.close();

@@ -74,8 +74,15 @@ export async function sip2Routes(app: FastifyInstance, { deps }: RouteOptions): 
     const actor = requireAdmin(request, reply);
     if (!actor) return reply;
     const form = parseForm(deleteForm, request.body);
-    await removeSip2Account(deps, actor, form.ok ? form.data.compte : '');
-    setFlash(reply, 'success', 'Compte SIP2 supprimé : ses prochaines connexions seront refusées.');
+    // Deleting is idempotent: an account already gone (another tab, a double click) is said so.
+    const removed = await removeSip2Account(deps, actor, form.ok ? form.data.compte : '');
+    setFlash(
+      reply,
+      removed ? 'success' : 'info',
+      removed
+        ? 'Compte SIP2 supprimé : ses prochaines connexions seront refusées.'
+        : 'Ce compte SIP2 n’existe plus : rien à supprimer.',
+    );
     return reply.redirect(SIP2_URL, 303);
   });
 }
