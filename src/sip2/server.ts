@@ -173,7 +173,8 @@ export async function startSip2Server(deps: Deps, options: Sip2ServerOptions): P
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    socket.setTimeout(idleTimeoutMs, () => socket.destroy());
+    socket.setTimeout(idleTimeoutMs);
+    socket.on('timeout', () => socket.destroy());
     socket.setEncoding('utf8');
     const state = { session: null as Sip2Session | null, badLogins: 0, ip: socket.remoteAddress ?? '' };
     let buffer = '';
@@ -182,6 +183,8 @@ export async function startSip2Server(deps: Deps, options: Sip2ServerOptions): P
 
     const handle = async (raw: string) => {
       if (socket.destroyed) return;
+      // The idle clock stops while Sésame works on a request (an argon2 check on a busy machine).
+      socket.setTimeout(0);
       let reply: string;
       let close = false;
       try {
@@ -200,6 +203,7 @@ export async function startSip2Server(deps: Deps, options: Sip2ServerOptions): P
         }
       }
       if (socket.destroyed) return;
+      socket.setTimeout(idleTimeoutMs);
       if (!reply.startsWith('96')) lastReply = reply;
       socket.write(`${reply}\r`);
       if (close) socket.end();
