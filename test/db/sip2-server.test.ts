@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setResourceLibraries } from '../../src/db/repositories/resources.js';
@@ -229,5 +233,49 @@ describe('checksums and sequence numbers', () => {
   it('closes a connection left idle', async () => {
     const c = await loggedIn();
     expect(await c.waitClosed(6_000)).toBe(true);
+  });
+});
+
+describe('TLS', () => {
+  it('speaks SIP2 inside TLS with the configured certificate, and nothing to a plain client', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sesame-sip2-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=localhost',
+        '-days',
+        '1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const tlsServer = await startSip2Server(ctx.deps, {
+      port: 0,
+      host: '127.0.0.1',
+      tls: { cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')) },
+    });
+    try {
+      const c = await RawSipClient.connect(tlsServer.port, { tls: true });
+      expect(await c.ask(`9300CN${provider.login}|CO${provider.password}|`)).toBe('941');
+      expect(fieldsOf((await c.ask(info(member.card)))!, 59).BL).toBe('Y');
+      c.close();
+      const plain = await RawSipClient.connect(tlsServer.port);
+      expect(
+        await plain.ask(`9300CN${provider.login}|CO${provider.password}|`, 5_000).catch(() => null),
+      ).toBeNull();
+      plain.close();
+    } finally {
+      await tlsServer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
