@@ -25,6 +25,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** `auto`: readable lines on a terminal, JSON otherwise. */
   logFormat: 'auto' | 'json' | 'pretty';
+  /** The SIP2 server for providers: off (null) unless SIP2_PORT is set; TLS unless plain is allowed. */
+  sip2: { port: number; host: string; tlsCert: string | undefined; tlsKey: string | undefined } | null;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +86,15 @@ const fields = {
     .trim()
     .regex(/^[\x21-\x7e]{16,}$/, 'au moins 16 caractères visibles, sans espace (ex. openssl rand -hex 24)'),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { message: 'valeurs possibles : auto, json, pretty' }),
+  SIP2_PORT: z.coerce
+    .number({ message: 'doit être un nombre entier entre 1 et 65535' })
+    .int('doit être un nombre entier entre 1 et 65535')
+    .min(0, 'doit être un nombre entier entre 1 et 65535')
+    .max(65535, 'doit être un nombre entier entre 1 et 65535'),
+  SIP2_HOST: z.string().trim().min(1, 'ne peut pas être vide'),
+  SIP2_TLS_CERT: z.string().trim().min(1, 'ne peut pas être vide'),
+  SIP2_TLS_KEY: z.string().trim().min(1, 'ne peut pas être vide'),
+  SIP2_ALLOW_PLAIN: booleanText,
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -103,6 +114,7 @@ export function loadConfig(env: Env = process.env): Config {
   const baseUrl = read(env, 'BASE_URL') ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   const databaseUrl = read(env, 'DATABASE_URL');
   return {
+    sip2: sip2Config(env, host),
     port,
     host,
     baseUrl,
@@ -120,4 +132,24 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: read(env, 'METRICS_TOKEN'),
     logFormat: read(env, 'LOG_FORMAT') ?? 'auto',
   };
+}
+
+/** SIP2 carries patrons' passwords: TLS unless the administrator says plain TCP on purpose. */
+function sip2Config(env: Env, host: string): Config['sip2'] {
+  const port = read(env, 'SIP2_PORT');
+  const tlsCert = read(env, 'SIP2_TLS_CERT');
+  const tlsKey = read(env, 'SIP2_TLS_KEY');
+  const allowPlain = read(env, 'SIP2_ALLOW_PLAIN') ?? false;
+  if (port === undefined) return null;
+  if (Boolean(tlsCert) !== Boolean(tlsKey))
+    throw new ConfigError(
+      tlsCert ? 'SIP2_TLS_KEY' : 'SIP2_TLS_CERT',
+      'le certificat et sa clé vont ensemble',
+    );
+  if (!tlsCert && !allowPlain)
+    throw new ConfigError(
+      'SIP2_TLS_CERT',
+      'le serveur SIP2 chiffre ses échanges : donnez SIP2_TLS_CERT et SIP2_TLS_KEY, ou SIP2_ALLOW_PLAIN=true pour du TCP en clair',
+    );
+  return { port, host: read(env, 'SIP2_HOST') ?? host, tlsCert, tlsKey };
 }

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { startControlChannel } from './control/channel.js';
 import { systemClock } from './domain/clock.js';
 import { createScheduler } from './jobs/scheduler.js';
+import { startConfiguredSip2 } from './sip2/start.js';
 import { prepareDatabase } from './startup.js';
 import { buildApp } from './web/app.js';
 import { prettyLogStream, wantsPrettyLogs } from './web/log-output.js';
@@ -29,6 +30,12 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   if (config.scheduler) scheduler.start();
+  // Off unless SIP2_PORT is set; a certificate that cannot be read stops the start like a bad setting.
+  const sip2 = await startConfiguredSip2(
+    config,
+    { db: database.db, clock, baseUrl: config.baseUrl },
+    app.log,
+  );
   // On the embedded database no other process may open it: the command line asks this one.
   const control = lock?.holder.socket
     ? await startControlChannel({
@@ -67,6 +74,7 @@ async function main(): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     await scheduler.stop();
+    await sip2?.close();
     await control?.close();
     await app.close();
     await database.close();

@@ -22,6 +22,7 @@ import { outboxRoutes } from './routes/network/outbox.js';
 import { overdueRoutes } from './routes/network/overdue.js';
 import { adminResourceRoutes } from './routes/network/resources.js';
 import { settingsRoutes } from './routes/network/settings.js';
+import { sip2Routes } from './routes/network/sip2.js';
 import { staffAccountRoutes } from './routes/network/staff-accounts.js';
 import { templateRoutes } from './routes/network/templates.js';
 import { operationsRoutes } from './routes/operations.js';
@@ -36,6 +37,7 @@ import { publicPages } from './routes/public/pages.js';
 import { dashboardRoutes } from './routes/staff/dashboard.js';
 import { decisionRoutes } from './routes/staff/decisions.js';
 import { libraryRoutes } from './routes/staff/libraries.js';
+import { libraryIlsRoutes } from './routes/staff/library-ils.js';
 import { patronExportRoutes } from './routes/staff/patron-export.js';
 import { patronQueueRoutes } from './routes/staff/patron-queue.js';
 import { patronRecordRoutes } from './routes/staff/patron-record.js';
@@ -210,6 +212,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(resourceRoutes, { deps });
   await app.register(adminResourceRoutes, { deps });
   await app.register(patronResourceRoutes, { deps });
+  await app.register(sip2Routes, { deps });
+  await app.register(libraryIlsRoutes, { deps });
 
   return app;
 }

@@ -7,6 +7,7 @@ import { parisDay } from '../../domain/paris.js';
 import { ageOn, frenchDay } from '../../domain/patron-lifecycle.js';
 import { fillTemplate, type TemplateKey } from '../../domain/response-templates.js';
 import type { Deps } from '../deps.js';
+import { askLibraryIls, type IlsCheck } from '../sip2/ils-membership.js';
 import { decidedEnd } from './decide-request.js';
 
 /**
@@ -42,6 +43,8 @@ export interface DecisionPanelData {
     registeredAt: Date;
     membershipDays: number;
     membershipAnchor: 'decision' | 'registration';
+    /** The library's ILS asked about the patron's card (check ①); null when it has none. */
+    ils: IlsCheck | null;
   } | null;
   undo: {
     decision: 'accepted' | 'refused';
@@ -84,8 +87,12 @@ export async function loadDecisionPanel(
     };
   const situation = situationOf(patron.state);
   if (!situation) return null;
-  const network = await getNetwork(deps.db);
-  const all = await listResponseTemplates(deps.db);
+  // The ILS is asked while the rest is read; it answers within 3 s or is reported as silent.
+  const [network, all, ils] = await Promise.all([
+    getNetwork(deps.db),
+    listResponseTemplates(deps.db),
+    askLibraryIls(deps, patron.libraryId, patron.cardNumber),
+  ]);
   const templates = all
     .filter((t) => t.kind === situation)
     .map((t) => {
@@ -125,6 +132,7 @@ export async function loadDecisionPanel(
       registeredAt: patron.registeredAt,
       membershipDays: network.settings.membershipDays,
       membershipAnchor: network.settings.membershipAnchor,
+      ils: ils?.check ?? null,
     },
   };
 }

@@ -115,6 +115,9 @@ export const ROUTE_RULES: RouteRule[] = [
   { match: /^(GET|POST) \/admin\/ressources\/nouvelle$/, access: 'admin' },
   { match: /^(GET|POST) \/admin\/ressources\/:id(\/[a-z]+)?$/, access: 'admin', params: { id: 'resource' } },
   { match: /^(GET|POST) \/admin\/courriels\/:id(\/[a-z]+)?$/, access: 'admin', params: { id: 'mail' } },
+  // SIP2: the providers' accounts; a library's ILS address.
+  { match: /^(GET|POST) \/admin\/sip2(\/supprimer)?$/, access: 'admin' },
+  { match: /^(GET|POST) \/admin\/bibliotheques\/:id\/sigb$/, access: 'admin', params: { id: 'library' } },
   { match: /^(GET|POST) \/admin\/modeles\/:key(\/[a-z]+)?$/, access: 'admin', params: { key: 'template' } },
 ];
 

@@ -133,6 +133,17 @@ export function LibraryPage(props: {
         {admin && <ActivationBox library={library} csrf={csrf} />}
       </div>
 
+      {admin && (
+        <p class="fr-mt-2w">
+          <a
+            class="fr-link fr-icon-settings-5-line fr-link--icon-left"
+            href={`${LIBRARIES_URL}/${library.id}/sigb`}
+          >
+            Système de la bibliothèque (SIGB) interrogé en SIP2
+          </a>
+        </p>
+      )}
+
       <h2 class="fr-mt-4w">Comptes du personnel</h2>
       <StaffTable details={details} admin={admin} />
       {admin && (

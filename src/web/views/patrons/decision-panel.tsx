@@ -35,12 +35,49 @@ const FIELD_LABELS: Record<string, string> = {
   message: 'Réponse à l’utilisateur',
 };
 
+/**
+ * Check ① as first shown: ticked when the library's system says the card is an active member's
+ * (staff can still untick it); once the form was posted, what was posted.
+ */
+function memberValue(d: NonNullable<DecisionPanelData['decide']>, values?: FormValues): string | undefined {
+  if (values) return values.membre;
+  return d.ils?.status === 'active' ? 'oui' : undefined;
+}
+
+/** What the library's system (ILS) said about the card, under check ①. */
+export function ilsHint(ils: NonNullable<DecisionPanelData['decide']>['ils']): string | undefined {
+  if (!ils) return undefined;
+  const system = 'selon le système de la bibliothèque';
+  switch (ils.status) {
+    case 'active':
+      return ils.until
+        ? `Adhérent actif jusqu’au ${frenchDay(ils.until)} ${system}.`
+        : `Adhérent actif ${system}.`;
+    case 'inactive':
+      return ils.until
+        ? `Adhésion terminée le ${frenchDay(ils.until)} ${system}.`
+        : `Adhérent bloqué ou inactif ${system}.`;
+    case 'unknown':
+      return `Carte inconnue ${system}.`;
+    case 'no_card':
+      return 'Pas de numéro de carte sur la fiche : le système de la bibliothèque n’a pas été interrogé.';
+    case 'error':
+      return ils.reason === 'timeout'
+        ? 'Le système de la bibliothèque n’a pas répondu à temps (3 s) : vérifiez vous-même.'
+        : ils.reason === 'login'
+          ? 'Le système de la bibliothèque a refusé la connexion de Sésame (compte SIP2) : vérifiez vous-même.'
+          : ils.reason === 'unreachable'
+            ? 'Le système de la bibliothèque est injoignable : vérifiez vous-même.'
+            : 'Le système de la bibliothèque a répondu de façon incompréhensible : vérifiez vous-même.';
+  }
+}
+
 /** What the form shows: the posted values, completed with the chosen template's texts. */
 export function panelValues(data: NonNullable<DecisionPanelData['decide']>, values?: FormValues): FormValues {
   const chosen = data.templates.find((t) => t.key === values?.modele) ?? data.templates[0]!;
   return {
     decision: values?.decision,
-    membre: values?.membre,
+    membre: memberValue(data, values),
     naissance: values?.naissance,
     modele: chosen.key,
     objet: values?.objet ?? chosen.subject,
@@ -142,7 +179,13 @@ export function DecisionPanel(props: {
             </span>
           </legend>
           <div class="fr-fieldset__element">
-            <Checkbox name="membre" label={`① ${CHECKS.membre}`} values={values} errors={errors} />
+            <Checkbox
+              name="membre"
+              label={`① ${CHECKS.membre}`}
+              hint={ilsHint(d.ils)}
+              values={values}
+              errors={errors}
+            />
           </div>
           <div class="fr-fieldset__element">
             <Checkbox
@@ -250,7 +293,7 @@ function ActivationForm(props: {
     d.templates.find((t) => t.key === 'accept') ?? d.templates.find((t) => t.decision === 'accept');
   if (!accept) return null;
   const values: FormValues = {
-    membre: props.values?.membre,
+    membre: memberValue(d, props.values),
     naissance: props.values?.naissance,
     objet: props.values?.objet ?? accept.subject,
     message: props.values?.message ?? accept.body,
@@ -289,7 +332,13 @@ function ActivationForm(props: {
             <span class="fr-hint-text">Les deux cases sont obligatoires pour activer l’abonnement.</span>
           </legend>
           <div class="fr-fieldset__element">
-            <Checkbox name="membre" label={`① ${CHECKS.membre}`} values={values} errors={errors} />
+            <Checkbox
+              name="membre"
+              label={`① ${CHECKS.membre}`}
+              hint={ilsHint(d.ils)}
+              values={values}
+              errors={errors}
+            />
           </div>
           <div class="fr-fieldset__element">
             <Checkbox

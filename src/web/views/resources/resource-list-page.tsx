@@ -16,6 +16,10 @@ export function ResourceListPage({ lines }: { lines: AdminResourceLine[] }) {
         <a href="/admin/parametres#groupe-quotas">paramètres du réseau</a> ; un changement s’applique dès
         l’ouverture suivante.
       </p>
+      <p>
+        Fournisseurs qui vérifient les cartes en SIP2 :{' '}
+        <a href="/admin/sip2">comptes SIP2 des fournisseurs</a>.
+      </p>
       <ButtonLinks
         class="fr-mb-2w"
         links={[
