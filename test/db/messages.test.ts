@@ -68,7 +68,7 @@ async function counts() {
 
 /** The menu's "Messages" link with its unread badge, as a staff page shows it. */
 function badge(html: string): number {
-  const m = /href="\/admin\/messages"[^>]*>Messages(?:<span class="fr-badge[^"]*">(\d+))?/.exec(html);
+  const m = /href="\/admin\/messages"[^>]*>Messages(?:\s*<span class="fr-badge[^"]*">(\d+))?/.exec(html);
   if (!m) throw new Error('no Messages link in the menu');
   return Number(m[1] ?? 0);
 }

@@ -184,6 +184,7 @@ export function Layout(props: {
                         aria-current={isCurrent(ctx.path, item.href) ? 'page' : undefined}
                       >
                         {item.label}
+                        {item.count ? ' ' : null}
                         {item.count ? (
                           <span class="fr-badge fr-badge--sm fr-badge--new fr-badge--no-icon fr-ml-1w">
                             {item.count}
