@@ -83,12 +83,18 @@ export interface StaffThread {
  * it read for whoever answers it: the library's staff, or the network for support questions
  * and messages it took over. An administrator merely looking leaves the library's badge alone.
  */
-export async function openStaffThread(deps: Deps, actor: StaffActor, id: string): Promise<StaffThread> {
+export async function openStaffThread(
+  deps: Deps,
+  actor: StaffActor,
+  id: string,
+  options: { markRead: boolean } = { markRead: true },
+): Promise<StaffThread> {
   const thread = await findThreadForStaff(deps.db, actor.scope, id);
   if (!thread) throw notFound('Ce message');
   const isAdmin = actor.role === 'network_admin';
   const answers = thread.kind === 'support' ? isAdmin : !isAdmin || Boolean(thread.takenOverAt);
-  const markedRead = answers && thread.unread;
+  // A refused reply shows the thread again and writes nothing (it was read to write the reply).
+  const markedRead = options.markRead && answers && thread.unread;
   if (markedRead) {
     await markThreadRead(deps.db, actor.scope, id);
     thread.unread = false;

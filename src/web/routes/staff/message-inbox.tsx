@@ -83,7 +83,7 @@ export async function messageInboxRoutes(app: FastifyInstance, { deps }: RouteOp
         return reply.redirect(`${INBOX_URL}/${id}`, 303);
       },
       async ({ values, errors, status }) => {
-        const data = await openStaffThread(deps, actor, id);
+        const data = await openStaffThread(deps, actor, id, { markRead: false });
         return sendPage(request, reply, {
           title: `Message : ${data.thread.subject}`,
           status,
