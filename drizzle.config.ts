@@ -2,6 +2,11 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./src/db/schema.ts', './src/db/schema-resources.ts', './src/db/schema-sip2.ts'],
+  schema: [
+    './src/db/schema.ts',
+    './src/db/schema-resources.ts',
+    './src/db/schema-sip2.ts',
+    './src/db/schema-messages.ts',
+  ],
   out: './src/db/migrations',
 });

@@ -278,5 +278,6 @@ export const responseTemplates = pgTable('response_templates', {
   updatedBy: text('updated_by').notNull(),
 });
 
+export * from './schema-messages.js';
 export * from './schema-resources.js';
 export * from './schema-sip2.js';

@@ -152,6 +152,14 @@ export const SETTINGS = {
     100,
     5,
   ),
+  messagesPerHour: n(
+    'securite',
+    'Messages qu’une même personne peut envoyer (à sa bibliothèque ou au support), par compte et par adresse',
+    'par heure',
+    1,
+    100,
+    5,
+  ),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -10,6 +10,7 @@ import { sendDueMail } from '../mail/sender.js';
 import type { MailTransport } from '../mail/transport.js';
 import { ESCALATION_SWEEPS } from './escalation-sweeps.js';
 import { LIFECYCLE_SWEEPS } from './lifecycle-sweeps.js';
+import { MESSAGE_SWEEPS } from './message-sweeps.js';
 import { REGISTRATION_SWEEPS } from './registration-sweeps.js';
 
 export interface SweepContext {
@@ -62,4 +63,5 @@ export const SWEEPS: Sweep[] = [
   ...REGISTRATION_SWEEPS,
   ...ESCALATION_SWEEPS,
   ...LIFECYCLE_SWEEPS,
+  ...MESSAGE_SWEEPS,
 ];

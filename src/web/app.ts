@@ -12,6 +12,7 @@ import { getNetwork, getNetworkCached } from '../db/repositories/network.js';
 import type { Clock } from '../domain/clock.js';
 import { resolveSession } from '../usecases/auth/resolve-session.js';
 import type { Deps } from '../usecases/deps.js';
+import { unreadMessageCount } from '../usecases/messages/staff-inbox.js';
 import { DSFR, OWN } from './assets.js';
 import { registerInputCleaning } from './control-characters.js';
 import { registerErrorHandling } from './errors.js';
@@ -28,16 +29,19 @@ import { templateRoutes } from './routes/network/templates.js';
 import { operationsRoutes } from './routes/operations.js';
 import { accountRoutes } from './routes/patron/account.js';
 import { accountSettingsRoutes } from './routes/patron/account-settings.js';
+import { libraryMessageRoutes } from './routes/patron/library-messages.js';
 import { registrationRoutes } from './routes/patron/registration.js';
 import { renewalRoutes } from './routes/patron/renewal.js';
 import { resourceRoutes } from './routes/patron/resources.js';
 import { authRoutes } from './routes/public/auth.js';
 import { demoProviderRoutes } from './routes/public/demo-provider.js';
 import { publicPages } from './routes/public/pages.js';
+import { supportContactRoutes } from './routes/public/support-contact.js';
 import { dashboardRoutes } from './routes/staff/dashboard.js';
 import { decisionRoutes } from './routes/staff/decisions.js';
 import { libraryRoutes } from './routes/staff/libraries.js';
 import { libraryIlsRoutes } from './routes/staff/library-ils.js';
+import { messageInboxRoutes } from './routes/staff/message-inbox.js';
 import { patronExportRoutes } from './routes/staff/patron-export.js';
 import { patronQueueRoutes } from './routes/staff/patron-queue.js';
 import { patronRecordRoutes } from './routes/staff/patron-record.js';
@@ -106,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('patron', null);
   app.decorateRequest('sessionExpired', false);
   app.decorateRequest('multipartCsrf', null);
+  app.decorateRequest('unreadMessages', null);
 
   // Security headers, built once: @fastify/helmet rebuilt helmet's middleware (and parsed the
   // policy again) on every request.
@@ -164,6 +169,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     request.network = await getNetworkCached(deps.db);
     const state = await resolveSession(deps, request.network, request.cookies[SESSION_COOKIE]);
     if (state.status === 'active') request.actor = state.actor;
+    // The staff menu's "Messages" badge, for pages only (a form's POST redirects to one).
+    if (request.actor && request.method === 'GET')
+      request.unreadMessages = await unreadMessageCount(deps, request.actor);
     if (state.status === 'patron') request.patron = state.patron;
     if (state.status === 'expired') request.sessionExpired = true;
   });
@@ -214,6 +222,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(patronResourceRoutes, { deps });
   await app.register(sip2Routes, { deps });
   await app.register(libraryIlsRoutes, { deps });
+  await app.register(messageInboxRoutes, { deps });
+  await app.register(libraryMessageRoutes, { deps });
+  await app.register(supportContactRoutes, { deps });
 
   return app;
 }

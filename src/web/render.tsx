@@ -40,6 +40,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
     csrf: reply.generateCsrf(),
     path: request.url.split('?')[0] ?? '/',
     flash: takeFlash(request, reply),
+    unreadMessages: request.unreadMessages ?? 0,
   };
 }
 

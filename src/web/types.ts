@@ -11,6 +11,8 @@ declare module 'fastify' {
     sessionExpired: boolean;
     /** The CSRF token read from a multipart body's first field (see verifyMultipartCsrf). */
     multipartCsrf: string | null;
+    /** Staff only: unread threads in their "Messages" inbox (menu badge); null otherwise. */
+    unreadMessages: number | null;
   }
   interface FastifyContextConfig {
     /** This route reads a multipart body and checks its CSRF token itself, before any file. */

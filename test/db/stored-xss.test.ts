@@ -1,16 +1,18 @@
 import { parse } from 'csv-parse/sync';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   events,
   libraries,
+  messageThreads,
   network,
   outbox,
   patrons,
   resources,
   responseTemplates,
   staff,
+  threadMessages,
 } from '../../src/db/schema.js';
 import { addPatron } from '../helpers/decision-fixtures.js';
 import type { ActorName } from '../helpers/probe/actors.js';
@@ -23,7 +25,7 @@ import { injected, shownAsText, XSS } from '../helpers/probe/xss.js';
 /**
  * The outside probe's stored-XSS payloads in every stored text field (patron names and card
  * number, library name and town, staff names, resource name, provider and description, e-mail
- * template, e-mails, history, network name), then every page of the app as each actor sees it,
+ * template, e-mails, history, network name, messages to the library and support), then every page of the app as each actor sees it,
  * the e-mails it writes and the exports: never a live tag, attribute or link, and no
  * spreadsheet formula.
  */
@@ -58,6 +60,17 @@ beforeAll(async () => {
     });
   for (const id of [world.A.mailId, world.patrons.active.mailId])
     await db.update(outbox).set({ subject: XSS, text: XSS }).where(eq(outbox.id, id));
+  // Messages to the library and to support: subject, every message, the names of their writers.
+  const threadIds = [world.A.threadId, world.patrons.active.threadId];
+  await db.update(messageThreads).set({ subject: XSS }).where(inArray(messageThreads.id, threadIds));
+  await db
+    .update(threadMessages)
+    .set({ body: `${XSS}\nhttps://evil.example/`, authorLabel: XSS })
+    .where(inArray(threadMessages.threadId, threadIds));
+  for (const threadId of threadIds)
+    await db
+      .insert(threadMessages)
+      .values({ threadId, authorKind: 'staff', authorLabel: XSS, body: XSS, createdAt: now });
   await db.insert(events).values({
     at: now,
     actorKind: 'staff',
@@ -105,6 +118,9 @@ describe('stored XSS', () => {
       modele: 'accept',
     });
     expect(decided.statusCode).toBe(303);
+    // A reply to a message: its e-mail carries the staff's text and the thread's subject.
+    const replied = await staffA.post(`/admin/messages/${world.A.threadId}/repondre`, { message: XSS });
+    expect(replied.statusCode).toBe(303);
     const reset = await world.clients
       .get('visitor')!
       .post('/mot-de-passe-oublie', { login: world.patrons.active.row.identifier! });

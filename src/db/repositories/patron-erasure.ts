@@ -10,6 +10,7 @@ import {
 } from '../../domain/erasure.js';
 import type { Executor } from '../client.js';
 import { events, outbox, patrons, sessions, tokens } from '../schema.js';
+import { deleteThreadsOfPatrons } from './messages.js';
 
 /**
  * Erases a patron's personal data (SPEC §2 transitions 2, 8, 9) in the caller's transaction:
@@ -81,6 +82,8 @@ export async function anonymisePatrons(
     .delete(sessions)
     .where(and(eq(sessions.principalKind, 'patron'), inArray(sessions.principalId, targets)));
   await rewriteHistory(tx, found);
+  // Their messages to the library and to support are personal data through and through.
+  await deleteThreadsOfPatrons(tx, targets, ERASED_PATRON_LABEL);
   await eraseMail(tx, targets, reason);
   await scrubSharedMail(tx, targets, reason);
   return targets.length;

@@ -1,3 +1,4 @@
+import { patronThreads, type ThreadDetail } from '../../db/repositories/messages.js';
 import { getNetwork } from '../../db/repositories/network.js';
 import {
   type HistoryEvent,
@@ -23,6 +24,8 @@ export interface PatronData {
   consultations: PatronConsultation[];
   /** Newest first, single-use links hidden. */
   messages: PatronMessage[];
+  /** Conversations with the library and with support, latest first, with every message. */
+  threads: ThreadDetail[];
 }
 
 /** Enough for any real account; a download never grows without bound. */
@@ -36,10 +39,11 @@ export async function collectPatronData(deps: Deps, actor: PatronActor): Promise
   const now = deps.clock.now();
   const network = await getNetwork(deps.db);
   const patron = await ownAccount(deps.db, actor);
-  const [history, consultations, messages] = await Promise.all([
+  const [history, consultations, messages, threads] = await Promise.all([
     patronHistory(deps.db, patron.id),
     patronConsultations(deps.db, patron.id),
     patronMessages(deps.db, patron.id, now, { limit: MAX_MESSAGES, offset: 0 }),
+    patronThreads(deps.db, patron.id, MAX_MESSAGES),
   ]);
   return {
     networkName: network.name,
@@ -48,5 +52,6 @@ export async function collectPatronData(deps: Deps, actor: PatronActor): Promise
     history,
     consultations,
     messages: messages.rows.map((m) => ({ ...m, text: hideSecretLinks(m.text) })),
+    threads,
   };
 }

@@ -12,17 +12,22 @@ export interface PageContext {
   csrf: string;
   path: string;
   flash?: { kind: 'success' | 'info' | 'error'; message: string } | null;
+  /** Staff: unread threads of their "Messages" inbox, shown as a badge in the menu. */
+  unreadMessages?: number;
 }
 
 interface NavItem {
   href: string;
   label: string;
+  /** A count shown next to the label (unread messages). */
+  count?: number;
 }
 
 function navigation(
   actor: StaffActor | null,
   patron: PatronActor | null,
   selfRegistration: boolean,
+  unreadMessages = 0,
 ): NavItem[] {
   if (patron)
     return [
@@ -40,7 +45,10 @@ function navigation(
       { href: '/bibliotheques', label: 'Bibliothèques' },
       { href: '/aide', label: 'Aide' },
     ];
-  const common = [{ href: '/admin', label: 'Tableau de bord' }];
+  const common: NavItem[] = [
+    { href: '/admin', label: 'Tableau de bord' },
+    { href: '/admin/messages', label: 'Messages', count: unreadMessages },
+  ];
   if (actor.role === 'network_admin')
     return [
       ...common,
@@ -79,7 +87,7 @@ export function Layout(props: {
   wide?: boolean;
 }) {
   const { ctx } = props;
-  const nav = navigation(ctx.actor, ctx.patron, ctx.selfRegistration);
+  const nav = navigation(ctx.actor, ctx.patron, ctx.selfRegistration, ctx.unreadMessages);
   return (
     <html lang="fr" data-fr-scheme="light">
       <head>
@@ -176,6 +184,13 @@ export function Layout(props: {
                         aria-current={isCurrent(ctx.path, item.href) ? 'page' : undefined}
                       >
                         {item.label}
+                        {item.count ? ' ' : null}
+                        {item.count ? (
+                          <span class="fr-badge fr-badge--sm fr-badge--new fr-badge--no-icon fr-ml-1w">
+                            {item.count}
+                            <span class="fr-sr-only"> non lu{item.count > 1 ? 's' : ''}</span>
+                          </span>
+                        ) : null}
                       </a>
                     </li>
                   ))}

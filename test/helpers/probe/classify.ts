@@ -21,6 +21,8 @@ export type ParamKind =
   | 'staff'
   | 'mail'
   | 'patronMail'
+  | 'thread'
+  | 'patronThread'
   | 'template'
   | 'resource'
   | 'token'
@@ -54,6 +56,8 @@ export const ROUTE_RULES: RouteRule[] = [
     access: 'public',
   },
   { match: /^(GET|POST) \/(connexion|mot-de-passe-oublie|inscription)$/, access: 'public' },
+  // "Poser une question au support technique": anyone, logged in or not.
+  { match: /^(GET|POST) \/aide\/contact$/, access: 'public' },
   { match: /^POST \/deconnexion$/, access: 'public', consumesSession: true },
   { match: /^GET \/inscription\/envoyee$/, access: 'public' },
   // "Renvoyer le courriel": the address comes from this browser's signed cookie only.
@@ -73,6 +77,12 @@ export const ROUTE_RULES: RouteRule[] = [
     params: { token: 'token' },
   },
   { match: /^GET \/mon-compte\/messages\/:id$/, access: 'patron', params: { id: 'patronMail' } },
+  // The patron's conversations with their library and support: their own only (another's: 404).
+  {
+    match: /^(GET|POST) \/mon-compte\/conversations\/:id(\/repondre)?$/,
+    access: 'patron',
+    params: { id: 'patronThread' },
+  },
   { match: /^POST \/mon-compte\/supprimer$/, access: 'patron', consumesSession: true },
   // Shown once the account is gone, so to anyone.
   { match: /^GET \/mon-compte\/compte-supprime$/, access: 'public' },
@@ -97,6 +107,19 @@ export const ROUTE_RULES: RouteRule[] = [
     match: /^(GET|POST) \/admin\/usagers\/:id(\/[a-z-]+)?$/,
     access: 'staffObject',
     params: { id: 'patron' },
+  },
+  // "Messages": every staff member has an inbox; a thread is its library's (the network's for
+  // support). Taking over an overdue library message is for network administrators.
+  { match: /^GET \/admin\/messages$/, access: 'staff' },
+  {
+    match: /^POST \/admin\/messages\/:id\/prendre-en-charge$/,
+    access: 'admin',
+    params: { id: 'thread' },
+  },
+  {
+    match: /^(GET|POST) \/admin\/messages\/:id(\/(repondre|clore|rouvrir))?$/,
+    access: 'staffObject',
+    params: { id: 'thread' },
   },
   { match: /^GET \/admin\/bibliotheques$/, access: 'staff' },
   {

@@ -5,10 +5,18 @@ import { addPatron } from '../decision-fixtures.js';
 import { addResource } from '../resource-fixtures.js';
 import type { ActorName } from './actors.js';
 import type { ClassifiedRoute, ParamKind } from './classify.js';
-import type { ProbeWorld, Side } from './world.js';
+import { addThread, type ProbeWorld, type Side } from './world.js';
 
 /** Param kinds whose objects belong to one library: such routes are probed on A's and on B's. */
-const LIBRARY_BOUND: ParamKind[] = ['patron', 'library', 'staff', 'mail', 'patronMail'];
+const LIBRARY_BOUND: ParamKind[] = [
+  'patron',
+  'library',
+  'staff',
+  'mail',
+  'patronMail',
+  'thread',
+  'patronThread',
+];
 
 export function sidesOf(route: ClassifiedRoute): Side[] {
   return route.paramNames.some((p) => LIBRARY_BOUND.includes(route.rule.params![p]!)) ? ['A', 'B'] : ['A'];
@@ -17,7 +25,7 @@ export function sidesOf(route: ClassifiedRoute): Side[] {
 /** Whether `actor` owns the object a patron route names (their own e-mail, not another's). */
 export function ownsObject(route: ClassifiedRoute, actor: ActorName, side: Side): boolean {
   const names = Object.values(route.rule.params ?? {});
-  if (!names.includes('patronMail')) return true;
+  if (!names.includes('patronMail') && !names.includes('patronThread')) return true;
   return actor.startsWith('patron:') && side === 'A';
 }
 
@@ -57,6 +65,11 @@ export async function fillUrl(
     patronMail: async () => {
       const state = actor.startsWith('patron:') ? (actor.slice(7) as keyof ProbeWorld['patrons']) : null;
       return String(side === 'A' && state ? world.patrons[state].mailId : world.B.mailId);
+    },
+    thread: async () => (fresh ? await addThread(ctx, lib.patron) : lib.threadId),
+    patronThread: async () => {
+      const state = actor.startsWith('patron:') ? (actor.slice(7) as keyof ProbeWorld['patrons']) : null;
+      return side === 'A' && state ? world.patrons[state].threadId : world.B.threadId;
     },
     template: async () => 'accept',
     resource: async () => (fresh ? (await addResource(ctx)).id : world.resource.id),

@@ -1,3 +1,4 @@
+import { insertThread, insertThreadMessage } from '../../../src/db/repositories/messages.js';
 import { enqueueMail } from '../../../src/db/repositories/outbox.js';
 import type { PatronRow } from '../../../src/db/repositories/patrons.js';
 import type { ResourceRow } from '../../../src/db/repositories/resources.js';
@@ -22,6 +23,8 @@ export interface LibraryObjects {
   /** An active patron of the library, with one e-mail in the outbox. */
   patron: PatronRow;
   mailId: number;
+  /** A message of that patron to the library ("Écrire à ma médiathèque"). */
+  threadId: string;
 }
 
 export interface ProbeWorld {
@@ -31,13 +34,37 @@ export interface ProbeWorld {
   B: LibraryObjects;
   adminId: string;
   /** The patrons of library A who hold a session, by state, each with their own e-mail. */
-  patrons: Record<PortalState, { row: PatronRow; mailId: number }>;
+  patrons: Record<PortalState, { row: PatronRow; mailId: number; threadId: string }>;
   resource: ResourceRow;
   openResource: ResourceRow;
   clients: Map<ActorName, ProbeClient>;
 }
 
 const YEAR = 365 * 86_400_000;
+
+/** A patron's message to their library, straight into the tables (one thread, one message). */
+export async function addThread(
+  ctx: Pick<TestContext, 'database' | 'clock'>,
+  patron: Pick<PatronRow, 'id' | 'libraryId' | 'email' | 'firstName'>,
+): Promise<string> {
+  const now = ctx.clock.now();
+  const threadId = await insertThread(ctx.database.db, {
+    kind: 'library',
+    libraryId: patron.libraryId,
+    patronId: patron.id,
+    email: patron.email ?? 'x@exemple.fr',
+    subject: `Question de ${patron.firstName}`,
+    now,
+  });
+  await insertThreadMessage(ctx.database.db, {
+    threadId,
+    authorKind: 'patron',
+    authorLabel: patron.firstName ?? 'Usager',
+    body: 'Bonjour,\nune question.',
+    now,
+  });
+  return threadId;
+}
 
 /**
  * The probe's world: the app (its route table listened to while it is built), two libraries
@@ -83,14 +110,20 @@ export async function buildProbeWorld(): Promise<ProbeWorld> {
     });
   const objects = async (libraryId: string, staffId: string): Promise<LibraryObjects> => {
     const patron = await member(libraryId, 'active');
-    return { libraryId, staffId, patron, mailId: await mailTo(patron) };
+    return {
+      libraryId,
+      staffId,
+      patron,
+      mailId: await mailTo(patron),
+      threadId: await addThread(ctx, patron),
+    };
   };
   const A = await objects(libA.id, staffA.id);
   const B = await objects(libB.id, staffB.id);
   const patrons = {} as ProbeWorld['patrons'];
   for (const state of SESSION_STATES) {
     const row = await member(libA.id, state);
-    patrons[state] = { row, mailId: await mailTo(row) };
+    patrons[state] = { row, mailId: await mailTo(row), threadId: await addThread(ctx, row) };
   }
   const resource = await addResource(ctx, { kind: 'quota' });
   const openResource = await addResource(ctx, { kind: 'open', category: null });

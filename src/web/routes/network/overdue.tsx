@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { overdueThreads } from '../../../db/repositories/messages.js';
 import { getNetwork } from '../../../db/repositories/network.js';
 import {
   listOverdueRequests,
@@ -52,6 +53,7 @@ export async function overdueRoutes(app: FastifyInstance, { deps }: RouteOptions
       libraryId,
       limit: LIMIT,
     });
+    const lateMessages = await overdueThreads(deps.db, actor.scope, cutoff, libraryId);
     const groups = new Map<string, OverdueRequest[]>();
     for (const r of rows) groups.set(r.libraryId, [...(groups.get(r.libraryId) ?? []), r]);
     const all = summary.reduce((n, s) => n + s.count, 0);
@@ -187,6 +189,67 @@ export async function overdueRoutes(app: FastifyInstance, { deps }: RouteOptions
               </section>
             );
           })}
+          <section class="fr-mt-6w" aria-labelledby="messages-en-retard">
+            <h2 id="messages-en-retard">Messages en retard</h2>
+            <p>
+              Messages écrits à une bibliothèque (« Écrire à ma médiathèque ») restés sans réponse depuis plus
+              de {days(network.settings.escalationDays)}. Vous pouvez les prendre en charge et répondre à la
+              place de la bibliothèque.
+            </p>
+            {lateMessages.length === 0 ? (
+              <p>Aucun message en retard.</p>
+            ) : (
+              <DsfrTable>
+                <table>
+                  <caption>Messages en retard : {lateMessages.length}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Objet</th>
+                      <th scope="col">Bibliothèque</th>
+                      <th scope="col">En attente depuis</th>
+                      <th scope="col">Retard</th>
+                      <th scope="col">Prise en charge</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {lateMessages.map((t) => {
+                      const late = daysOverdue(t.waitingSince!, now, network.settings);
+                      return (
+                        <tr>
+                          <th scope="row">
+                            <a class="sesame-break" href={`/admin/messages/${t.id}`}>
+                              {t.subject}
+                            </a>
+                            <span class="fr-hint-text sesame-break">{t.authorName ?? t.email}</span>
+                          </th>
+                          <td>{t.libraryName}</td>
+                          <td>
+                            {formatDate(t.waitingSince!)} ({days(daysWaiting(t.waitingSince, now))})
+                          </td>
+                          <td>{late === 0 ? 'moins d’un jour' : days(late)}</td>
+                          <td>
+                            {t.takenOverAt ? (
+                              `Prise en charge le ${formatDateTime(t.takenOverAt)}`
+                            ) : (
+                              <Form action={`/admin/messages/${t.id}/prendre-en-charge`} csrf={ctx.csrf}>
+                                <button
+                                  type="submit"
+                                  class="fr-btn fr-btn--sm fr-btn--secondary"
+                                  title={`Prendre en charge le message « ${t.subject} » à la place de ${t.libraryName}`}
+                                >
+                                  Prendre en charge
+                                </button>
+                              </Form>
+                            )}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </DsfrTable>
+            )}
+          </section>
         </>
       ),
     });

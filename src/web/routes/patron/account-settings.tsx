@@ -14,8 +14,9 @@ import { changePassword } from '../../../usecases/account/change-password.js';
 import { deleteOwnAccount } from '../../../usecases/account/delete-account.js';
 import { collectPatronData } from '../../../usecases/account/download-data.js';
 import { ownAccount } from '../../../usecases/account/own-account.js';
-import { listMessages, readMessage } from '../../../usecases/account/patron-messages.js';
+import { readMessage } from '../../../usecases/account/patron-messages.js';
 import { setNewsletter } from '../../../usecases/account/set-newsletter.js';
+import { loadMessagesPage } from '../../../usecases/messages/patron-threads.js';
 import { type RouteOptions, SESSION_COOKIE } from '../../app.js';
 import { parseForm, submitForm } from '../../form.js';
 import { requirePatron } from '../../guards.js';
@@ -209,8 +210,11 @@ export async function accountSettingsRoutes(app: FastifyInstance, { deps }: Rout
     const actor = requirePatron(request, reply);
     if (!actor) return reply;
     const { page } = pageQuery.parse(request.query ?? {});
-    const list = await listMessages(deps, actor, page);
-    return sendPage(request, reply, { title: 'Mes messages', body: () => <MessagesPage list={list} /> });
+    const { list, threads } = await loadMessagesPage(deps, actor, page);
+    return sendPage(request, reply, {
+      title: 'Mes messages',
+      body: () => <MessagesPage list={list} threads={threads} />,
+    });
   });
 
   app.get<{ Params: { id: string } }>(`${ACCOUNT_URLS.messages}/:id`, async (request, reply) => {

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { HistoryEvent, PatronConsultation } from '../../../db/repositories/patron-data.js';
+import { THREAD_KIND_LABELS, THREAD_STATE_LABELS } from '../../../domain/messages.js';
 import { formatDateTime } from '../../../domain/paris.js';
 import { frenchDay, STATE_LABELS } from '../../../domain/patron-lifecycle.js';
 import {
@@ -9,6 +10,7 @@ import {
   type ResourceKind,
 } from '../../../domain/resources.js';
 import type { PatronData } from '../../../usecases/account/download-data.js';
+import { PATRON_THREAD_URL } from '../../../usecases/messages/thread-words.js';
 import { DsfrTable } from '../components/table.js';
 import { Breadcrumb } from '../layout.js';
 import { ACCOUNT_URLS } from './account-sections.js';
@@ -94,6 +96,19 @@ export function dataDocument(d: PatronData) {
       objet: m.subject,
       texte: m.text,
       etat: MESSAGE_STATUS[m.status] ?? m.status,
+    })),
+    conversations: d.threads.map((t) => ({
+      type: THREAD_KIND_LABELS[t.kind],
+      avec: t.kind === 'library' ? t.libraryName : 'Support technique',
+      objet: t.subject,
+      etat: THREAD_STATE_LABELS[t.state],
+      commencee_le: t.createdAt.toISOString(),
+      courriel_de_reponse: t.email,
+      messages: t.messages.map((m) => ({
+        date: m.createdAt.toISOString(),
+        de: m.authorKind === 'staff' ? 'bibliothèque ou réseau' : 'vous',
+        texte: m.body,
+      })),
     })),
   };
 }
@@ -239,6 +254,32 @@ export function PatronDataPage({ data }: { data: PatronData }) {
               </tr>
             ))}
           </Table>
+        )}
+
+        <h2 id="conversations">Conversations avec votre bibliothèque et le support</h2>
+        {data.threads.length === 0 ? (
+          <p>Vous n’avez écrit ni à votre bibliothèque ni au support technique.</p>
+        ) : (
+          data.threads.map((t) => (
+            <section class="fr-mb-3w">
+              <h3 class="fr-h6 sesame-break">
+                <a href={`${PATRON_THREAD_URL}/${t.id}`}>{t.subject}</a>
+              </h3>
+              <p class="fr-text--sm">
+                {THREAD_KIND_LABELS[t.kind]} — {THREAD_STATE_LABELS[t.state]} — commencée le{' '}
+                {formatDateTime(t.createdAt)}
+              </p>
+              {t.messages.map((m) => (
+                <div class="fr-mb-2w">
+                  <p class="fr-text--sm fr-mb-0">
+                    <strong>{m.authorKind === 'staff' ? 'Réponse' : 'Vous'}</strong>, le{' '}
+                    {formatDateTime(m.createdAt)}
+                  </p>
+                  <div class="sesame-pre sesame-break">{m.body}</div>
+                </div>
+              ))}
+            </section>
+          ))
         )}
 
         <h2 id="messages">Messages reçus</h2>

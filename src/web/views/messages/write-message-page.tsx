@@ -1,0 +1,60 @@
+import { MESSAGE_BODY_MAX, MESSAGE_SUBJECT_MAX } from '../../../domain/messages.js';
+import { AccountFrame } from '../account/account-frame.js';
+import {
+  ErrorSummary,
+  type FieldErrors,
+  Form,
+  FormActions,
+  type FormValues,
+  TextArea,
+  TextInput,
+} from '../components/forms.js';
+import { ACCOUNT_URLS } from '../patrons/account-sections.js';
+
+export const MESSAGE_LABELS = { courriel: 'Votre adresse électronique', objet: 'Objet', message: 'Message' };
+
+export const MESSAGE_HINT = `Texte simple, ${MESSAGE_BODY_MAX} caractères au plus. Les adresses web restent du texte.`;
+
+/** "Écrire à ma médiathèque" (patron, logged in). */
+export function WriteMessagePage(props: {
+  libraryName: string;
+  email: string;
+  csrf: string;
+  values?: FormValues;
+  errors?: FieldErrors;
+}) {
+  return (
+    <AccountFrame title="Écrire à ma médiathèque" crumb="Écrire à ma médiathèque">
+      <p>
+        Votre message est adressé à <strong>{props.libraryName}</strong>. Sa réponse vous parviendra par
+        courriel à <span class="sesame-break">{props.email}</span> et dans « Mon compte », rubrique « Mes
+        messages ».
+      </p>
+      <p class="fr-text--sm">
+        Pour un problème technique (une ressource qui ne s’ouvre pas, un souci de connexion), vous pouvez
+        aussi <a href="/aide/contact">poser une question au support technique</a>.
+      </p>
+      <ErrorSummary errors={props.errors} labels={MESSAGE_LABELS} />
+      <Form action={`${ACCOUNT_URLS.messages}/ecrire`} csrf={props.csrf}>
+        <TextInput
+          name="objet"
+          label={MESSAGE_LABELS.objet}
+          hint={`${MESSAGE_SUBJECT_MAX} caractères au plus.`}
+          required
+          values={props.values}
+          errors={props.errors}
+        />
+        <TextArea
+          name="message"
+          label={MESSAGE_LABELS.message}
+          hint={MESSAGE_HINT}
+          rows={8}
+          required
+          values={props.values}
+          errors={props.errors}
+        />
+        <FormActions submit="Envoyer mon message" cancelHref={ACCOUNT_URLS.messages} />
+      </Form>
+    </AccountFrame>
+  );
+}
