@@ -19,7 +19,7 @@ import { parseForm } from '../../form.js';
 import { requireAdmin, requireStaff, safeLocalPath } from '../../guards.js';
 import { setFlash } from '../../render.js';
 import type { FormValues } from '../../views/components/forms.js';
-import { BULK_DECISION_ACTION, BULK_RENEW_VALUE } from '../../views/patrons/bulk-decision-bar.js';
+import { BULK_DECISION_ACTION, BULK_RENEW_VALUE } from '../../views/patron-queue/bulk-decision-bar.js';
 import { DECISION_VALUES } from '../../views/patrons/decision-panel.js';
 import { renderPatronRecord } from './patron-record.js';
 import { renewSelection } from './patron-tools.js';
