@@ -13,6 +13,8 @@ export interface MailForAdmin {
   maskedLinks: number;
   /** Single-use links still valid and shown, because no e-mail leaves (no SMTP server). */
   shownLiveLinks: number;
+  /** When it was read (the next attempt is told against it). */
+  now: Date;
 }
 
 /**
@@ -33,10 +35,11 @@ export async function readMailForAdmin(
   const mail = await findMail(deps.db, id);
   if (!mail) throw notFound('Ce courriel');
   const tokens = linkTokens(mail.text);
-  const live = await liveTokenHashes(deps.db, tokens.map(sha256), deps.clock.now());
+  const now = deps.clock.now();
+  const live = await liveTokenHashes(deps.db, tokens.map(sha256), now);
   const liveTokens = tokens.filter((t) => live.has(sha256(t)));
   if (liveTokens.length === 0 || !options.smtpConfigured)
-    return { mail, maskedLinks: 0, shownLiveLinks: liveTokens.length };
+    return { mail, maskedLinks: 0, shownLiveLinks: liveTokens.length, now };
   const masked = new Set(liveTokens);
   return {
     mail: {
@@ -46,5 +49,6 @@ export async function readMailForAdmin(
     },
     maskedLinks: liveTokens.length,
     shownLiveLinks: 0,
+    now,
   };
 }
