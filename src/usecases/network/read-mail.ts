@@ -2,6 +2,7 @@ import { findMail, type OutboxRow } from '../../db/repositories/outbox.js';
 import { liveTokenHashes } from '../../db/repositories/tokens.js';
 import { notFound } from '../../domain/errors.js';
 import { linkTokens, replaceSecretLinks } from '../../mail/secret-links.js';
+import { MAX_ATTEMPTS } from '../../mail/sender.js';
 import { sha256 } from '../../security/tokens.js';
 import type { Deps } from '../deps.js';
 
@@ -15,6 +16,8 @@ export interface MailForAdmin {
   shownLiveLinks: number;
   /** When it was read (the next attempt is told against it). */
   now: Date;
+  /** Attempts the sender makes before giving up. */
+  maxAttempts: number;
 }
 
 /**
@@ -39,7 +42,7 @@ export async function readMailForAdmin(
   const live = await liveTokenHashes(deps.db, tokens.map(sha256), now);
   const liveTokens = tokens.filter((t) => live.has(sha256(t)));
   if (liveTokens.length === 0 || !options.smtpConfigured)
-    return { mail, maskedLinks: 0, shownLiveLinks: liveTokens.length, now };
+    return { mail, maskedLinks: 0, shownLiveLinks: liveTokens.length, now, maxAttempts: MAX_ATTEMPTS };
   const masked = new Set(liveTokens);
   return {
     mail: {
@@ -50,5 +53,6 @@ export async function readMailForAdmin(
     maskedLinks: liveTokens.length,
     shownLiveLinks: 0,
     now,
+    maxAttempts: MAX_ATTEMPTS,
   };
 }

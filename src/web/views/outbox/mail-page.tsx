@@ -1,7 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { OutboxRow } from '../../../db/repositories/outbox.js';
 import { formatDateTime } from '../../../domain/paris.js';
-import { MAX_ATTEMPTS } from '../../../mail/sender.js';
 import type { MailForAdmin } from '../../../usecases/network/read-mail.js';
 import { PageHeading } from '../components/admin-page.js';
 import { Form, SubmitButton } from '../components/forms.js';
@@ -21,7 +20,7 @@ export const mailTitle = (mail: OutboxRow) => `Courriel n° ${mail.id}`;
 
 /** "/admin/courriels/:id": one e-mail, its sending, its text, and "Renvoyer" when it failed. */
 export function MailPage(props: { read: MailForAdmin; smtpConfigured: boolean; csrf: string }) {
-  const { mail, maskedLinks, shownLiveLinks, now } = props.read;
+  const { mail, maskedLinks, shownLiveLinks, now, maxAttempts } = props.read;
   return (
     <>
       <PageHeading
@@ -48,7 +47,7 @@ export function MailPage(props: { read: MailForAdmin; smtpConfigured: boolean; c
           </Form>
         </div>
       )}
-      <MailDetails mail={mail} now={now} />
+      <MailDetails mail={mail} now={now} maxAttempts={maxAttempts} />
       <MailLinksNotice masked={maskedLinks} shownLive={shownLiveLinks} />
       <h2>Texte du message</h2>
       <pre class="sesame-pre fr-p-3w fr-background-alt--grey">{linkify(mail.text)}</pre>
@@ -68,13 +67,13 @@ function nextAttempt(mail: OutboxRow, now: Date): string {
   return mail.notBefore > now ? formatDateTime(mail.notBefore) : 'Dès que possible';
 }
 
-function MailDetails({ mail, now }: { mail: OutboxRow; now: Date }) {
+function MailDetails({ mail, now, maxAttempts }: { mail: OutboxRow; now: Date; maxAttempts: number }) {
   const rows: Array<[string, ComponentChildren]> = [
     ['Destinataire', mail.toAddress],
     ['Objet', mail.subject],
     ['Modèle', <code>{mail.template}</code>],
     ['État', STATUS_DISPLAY[mail.status].label],
-    ['Tentatives', `${mail.attempts} sur ${MAX_ATTEMPTS} au plus`],
+    ['Tentatives', `${mail.attempts} sur ${maxAttempts} au plus`],
     ['Créé le', formatDateTime(mail.createdAt)],
     ['Envoyé le', mail.sentAt ? formatDateTime(mail.sentAt) : 'Pas encore envoyé'],
     ['Prochaine tentative', nextAttempt(mail, now)],
