@@ -1,8 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { type DecisionKind, templateMismatch } from '../../../domain/decision-rules.js';
 import { DomainError, ValidationError } from '../../../domain/errors.js';
-import { DEFAULT_TEMPLATES, isTemplateKey } from '../../../domain/response-templates.js';
 import { decideInBulk } from '../../../usecases/patrons/decide-in-bulk.js';
 import { decideFromForm, decisionFormErrors } from '../../../usecases/patrons/decision-form.js';
 import { undoDecision } from '../../../usecases/patrons/undo-decision.js';
@@ -14,52 +11,13 @@ import { setFlash } from '../../render.js';
 import type { FormValues } from '../../views/components/forms.js';
 import { BULK_DECISION_ACTION, BULK_RENEW_VALUE } from '../../views/patron-queue/bulk-decision-bar.js';
 import { bulkDecisionMessage, decisionDoneMessage } from '../../views/patron-queue/decision-messages.js';
-import { DECISION_VALUES } from '../../views/patrons/decision-panel.js';
+import { bulkForm, decisionForm, decisionKind, queueReturnPath, templateChoice } from './decision-forms.js';
 import { renderPatronRecord } from './patron-record.js';
 import { renewSelection } from './patron-tools.js';
 
-const QUEUE_URL = '/admin/usagers';
-const recordUrl = (id: string) => `${QUEUE_URL}/${id}`;
+const recordUrl = (id: string) => `/admin/usagers/${id}`;
 
-/** Lenient parsing: the checks and their French messages are the use case's (decisionErrors). */
-const text = (max: number) => z.string().max(max).optional().catch(undefined);
-const decisionForm = z.object({
-  action: z.enum(['modele', 'decider']).catch('decider'),
-  decision: text(20),
-  membre: text(10),
-  naissance: text(10),
-  modele: text(60),
-  modele_affiche: text(60),
-  objet: text(2_000),
-  message: text(100_000),
-  fin_prevue: text(10),
-});
-
-function decisionKind(value: string | undefined): DecisionKind | undefined {
-  if (value === DECISION_VALUES.accept) return 'accept';
-  if (value === DECISION_VALUES.refuse) return 'refuse';
-  return undefined;
-}
-
-const idsField = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
-const bulkForm = z.object({
-  ids: idsField,
-  decision: text(20),
-  membre: text(10),
-  naissance: text(10),
-  modele: text(60),
-  retour: text(2_000),
-});
-
-/** Back to the same filtered list: only a local path under the queue is followed. */
-export function queueReturnPath(retour: string | undefined): string {
-  if (!retour) return QUEUE_URL;
-  const path = safeLocalPath(retour.startsWith('?') ? `${QUEUE_URL}${retour}` : retour, QUEUE_URL);
-  return path === QUEUE_URL || /^\/admin\/usagers(?:[?#/]|$)/.test(path) ? path : QUEUE_URL;
-}
+export { queueReturnPath };
 
 export async function decisionRoutes(app: FastifyInstance, { deps }: RouteOptions): Promise<void> {
   app.post<{ Params: { id: string } }>('/admin/usagers/:id/decision', async (request, reply) => {
@@ -79,17 +37,7 @@ export async function decisionRoutes(app: FastifyInstance, { deps }: RouteOption
     };
 
     if (f.action === 'modele') {
-      // No decision taken: the same form again with the chosen template's texts, unless the
-      // template did not change (Enter pressed in a field): then nothing typed is lost.
-      const changed = f.modele !== f.modele_affiche;
-      const values: FormValues = changed ? { ...kept, objet: undefined, message: undefined } : kept;
-      if (changed && !decision && isTemplateKey(f.modele))
-        values.decision =
-          DEFAULT_TEMPLATES[f.modele].decision === 'accepted'
-            ? DECISION_VALUES.accept
-            : DECISION_VALUES.refuse;
-      // Said now, next to the list, rather than only when "Valider la décision" is pressed.
-      const mismatch = decision && isTemplateKey(f.modele) ? templateMismatch(decision, f.modele) : null;
+      const { values, mismatch } = templateChoice(f, kept);
       return renderPatronRecord(request, reply, deps, actor, id, {
         decision: { values, errors: mismatch ? { modele: mismatch } : undefined },
       });
