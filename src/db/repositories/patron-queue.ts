@@ -4,9 +4,7 @@ import type { LibraryScope } from '../../domain/actor.js';
 import { DAY } from '../../domain/clock.js';
 import type { PatronState } from '../../domain/patron-lifecycle.js';
 import {
-  QUEUE_ORDERS,
   QUEUE_PAGE_SIZE,
-  QUEUE_SORTS,
   QUEUE_STATE_FILTERS,
   type QueueOrder,
   type QueueSort,
@@ -24,16 +22,8 @@ import { libraryScopeCondition } from './scope.js';
  * Every query is bounded by the actor's library scope in SQL.
  */
 
-export {
-  QUEUE_ORDERS,
-  QUEUE_PAGE_SIZE,
-  QUEUE_SORTS,
-  QUEUE_STATE_FILTERS,
-  type QueueOrder,
-  type QueueSort,
-  type QueueStateFilter,
-  SEARCH_COUNT_CAP,
-};
+/** The criteria's values, shared with the views (they are domain words). */
+export * from '../../domain/patron-queue.js';
 
 /** What narrows the list besides the state: the counts per state use these alone. */
 export interface QueueFilter {
