@@ -64,6 +64,25 @@ export interface Identity {
   newsletter: boolean;
 }
 
+/** A recorded patron's identity as the edit form shows it (what is missing is empty). */
+export function identityOf(p: {
+  lastName: string | null;
+  firstName: string | null;
+  birthDate: string | null;
+  email: string | null;
+  cardNumber: string | null;
+  newsletter: boolean;
+}): Identity {
+  return {
+    lastName: p.lastName ?? '',
+    firstName: p.firstName ?? '',
+    birthDate: p.birthDate ?? '',
+    email: p.email ?? '',
+    cardNumber: p.cardNumber,
+    newsletter: p.newsletter,
+  };
+}
+
 export type IdentityResult =
   | { ok: true; data: Identity & { birthYear: number } }
   | { ok: false; errors: Partial<Record<IdentityField, string>> };

@@ -23,7 +23,7 @@ import { warnLibrary } from '../../src/usecases/patrons/warn-library.js';
 import type { AppDeps } from '../../src/web/app.js';
 import { ASSETS } from '../../src/web/assets.js';
 import { queueReturnPath } from '../../src/web/routes/staff/decisions.js';
-import { BulkDecisionBar } from '../../src/web/views/patrons/bulk-decision-bar.js';
+import { BulkDecisionBar } from '../../src/web/views/patron-queue/bulk-decision-bar.js';
 import { DecisionPanel } from '../../src/web/views/patrons/decision-panel.js';
 import { addLibrary, addStaff, createTestApp, type TestContext } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';

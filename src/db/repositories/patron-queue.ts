@@ -3,6 +3,14 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { LibraryScope } from '../../domain/actor.js';
 import { DAY } from '../../domain/clock.js';
 import type { PatronState } from '../../domain/patron-lifecycle.js';
+import {
+  QUEUE_PAGE_SIZE,
+  QUEUE_STATE_FILTERS,
+  type QueueOrder,
+  type QueueSort,
+  type QueueStateFilter,
+  SEARCH_COUNT_CAP,
+} from '../../domain/patron-queue.js';
 import type { NetworkSettings } from '../../domain/settings.js';
 import { type Executor, queryRows } from '../client.js';
 import { libraries, patrons } from '../schema.js';
@@ -14,25 +22,8 @@ import { libraryScopeCondition } from './scope.js';
  * Every query is bounded by the actor's library scope in SQL.
  */
 
-export const QUEUE_STATE_FILTERS = [
-  'a_valider',
-  'reinscriptions',
-  'en_retard',
-  'attente_confirmation',
-  'actifs',
-  'expires',
-  'refuses',
-  'demandes_expirees',
-  'tous',
-] as const;
-export type QueueStateFilter = (typeof QUEUE_STATE_FILTERS)[number];
-
-export const QUEUE_SORTS = ['inscription', 'nom', 'attente', 'fin'] as const;
-export type QueueSort = (typeof QUEUE_SORTS)[number];
-export const QUEUE_ORDERS = ['croissant', 'decroissant'] as const;
-export type QueueOrder = (typeof QUEUE_ORDERS)[number];
-
-export const QUEUE_PAGE_SIZE = 50;
+/** The criteria's values, shared with the views (they are domain words). */
+export * from '../../domain/patron-queue.js';
 
 /** What narrows the list besides the state: the counts per state use these alone. */
 export interface QueueFilter {
@@ -96,11 +87,6 @@ export type QueueCounts = Record<QueueStateFilter, Count | null>;
 
 /** Without text over several libraries, each state is counted up to this. */
 export const STATE_COUNT_CAP = 10_000;
-/**
- * With text, the matching patrons are counted up to this; each match costs a recheck of the
- * folded text, so a vague word ("mar") over a whole network is better narrowed than counted.
- */
-export const SEARCH_COUNT_CAP = 2_000;
 
 /**
  * The text searched, EXACTLY as `patrons_search_idx` indexes it (src/db/schema.ts): any other

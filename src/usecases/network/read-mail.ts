@@ -2,6 +2,7 @@ import { findMail, type OutboxRow } from '../../db/repositories/outbox.js';
 import { liveTokenHashes } from '../../db/repositories/tokens.js';
 import { notFound } from '../../domain/errors.js';
 import { linkTokens, replaceSecretLinks } from '../../mail/secret-links.js';
+import { MAX_ATTEMPTS } from '../../mail/sender.js';
 import { sha256 } from '../../security/tokens.js';
 import type { Deps } from '../deps.js';
 
@@ -13,6 +14,10 @@ export interface MailForAdmin {
   maskedLinks: number;
   /** Single-use links still valid and shown, because no e-mail leaves (no SMTP server). */
   shownLiveLinks: number;
+  /** When it was read (the next attempt is told against it). */
+  now: Date;
+  /** Attempts the sender makes before giving up. */
+  maxAttempts: number;
 }
 
 /**
@@ -33,10 +38,11 @@ export async function readMailForAdmin(
   const mail = await findMail(deps.db, id);
   if (!mail) throw notFound('Ce courriel');
   const tokens = linkTokens(mail.text);
-  const live = await liveTokenHashes(deps.db, tokens.map(sha256), deps.clock.now());
+  const now = deps.clock.now();
+  const live = await liveTokenHashes(deps.db, tokens.map(sha256), now);
   const liveTokens = tokens.filter((t) => live.has(sha256(t)));
   if (liveTokens.length === 0 || !options.smtpConfigured)
-    return { mail, maskedLinks: 0, shownLiveLinks: liveTokens.length };
+    return { mail, maskedLinks: 0, shownLiveLinks: liveTokens.length, now, maxAttempts: MAX_ATTEMPTS };
   const masked = new Set(liveTokens);
   return {
     mail: {
@@ -46,5 +52,7 @@ export async function readMailForAdmin(
     },
     maskedLinks: liveTokens.length,
     shownLiveLinks: 0,
+    now,
+    maxAttempts: MAX_ATTEMPTS,
   };
 }

@@ -2,12 +2,7 @@ import { recordEvent } from '../../db/repositories/events.js';
 import { getNetwork } from '../../db/repositories/network.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
 import { otherLivePatronsWithEmail, updatePatronIfUnchanged } from '../../db/repositories/patron-records.js';
-import {
-  findPatronForStaff,
-  lockPatronEmail,
-  type NewPatron,
-  type PatronWithLibrary,
-} from '../../db/repositories/patrons.js';
+import { findPatronForStaff, lockPatronEmail, type NewPatron } from '../../db/repositories/patrons.js';
 import { revokeTokens } from '../../db/repositories/tokens.js';
 import type { StaffActor } from '../../domain/actor.js';
 import { DAY } from '../../domain/clock.js';
@@ -18,6 +13,7 @@ import {
   type Identity,
   type IdentityField,
   identityChanges,
+  identityOf,
   validateIdentity,
 } from '../../domain/patron-identity.js';
 import { patronSetPasswordMail } from '../../mail/staff-registration-mails.js';
@@ -51,18 +47,6 @@ export const changedMeanwhile = () =>
     'Cette fiche a été modifiée entre-temps par quelqu’un d’autre : vérifiez les informations affichées, puis recommencez votre correction.',
     409,
   );
-
-/** The record's identity as the edit form shows it. */
-export function identityOf(p: PatronWithLibrary): Identity {
-  return {
-    lastName: p.lastName ?? '',
-    firstName: p.firstName ?? '',
-    birthDate: p.birthDate ?? '',
-    email: p.email ?? '',
-    cardNumber: p.cardNumber,
-    newsletter: p.newsletter,
-  };
-}
 
 /**
  * Staff correct a patron's identity (SPEC §4 "edit a patron"): checked like the registration

@@ -3,10 +3,11 @@ import { listLibraries } from '../../../db/repositories/libraries.js';
 import { outboxCounts } from '../../../db/repositories/outbox.js';
 import { type Count, countPatronsByState } from '../../../db/repositories/patron-queue.js';
 import { ROLE_LABELS } from '../../../domain/actor.js';
+import { loadLimitsDashboard } from '../../../usecases/resources/limits-dashboard.js';
 import type { RouteOptions } from '../../app.js';
 import { requireStaff } from '../../guards.js';
 import { sendPage } from '../../render.js';
-import { LimitsDashboard, loadLimitsDashboard } from '../../views/network/limits-dashboard.js';
+import { LimitsDashboard } from '../../views/network/limits-dashboard.js';
 
 function figure(count: Count | null | undefined): string {
   if (!count) return '—';

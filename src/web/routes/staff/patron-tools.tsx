@@ -16,6 +16,7 @@ import { keptValues } from '../../form.js';
 import { requireAdmin, requireStaff } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
 import type { FieldErrors, FormValues } from '../../views/components/forms.js';
+import { bulkRenewMessage } from '../../views/patron-queue/decision-messages.js';
 import { DeletePatronPage, deletePatronTitle } from '../../views/patrons/delete-patron-page.js';
 import { EditPatronPage, editPatronTitle, recordUrl } from '../../views/patrons/edit-patron-page.js';
 import { recordToolUrl } from '../../views/patrons/patron-tools-panel.js';
@@ -187,13 +188,6 @@ export async function patronToolRoutes(app: FastifyInstance, { deps }: RouteOpti
   });
 }
 
-function names(list: string[], max = 10): string {
-  const shown = list.slice(0, max).join(', ');
-  return list.length > max
-    ? `${shown} et ${list.length - max} autre${list.length - max > 1 ? 's' : ''}`
-    : shown;
-}
-
 /**
  * "Renouveler les droits" on a selection of the list (handled by the list's bulk route): renews
  * each patron, then says on the list who was renewed and who was left aside, and why.
@@ -205,18 +199,8 @@ export async function renewSelection(
   ids: string[],
 ): Promise<void> {
   try {
-    const outcome = await renewInBulk(deps, actor, { ids });
-    const parts: string[] = [];
-    const n = outcome.done.length;
-    if (n)
-      parts.push(`${n} usager${n > 1 ? 's' : ''} renouvelé${n > 1 ? 's' : ''} : ${names(outcome.done)}.`);
-    const k = outcome.skipped.length;
-    if (k)
-      parts.push(
-        `${k} laissé${k > 1 ? 's' : ''} de côté : ${names(outcome.skipped.map((s) => `${s.name} (${s.reason})`))}.`,
-      );
-    if (n) parts.push('Chacun est informé par courriel de sa nouvelle date de fin.');
-    setFlash(reply, k ? (n ? 'info' : 'error') : 'success', parts.join(' '));
+    const { kind, message } = bulkRenewMessage(await renewInBulk(deps, actor, { ids }));
+    setFlash(reply, kind, message);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     setFlash(reply, 'error', `Renouvellement non appliqué : ${Object.values(error.fieldErrors).join(' ')}`);

@@ -13,6 +13,56 @@ export interface FilterOption {
   label: string;
 }
 
+/** A select of a GET filter form; the option whose value is `value` is chosen. */
+export function FilterSelect(props: {
+  id: string;
+  name: string;
+  label: ComponentChildren;
+  value: string;
+  options: FilterOption[];
+}) {
+  return (
+    <div class="fr-select-group">
+      <label class="fr-label" for={props.id}>
+        {props.label}
+      </label>
+      <select class="fr-select" id={props.id} name={props.name}>
+        {props.options.map((o) => (
+          <option value={o.value} selected={o.value === props.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The buttons of a GET filter form: submit, and the way back to the whole list. */
+export function FilterButtons(props: {
+  submit: string;
+  reset?: { href: string; label: string; secondary?: boolean };
+  /** `inline-md`: stacked on a phone. */
+  inline?: 'inline' | 'inline-md';
+}) {
+  const { reset } = props;
+  return (
+    <ul class={`fr-btns-group fr-btns-group--${props.inline ?? 'inline'}`}>
+      <li>
+        <button type="submit" class="fr-btn">
+          {props.submit}
+        </button>
+      </li>
+      {reset && (
+        <li>
+          <a class={`fr-btn ${reset.secondary ? 'fr-btn--secondary' : 'fr-btn--tertiary'}`} href={reset.href}>
+            {reset.label}
+          </a>
+        </li>
+      )}
+    </ul>
+  );
+}
+
 /**
  * A search box and optional selects, submitted by GET to `action`. "Tout afficher" appears once
  * something is filtered.
@@ -38,35 +88,14 @@ export function ListFilters(props: {
         </div>
         {selects.map((s) => (
           <div class="fr-col-12 fr-col-md-3">
-            <div class="fr-select-group">
-              <label class="fr-label" for={`filtre-${s.name}`}>
-                {s.label}
-              </label>
-              <select class="fr-select" id={`filtre-${s.name}`} name={s.name}>
-                {s.options.map((o) => (
-                  <option value={o.value} selected={o.value === s.value}>
-                    {o.label}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <FilterSelect id={`filtre-${s.name}`} {...s} />
           </div>
         ))}
         <div class="fr-col-12 fr-col-md-3">
-          <ul class="fr-btns-group fr-btns-group--inline">
-            <li>
-              <button type="submit" class="fr-btn">
-                Filtrer
-              </button>
-            </li>
-            {filtered && (
-              <li>
-                <a class="fr-btn fr-btn--tertiary" href={action}>
-                  Tout afficher
-                </a>
-              </li>
-            )}
-          </ul>
+          <FilterButtons
+            submit="Filtrer"
+            reset={filtered ? { href: action, label: 'Tout afficher' } : undefined}
+          />
         </div>
       </div>
     </form>
@@ -117,9 +146,16 @@ export function DataTable(props: {
   );
 }
 
-/** The page numbers shown: the first, the last, and the current one with its neighbours. */
-export function pageWindow(current: number, last: number): Array<number | null> {
-  const wanted = new Set([1, last, current - 1, current, current + 1].filter((n) => n >= 1 && n <= last));
+/**
+ * The page numbers shown: the first, the last, and the current one with its neighbours. With no
+ * known last page (a total too large to count), the next page stands in for it.
+ */
+export function pageWindow(current: number, last: number | null): Array<number | null> {
+  const wanted = new Set(
+    [1, last ?? current + 1, current - 1, current, current + 1].filter(
+      (n) => n >= 1 && (last === null || n <= last),
+    ),
+  );
   const sorted = [...wanted].sort((a, b) => a - b);
   const out: Array<number | null> = [];
   sorted.forEach((n, i) => {
@@ -145,10 +181,19 @@ function EdgeLink(props: { enabled: boolean; href: string; cls: string; children
   );
 }
 
-/** DSFR pagination; `href` keeps the search and the filters in each link. */
-export function Pagination(props: { current: number; last: number; href: (page: number) => string }) {
+/**
+ * DSFR pagination; `href` keeps the search and the filters in each link. `last` null: the number
+ * of pages is not known (no "Dernière page"), and `hasNext` says whether another page follows.
+ */
+export function Pagination(props: {
+  current: number;
+  last: number | null;
+  hasNext?: boolean;
+  href: (page: number) => string;
+}) {
   const { current, last, href } = props;
-  if (last <= 1) return null;
+  const hasNext = props.hasNext ?? (last !== null && current < last);
+  if (current <= 1 && !hasNext) return null;
   return (
     <nav role="navigation" class="fr-pagination fr-mt-3w" aria-label="Pagination">
       <ul class="fr-pagination__list">
@@ -178,15 +223,17 @@ export function Pagination(props: { current: number; last: number; href: (page: 
           </li>
         ))}
         <EdgeLink
-          enabled={current < last}
+          enabled={hasNext}
           href={href(current + 1)}
           cls="fr-pagination__link--next fr-pagination__link--lg-label"
         >
           Page suivante
         </EdgeLink>
-        <EdgeLink enabled={current < last} href={href(last)} cls="fr-pagination__link--last">
-          Dernière page
-        </EdgeLink>
+        {last !== null && (
+          <EdgeLink enabled={current < last} href={href(last)} cls="fr-pagination__link--last">
+            Dernière page
+          </EdgeLink>
+        )}
       </ul>
     </nav>
   );

@@ -1,10 +1,7 @@
 import type { LimitsDashboardData } from '../../../usecases/resources/limits-dashboard.js';
 import { CapBadge, CapUseText } from './cap-use.js';
 
-export {
-  type LimitsDashboardData,
-  loadLimitsDashboard,
-} from '../../../usecases/resources/limits-dashboard.js';
+export type { LimitsDashboardData };
 
 import { DsfrTable } from '../components/table.js';
 

@@ -1,8 +1,7 @@
 import type { PatronWithLibrary } from '../../../db/repositories/patrons.js';
-import { CARD_NUMBER_MAX, IDENTITY_LABELS } from '../../../domain/patron-identity.js';
+import { CARD_NUMBER_MAX, IDENTITY_LABELS, identityOf } from '../../../domain/patron-identity.js';
 import { frenchDay } from '../../../domain/patron-lifecycle.js';
 import { NAME_MAX } from '../../../domain/registration-form.js';
-import { identityOf } from '../../../usecases/patrons/edit-patron.js';
 import { Fieldset } from '../components/fieldset.js';
 import {
   DateInput,

@@ -26,34 +26,17 @@ export function BulkDecisionBar({ actor }: { actor: StaffActor }) {
           <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id="groupe-decision-legende">
             Décision
           </legend>
-          <div class="fr-fieldset__element fr-fieldset__element--inline">
-            <div class="fr-radio-group">
-              <input type="radio" id="groupe-decision-accepter" name="decision" value="accepter" />
-              <label class="fr-label" for="groupe-decision-accepter">
-                Accepter
-              </label>
+          {CHOICES.map((c) => (
+            <div class="fr-fieldset__element fr-fieldset__element--inline">
+              <div class="fr-radio-group">
+                <input type="radio" id={`groupe-decision-${c.value}`} name="decision" value={c.value} />
+                <label class="fr-label" for={`groupe-decision-${c.value}`}>
+                  {c.label}
+                  {c.hint && <span class="fr-hint-text">{c.hint}</span>}
+                </label>
+              </div>
             </div>
-          </div>
-          <div class="fr-fieldset__element fr-fieldset__element--inline">
-            <div class="fr-radio-group">
-              <input type="radio" id="groupe-decision-refuser" name="decision" value="refuser" />
-              <label class="fr-label" for="groupe-decision-refuser">
-                Refuser
-              </label>
-            </div>
-          </div>
-          <div class="fr-fieldset__element fr-fieldset__element--inline">
-            <div class="fr-radio-group">
-              <input type="radio" id="groupe-decision-renouveler" name="decision" value={BULK_RENEW_VALUE} />
-              <label class="fr-label" for="groupe-decision-renouveler">
-                Renouveler les droits
-                <span class="fr-hint-text">
-                  Usagers actifs ou expirés : une période de plus, à partir de la date de fin si l’abonnement
-                  court encore, d’aujourd’hui sinon. Sans vérifications ni motif.
-                </span>
-              </label>
-            </div>
-          </div>
+          ))}
         </fieldset>
       </div>
       <div class="fr-fieldset__element">
@@ -62,22 +45,16 @@ export function BulkDecisionBar({ actor }: { actor: StaffActor }) {
             Vérifications
             <span class="fr-hint-text">Obligatoires pour accepter.</span>
           </legend>
-          <div class="fr-fieldset__element">
-            <div class="fr-checkbox-group">
-              <input type="checkbox" id="groupe-membre" name="membre" value="oui" />
-              <label class="fr-label" for="groupe-membre">
-                ① {CHECKS.membre}, pour toutes les demandes sélectionnées
-              </label>
+          {(['membre', 'naissance'] as const).map((check, i) => (
+            <div class="fr-fieldset__element">
+              <div class="fr-checkbox-group">
+                <input type="checkbox" id={`groupe-${check}`} name={check} value="oui" />
+                <label class="fr-label" for={`groupe-${check}`}>
+                  {i === 0 ? '①' : '②'} {CHECKS[check]}, pour toutes les demandes sélectionnées
+                </label>
+              </div>
             </div>
-          </div>
-          <div class="fr-fieldset__element">
-            <div class="fr-checkbox-group">
-              <input type="checkbox" id="groupe-naissance" name="naissance" value="oui" />
-              <label class="fr-label" for="groupe-naissance">
-                ② {CHECKS.naissance}, pour toutes les demandes sélectionnées
-              </label>
-            </div>
-          </div>
+          ))}
         </fieldset>
       </div>
       <div class="fr-fieldset__element">
@@ -107,6 +84,17 @@ export function BulkDecisionBar({ actor }: { actor: StaffActor }) {
     </fieldset>
   );
 }
+
+/** The bulk bar's decisions (radio values are French: they are what a person posts). */
+const CHOICES: Array<{ value: string; label: string; hint?: string }> = [
+  { value: 'accepter', label: 'Accepter' },
+  { value: 'refuser', label: 'Refuser' },
+  {
+    value: 'renouveler',
+    label: 'Renouveler les droits',
+    hint: 'Usagers actifs ou expirés : une période de plus, à partir de la date de fin si l’abonnement court encore, d’aujourd’hui sinon. Sans vérifications ni motif.',
+  },
+];
 
 /** Where the list's form posts its selection. */
 export const BULK_DECISION_ACTION = '/admin/usagers/decisions';
