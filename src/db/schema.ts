@@ -278,4 +278,5 @@ export const responseTemplates = pgTable('response_templates', {
   updatedBy: text('updated_by').notNull(),
 });
 
+export * from './schema-oidc.js';
 export * from './schema-resources.js';

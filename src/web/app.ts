@@ -24,6 +24,7 @@ import { adminResourceRoutes } from './routes/network/resources.js';
 import { settingsRoutes } from './routes/network/settings.js';
 import { staffAccountRoutes } from './routes/network/staff-accounts.js';
 import { templateRoutes } from './routes/network/templates.js';
+import { oidcRoutes } from './routes/oidc/oidc.js';
 import { operationsRoutes } from './routes/operations.js';
 import { accountRoutes } from './routes/patron/account.js';
 import { accountSettingsRoutes } from './routes/patron/account-settings.js';
@@ -173,6 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
     // Only a route that says so checks the token itself, from its multipart body (verifyMultipartCsrf).
     if (request.routeOptions.config.csrfInMultipart && request.isMultipart()) return done();
+    if (request.routeOptions.config.oidcProtocol) return done();
     app.csrfProtection(request, reply, done);
   });
 
@@ -210,6 +212,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(resourceRoutes, { deps });
   await app.register(adminResourceRoutes, { deps });
   await app.register(patronResourceRoutes, { deps });
+  await app.register(oidcRoutes, { deps, cookieSecret: network.cookieSecret });
 
   return app;
 }

@@ -61,6 +61,16 @@ export const ROUTE_RULES: RouteRule[] = [
   { match: /^GET \/ressources(\/jeunesse)?$/, access: 'public' },
   { match: /^(GET|POST) \/ressources\/:id\/ouvrir$/, access: 'quota', params: { id: 'resource' } },
   { match: /^GET \/fournisseur-demo\/sso_login$/, access: 'token' },
+  // OpenID Connect: oidc-provider's protocol endpoints (discovery, JWKS, authorization, token,
+  // userinfo…) answer anyone in the protocol's own terms, JSON or a redirect to the client, never
+  // our HTML (a made-up path: its 404, nothing written); the interactions are reached with the
+  // uid of a pending authorization, bound to the browser's signed cookie (a bogus one: 400).
+  { match: /^(GET|POST) \/oidc\/\*$/, access: 'token', params: { '*': 'token' } },
+  {
+    match: /^(GET|POST) \/oidc\/interaction\/:uid(\/autoriser|\/refuser)?$/,
+    access: 'token',
+    params: { uid: 'token' },
+  },
   {
     match: /^GET \/fournisseur-demo\/:resourceId(\/:document)?$/,
     access: 'token',
@@ -113,6 +123,8 @@ export const ROUTE_RULES: RouteRule[] = [
   { match: /^(GET|POST) \/admin\/comptes\/:id(\/[a-z]+)?$/, access: 'admin', params: { id: 'staff' } },
   { match: /^(GET|POST) \/admin\/(parametres|retards|modeles|courriels|ressources)$/, access: 'admin' },
   { match: /^(GET|POST) \/admin\/ressources\/nouvelle$/, access: 'admin' },
+  // OpenID Connect clients of a resource (the client to revoke is in the form's body).
+  { match: /^POST \/admin\/ressources\/:id\/oidc\/revoquer$/, access: 'admin', params: { id: 'resource' } },
   { match: /^(GET|POST) \/admin\/ressources\/:id(\/[a-z]+)?$/, access: 'admin', params: { id: 'resource' } },
   { match: /^(GET|POST) \/admin\/courriels\/:id(\/[a-z]+)?$/, access: 'admin', params: { id: 'mail' } },
   { match: /^(GET|POST) \/admin\/modeles\/:key(\/[a-z]+)?$/, access: 'admin', params: { key: 'template' } },
