@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { resources } from './schema-resources.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -52,6 +52,8 @@ export const oidcPayloads = pgTable(
 /** The provider's signing keys (private JWKs); the newest signs, older ones still verify. */
 export const oidcKeys = pgTable('oidc_keys', {
   kid: text('kid').primaryKey(),
+  /** Creation order (the clock may give two keys the same instant). */
+  seq: bigserial('seq', { mode: 'number' }).notNull(),
   jwk: jsonb('jwk').$type<Record<string, unknown>>().notNull(),
   createdAt: ts('created_at').notNull(),
 });

@@ -85,8 +85,12 @@ export function createOidcProvider(setup: OidcSetup): Provider {
     // The client is the provider's application; each one has its own pseudonym of the patron.
     pairwiseIdentifier: (_ctx, accountId, client) =>
       createHmac('sha256', pairwiseKey).update(`${client.clientId}\n${accountId}`).digest('base64url'),
-    // Never reuse an earlier authorization: every code goes through the interaction (the checks).
-    loadExistingGrant: async () => undefined,
+    // Only the grant this very interaction made: an earlier authorization is never reused, so
+    // every code goes through Sésame's interaction (and so the opening's checks).
+    loadExistingGrant: async (ctx) => {
+      const grantId = ctx.oidc.result?.consent?.grantId;
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
     interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid) },
     async findAccount(ctx: KoaContextWithOIDC, id: string) {
       const patron = await findOidcAccount(setup.db, id);

@@ -11,6 +11,7 @@ CREATE TABLE "oidc_clients" (
 --> statement-breakpoint
 CREATE TABLE "oidc_keys" (
 	"kid" text PRIMARY KEY NOT NULL,
+	"seq" bigserial NOT NULL,
 	"jwk" jsonb NOT NULL,
 	"created_at" timestamp with time zone NOT NULL
 );

@@ -121,7 +121,7 @@ export async function purgeExpiredOidcPayloads(db: Db, now: Date): Promise<numbe
 /* Signing keys */
 
 export async function listOidcKeys(db: Db) {
-  return db.select().from(oidcKeys).orderBy(desc(oidcKeys.createdAt), desc(oidcKeys.kid));
+  return db.select().from(oidcKeys).orderBy(desc(oidcKeys.seq));
 }
 
 export async function insertOidcKey(db: Executor, row: typeof oidcKeys.$inferInsert): Promise<void> {
@@ -138,7 +138,7 @@ export async function newestOidcKid(db: Db): Promise<string | null> {
   const [row] = await db
     .select({ kid: oidcKeys.kid })
     .from(oidcKeys)
-    .orderBy(desc(oidcKeys.createdAt), desc(oidcKeys.kid))
+    .orderBy(desc(oidcKeys.seq))
     .limit(1);
   return row?.kid ?? null;
 }

@@ -50,7 +50,9 @@ export async function oidcRoutes(
         const keysAsked = /^\/(jwks|\.well-known\/openid-configuration)(\?|$)/.test(path);
         const { callback } = await host.current(keysAsked);
         reply.hijack();
-        const raw = request.raw;
+        // As oidc-provider's own mounting examples do: it derives the mount path from originalUrl.
+        const raw = request.raw as typeof request.raw & { originalUrl?: string };
+        raw.originalUrl = request.url;
         raw.url = path || '/';
         const done = once(reply.raw, 'close');
         callback(raw, reply.raw);
