@@ -490,9 +490,12 @@ describe('client registration by network administrators', () => {
     expect(list.body).toContain(row!.clientId);
     expect(list.body).not.toContain(secret);
 
-    await s
-      .post(`/admin/ressources/${resource.id}/oidc/revoquer`, { clientId: row!.clientId }, { from: '/admin' })
-      .catch(() => null);
+    const byStaff = await s.post(
+      `/admin/ressources/${resource.id}/oidc/revoquer`,
+      { clientId: row!.clientId },
+      { from: '/admin' },
+    );
+    expect(byStaff.statusCode).toBe(403);
     const revoke = await b.post(
       `/admin/ressources/${resource.id}/oidc/revoquer`,
       { clientId: row!.clientId },

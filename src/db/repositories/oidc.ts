@@ -135,11 +135,7 @@ export async function deleteOidcKeys(db: Executor, kids: string[]): Promise<void
 
 /** The newest key's id: the server compares it to know a rotation happened. */
 export async function newestOidcKid(db: Db): Promise<string | null> {
-  const [row] = await db
-    .select({ kid: oidcKeys.kid })
-    .from(oidcKeys)
-    .orderBy(desc(oidcKeys.seq))
-    .limit(1);
+  const [row] = await db.select({ kid: oidcKeys.kid }).from(oidcKeys).orderBy(desc(oidcKeys.seq)).limit(1);
   return row?.kid ?? null;
 }
 

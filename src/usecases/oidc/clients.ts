@@ -9,7 +9,7 @@ import {
 } from '../../db/repositories/oidc.js';
 import type { ResourceRow } from '../../db/repositories/resources.js';
 import type { StaffActor } from '../../domain/actor.js';
-import { forbidden, notFound, ValidationError } from '../../domain/errors.js';
+import { forbidden, ValidationError } from '../../domain/errors.js';
 import type { Deps } from '../deps.js';
 import { loadResourceForAdmin } from '../resources/catalog-admin.js';
 
@@ -83,7 +83,10 @@ export async function registerOidcClient(
   return { client, secret };
 }
 
-/** Revokes a client: it gets no code, no token from now on. */
+/**
+ * Revokes a client of the resource: it gets no code, no token from now on. `revoked` is false
+ * when the resource has no such client still active (already revoked, or a forged id).
+ */
 export async function revokeOidcClientOf(
   deps: Deps,
   actor: StaffActor,
@@ -91,7 +94,6 @@ export async function revokeOidcClientOf(
   clientId: string,
 ) {
   const { resource } = await loadResourceForAdmin(deps, actor, resourceId);
-  const done = await revokeOidcClient(deps.db, resource.id, clientId, deps.clock.now());
-  if (!done) throw notFound('Ce client');
-  return resource;
+  const revoked = await revokeOidcClient(deps.db, resource.id, clientId, deps.clock.now());
+  return { resource, revoked };
 }

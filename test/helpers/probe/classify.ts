@@ -38,6 +38,11 @@ export interface RouteRule {
    * session and an object of its own).
    */
   consumesSession?: boolean;
+  /**
+   * A protocol endpoint that no form of ours posts to (OpenID Connect's token endpoint…): no
+   * CSRF token by design, why in a word; the CSRF probe leaves it out.
+   */
+  csrfExempt?: string;
 }
 
 /**
@@ -65,7 +70,12 @@ export const ROUTE_RULES: RouteRule[] = [
   // userinfo…) answer anyone in the protocol's own terms, JSON or a redirect to the client, never
   // our HTML (a made-up path: its 404, nothing written); the interactions are reached with the
   // uid of a pending authorization, bound to the browser's signed cookie (a bogus one: 400).
-  { match: /^(GET|POST) \/oidc\/\*$/, access: 'token', params: { '*': 'token' } },
+  {
+    match: /^(GET|POST) \/oidc\/\*$/,
+    access: 'token',
+    params: { '*': 'token' },
+    csrfExempt: 'OpenID Connect protocol endpoints (token, userinfo…), called by the provider’s server',
+  },
   {
     match: /^(GET|POST) \/oidc\/interaction\/:uid(\/autoriser|\/refuser)?$/,
     access: 'token',

@@ -95,8 +95,9 @@ export async function oidcAdminRoutes(app: FastifyInstance, { deps }: { deps: Ap
     if (!actor) return reply;
     const parsed = revokeForm.safeParse(request.body ?? {});
     const clientId = parsed.success ? parsed.data.clientId : '';
-    const resource = await revokeOidcClientOf(deps, actor, request.params.id, clientId);
-    setFlash(reply, 'success', 'Le client est révoqué : il ne reçoit plus de code ni de jeton.');
+    const { resource, revoked } = await revokeOidcClientOf(deps, actor, request.params.id, clientId);
+    if (revoked) setFlash(reply, 'success', 'Le client est révoqué : il ne reçoit plus de code ni de jeton.');
+    else setFlash(reply, 'error', 'Ce client n’existe pas ou est déjà révoqué : rien n’a changé.');
     return reply.redirect(oidcClientsUrl(resource.id), 303);
   });
 }
