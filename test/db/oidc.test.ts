@@ -2,12 +2,12 @@ import { eq } from 'drizzle-orm';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OidcClaimField } from '../../src/connectors/oidc/claims.js';
+import { runAccountCommand } from '../../src/control/account-commands.js';
 import type { PatronRow } from '../../src/db/repositories/patrons.js';
 import { setPatronRight, setResourceLibraries } from '../../src/db/repositories/resources.js';
 import { oidcClients, oidcKeys } from '../../src/db/schema.js';
 import { hashPassword } from '../../src/security/passwords.js';
 import { registerOidcClient } from '../../src/usecases/oidc/clients.js';
-import { rotateOidcKeys } from '../../src/usecases/oidc/rotate-keys.js';
 import { addLibrary, addStaff, createTestApp, type TestContext } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
 import { addPatron, staffActor } from '../helpers/decision-fixtures.js';
@@ -433,7 +433,8 @@ describe('the opening checks before any code', () => {
 describe('signing keys', () => {
   it('rotates: the new key signs, the previous one stays published', async () => {
     const before = (await ctx.database.db.select().from(oidcKeys)).map((k) => k.kid);
-    await rotateOidcKeys(ctx.deps);
+    // The command the CLI runs (itself, or through the server holding the embedded database).
+    expect(await runAccountCommand(ctx.deps, 'oidc-rotate-keys', [])).toContain('Nouvelle clé de signature');
     const jwks = (await (await fetch(`${issuer}/jwks`)).json()) as {
       keys: Array<{ kid: string; d?: string }>;
     };
@@ -507,5 +508,18 @@ describe('client registration by network administrators', () => {
       .from(oidcClients)
       .where(eq(oidcClients.clientId, row!.clientId));
     expect(after!.revokedAt).not.toBeNull();
+    // A revoked client is unknown to the provider: no authorization page, no code.
+    const gone = new URL(`${issuer}/auth`);
+    gone.search = new URLSearchParams({
+      client_id: row!.clientId,
+      redirect_uri: 'https://lecteur.example/retour',
+      response_type: 'code',
+      scope: 'openid',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    }).toString();
+    const refused = await new Browser().request(gone.href);
+    expect(refused.status).toBe(400);
+    expect(refused.location).toBeNull();
   });
 });
