@@ -205,7 +205,7 @@ beforeAll(async () => {
   libB = await addLibrary(ctx, 'Bibliothèque Bêta');
   const a = await addStaff(ctx, { identifier: 'admin.oidc', role: 'network_admin' });
   admin = staffActor(a);
-}, 60_000);
+}, 180_000);
 afterAll(() => ctx?.close());
 
 describe('OpenID Connect discovery', () => {

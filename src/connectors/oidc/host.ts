@@ -2,6 +2,7 @@ import type Provider from 'oidc-provider';
 import type { JWK } from 'oidc-provider';
 import type { Db } from '../../db/client.js';
 import { newestOidcKid } from '../../db/repositories/oidc.js';
+import { loadOidcProvider } from './load.js';
 import { createOidcProvider, type OidcSetup } from './provider.js';
 
 /** How often a running server looks for a key rotated by the command line. */
@@ -20,17 +21,19 @@ export class OidcHost {
   private checkedAt = Date.now();
 
   constructor(
+    private readonly ProviderClass: typeof Provider,
     private readonly setup: Omit<OidcSetup, 'keys'>,
     private readonly loadKeys: () => Promise<JWK[]>,
     keys: JWK[],
   ) {
-    this.provider = createOidcProvider({ ...setup, keys });
+    this.provider = createOidcProvider(ProviderClass, { ...setup, keys });
     this.callback = this.provider.callback();
     this.kid = keys[0]?.kid;
   }
 
   static async start(setup: Omit<OidcSetup, 'keys'>, loadKeys: () => Promise<JWK[]>): Promise<OidcHost> {
-    return new OidcHost(setup, loadKeys, await loadKeys());
+    const { default: ProviderClass } = await loadOidcProvider();
+    return new OidcHost(ProviderClass, setup, loadKeys, await loadKeys());
   }
 
   /** The provider, rebuilt first if a newer key was stored since the last check. */
@@ -40,7 +43,7 @@ export class OidcHost {
       const newest = await newestOidcKid(this.setup.db as Db);
       if (newest && newest !== this.kid) {
         const keys = await this.loadKeys();
-        this.provider = createOidcProvider({ ...this.setup, keys });
+        this.provider = createOidcProvider(this.ProviderClass, { ...this.setup, keys });
         this.callback = this.provider.callback();
         this.kid = keys[0]?.kid;
       }

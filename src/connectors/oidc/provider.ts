@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import Provider, { type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Configuration, JWK, KoaContextWithOIDC } from 'oidc-provider';
 import type { Db } from '../../db/client.js';
 import { findOidcAccount } from '../../db/repositories/oidc.js';
 import type { Clock } from '../../domain/clock.js';
@@ -38,7 +39,7 @@ export function hashClientSecret(secret: string): string {
  * chose per client, and every authorization going through Sésame's own interaction pages
  * (no grant is ever reused), where the opening checks run before any code is issued.
  */
-export function createOidcProvider(setup: OidcSetup): Provider {
+export function createOidcProvider(ProviderClass: typeof Provider, setup: OidcSetup): Provider {
   const pairwiseKey = derivedSecret(setup.secret, 'pairwise');
   const configuration: Configuration = {
     adapter: drizzleAdapter(setup.db),
@@ -106,7 +107,7 @@ export function createOidcProvider(setup: OidcSetup): Provider {
       ctx.body = protocolErrorPage(String(out.error ?? 'server_error'));
     },
   };
-  const provider = new Provider(`${setup.baseUrl}${OIDC_PATH}`, configuration);
+  const provider = new ProviderClass(`${setup.baseUrl}${OIDC_PATH}`, configuration);
   provider.proxy = setup.trustProxy;
   // Stored secrets are hashes: compare the hash of what the client sent, in constant time.
   provider.Client.prototype.compareClientSecret = async function compare(

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
-import { errors as oidcErrors } from 'oidc-provider';
 import { OidcHost } from '../../../connectors/oidc/host.js';
+import { loadOidcProvider } from '../../../connectors/oidc/load.js';
 import { interactionPath, OIDC_PATH } from '../../../connectors/oidc/provider.js';
 import { ResourceRefusal } from '../../../domain/resource-access.js';
 import { askOidcAuthorization, authorizeOidc, type OidcRequest } from '../../../usecases/oidc/authorize.js';
@@ -62,6 +62,7 @@ export async function oidcRoutes(
   });
 
   const provider = async (): Promise<Provider> => (await host.current()).provider;
+  const { errors: oidcErrors } = await loadOidcProvider();
 
   /** The pending interaction of this browser, or null when it has expired or is another one. */
   async function details(request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply) {
