@@ -7,6 +7,7 @@ export default defineConfig({
     './src/db/schema-resources.ts',
     './src/db/schema-sip2.ts',
     './src/db/schema-messages.ts',
+    './src/db/schema-oidc.ts',
   ],
   out: './src/db/migrations',
 });

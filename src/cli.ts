@@ -26,12 +26,14 @@ Commandes :
                                         crée un administrateur du réseau et affiche son lien
                                         « Définissez votre mot de passe » (jamais de mot de passe)
   password-link <identifiant>           affiche un nouveau lien pour choisir un mot de passe
+  oidc-rotate-keys                      crée une nouvelle clé de signature OpenID Connect
+                                        (les anciennes restent publiées le temps de vérifier)
   import-libraries <fichier.csv>        importe ou met à jour les bibliothèques
                                         (colonnes code, nom, ville, courriel ; séparateur ; ou ,)
   jobs list                             liste les tâches planifiées
   jobs run <nom>                        exécute une tâche planifiée maintenant
 
-Avec la base embarquée (sans DATABASE_URL), create-admin et password-link fonctionnent aussi
+Avec la base embarquée (sans DATABASE_URL), create-admin, password-link et oidc-rotate-keys fonctionnent aussi
 pendant que le serveur tourne : c’est lui qui crée le compte ou le lien. Les autres commandes
 attendent qu’il soit arrêté.
 `;
@@ -47,7 +49,15 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const clock = systemClock;
 
-  const known = ['migrate', 'demo', 'create-admin', 'password-link', 'import-libraries', 'jobs'];
+  const known = [
+    'migrate',
+    'demo',
+    'create-admin',
+    'password-link',
+    'oidc-rotate-keys',
+    'import-libraries',
+    'jobs',
+  ];
   if (!known.includes(command)) throw new UsageError(`Commande inconnue : ${command}`);
   if (command === 'jobs' && args[0] === 'list') {
     for (const s of SWEEPS) console.log(`${s.name.padEnd(16)} ${s.description}`);
@@ -76,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'create-admin':
       case 'password-link':
+      case 'oidc-rotate-keys':
         console.log(await runAccountCommand(deps, command, args));
         return 0;
       case 'import-libraries': {

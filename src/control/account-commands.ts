@@ -5,6 +5,7 @@ import { DomainError, ValidationError } from '../domain/errors.js';
 import { issuePasswordLink } from '../usecases/auth/password-links.js';
 import type { Deps } from '../usecases/deps.js';
 import { createStaff } from '../usecases/network/create-staff.js';
+import { rotateOidcKeys } from '../usecases/oidc/rotate-keys.js';
 
 /**
  * The commands a newcomer needs while the server runs (a set-password link, a new network
@@ -12,7 +13,7 @@ import { createStaff } from '../usecases/network/create-staff.js';
  * control channel when that server holds the embedded database: the same code either way, and
  * the output is the text the person reads.
  */
-export const ACCOUNT_COMMANDS = ['create-admin', 'password-link'] as const;
+export const ACCOUNT_COMMANDS = ['create-admin', 'password-link', 'oidc-rotate-keys'] as const;
 export type AccountCommand = (typeof ACCOUNT_COMMANDS)[number];
 
 export function isAccountCommand(command: string): command is AccountCommand {
@@ -35,6 +36,8 @@ export function checkAccountArgs(command: AccountCommand, args: string[]): void 
   }
   if (command === 'password-link' && args.length !== 1)
     throw new CommandError('password-link attend un identifiant.');
+  if (command === 'oidc-rotate-keys' && args.length !== 0)
+    throw new CommandError('oidc-rotate-keys n’attend aucun argument.');
 }
 
 /** Runs the command; returns what to print. Rule violations throw DomainError (French). */
@@ -44,6 +47,7 @@ export async function runAccountCommand(
   args: string[],
 ): Promise<string> {
   checkAccountArgs(command, args);
+  if (command === 'oidc-rotate-keys') return rotateOidcKeys(deps);
   if (command === 'create-admin') {
     const [identifier, email, ...name] = args as [string, string, ...string[]];
     const created = await createStaff(deps, null, {

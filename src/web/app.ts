@@ -26,6 +26,7 @@ import { settingsRoutes } from './routes/network/settings.js';
 import { sip2Routes } from './routes/network/sip2.js';
 import { staffAccountRoutes } from './routes/network/staff-accounts.js';
 import { templateRoutes } from './routes/network/templates.js';
+import { oidcRoutes } from './routes/oidc/oidc.js';
 import { operationsRoutes } from './routes/operations.js';
 import { accountRoutes } from './routes/patron/account.js';
 import { accountSettingsRoutes } from './routes/patron/account-settings.js';
@@ -183,6 +184,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
     // Only a route that says so checks the token itself, from its multipart body (verifyMultipartCsrf).
     if (request.routeOptions.config.csrfInMultipart && request.isMultipart()) return done();
+    if (request.routeOptions.config.oidcProtocol) return done();
     app.csrfProtection(request, reply, done);
   });
 
@@ -225,6 +227,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(messageInboxRoutes, { deps });
   await app.register(libraryMessageRoutes, { deps });
   await app.register(supportContactRoutes, { deps });
+  await app.register(oidcRoutes, { deps, cookieSecret: network.cookieSecret });
 
   return app;
 }

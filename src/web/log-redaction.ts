@@ -6,10 +6,26 @@ const SECRET_PATHS = [
   /^(\/inscription\/confirmer\/)[^/?#]+/,
   /^(\/[a-z-]+\/jeton\/)[^/?#]+/,
   /^(\/mon-compte\/renouveler\/)[^/?#]+/,
+  // OpenID Connect: a pending authorization's uid (interaction pages, resume).
+  /^(\/oidc\/(?:interaction|auth)\/)[^/?#]+/,
 ];
 /** Query parameters holding a local path to return to after login, which may carry a token. */
 const PATH_PARAMS = new Set(['suite']);
-const SECRET_PARAMS = new Set(['_csrf', 'token', 'jeton', 'signature', 'sig']);
+const SECRET_PARAMS = new Set([
+  '_csrf',
+  'token',
+  'jeton',
+  'signature',
+  'sig',
+  // OAuth 2.0 / OpenID Connect: codes, tokens and secrets that may travel in a query string.
+  'code',
+  'code_verifier',
+  'client_secret',
+  'access_token',
+  'id_token',
+  'id_token_hint',
+  'refresh_token',
+]);
 const EMAIL = /[^\s/?&=#@]+@[^\s/?&=#@]+\.[^\s/?&=#@]+/g;
 
 /**

@@ -17,5 +17,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** This route reads a multipart body and checks its CSRF token itself, before any file. */
     csrfInMultipart?: boolean;
+    /**
+     * An OpenID Connect protocol endpoint (token, userinfo…), called by a provider's server or
+     * sent by the patron's browser from the provider's site: no form of ours, so no CSRF token.
+     */
+    oidcProtocol?: boolean;
   }
 }

@@ -40,6 +40,11 @@ export interface RouteRule {
    * session and an object of its own).
    */
   consumesSession?: boolean;
+  /**
+   * A protocol endpoint that no form of ours posts to (OpenID Connect's token endpoint…): no
+   * CSRF token by design, why in a word; the CSRF probe leaves it out.
+   */
+  csrfExempt?: string;
 }
 
 /**
@@ -65,6 +70,21 @@ export const ROUTE_RULES: RouteRule[] = [
   { match: /^GET \/ressources(\/jeunesse)?$/, access: 'public' },
   { match: /^(GET|POST) \/ressources\/:id\/ouvrir$/, access: 'quota', params: { id: 'resource' } },
   { match: /^GET \/fournisseur-demo\/sso_login$/, access: 'token' },
+  // OpenID Connect: oidc-provider's protocol endpoints (discovery, JWKS, authorization, token,
+  // userinfo…) answer anyone in the protocol's own terms, JSON or a redirect to the client, never
+  // our HTML (a made-up path: its 404, nothing written); the interactions are reached with the
+  // uid of a pending authorization, bound to the browser's signed cookie (a bogus one: 400).
+  {
+    match: /^(GET|POST) \/oidc\/\*$/,
+    access: 'token',
+    params: { '*': 'token' },
+    csrfExempt: 'OpenID Connect protocol endpoints (token, userinfo…), called by the provider’s server',
+  },
+  {
+    match: /^(GET|POST) \/oidc\/interaction\/:uid(\/autoriser|\/refuser)?$/,
+    access: 'token',
+    params: { uid: 'token' },
+  },
   {
     match: /^GET \/fournisseur-demo\/:resourceId(\/:document)?$/,
     access: 'token',
@@ -136,6 +156,8 @@ export const ROUTE_RULES: RouteRule[] = [
   { match: /^(GET|POST) \/admin\/comptes\/:id(\/[a-z]+)?$/, access: 'admin', params: { id: 'staff' } },
   { match: /^(GET|POST) \/admin\/(parametres|retards|modeles|courriels|ressources)$/, access: 'admin' },
   { match: /^(GET|POST) \/admin\/ressources\/nouvelle$/, access: 'admin' },
+  // OpenID Connect clients of a resource (the client to revoke is in the form's body).
+  { match: /^POST \/admin\/ressources\/:id\/oidc\/revoquer$/, access: 'admin', params: { id: 'resource' } },
   { match: /^(GET|POST) \/admin\/ressources\/:id(\/[a-z]+)?$/, access: 'admin', params: { id: 'resource' } },
   { match: /^(GET|POST) \/admin\/courriels\/:id(\/[a-z]+)?$/, access: 'admin', params: { id: 'mail' } },
   // SIP2: the providers' accounts; a library's ILS address.

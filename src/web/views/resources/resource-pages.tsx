@@ -77,6 +77,11 @@ export function EditResourcePage(props: {
           </p>
         </div>
       )}
+      <p>
+        <a class="fr-link" href={`${url}/oidc`}>
+          Clients OpenID Connect de la ressource
+        </a>
+      </p>
       <Form action={`${url}/${resource.active ? 'desactiver' : 'activer'}`} csrf={csrf} class="fr-mb-4w">
         <SubmitButton secondary>
           {resource.active ? 'Désactiver la ressource' : 'Réactiver la ressource'}
