@@ -278,4 +278,5 @@ export const responseTemplates = pgTable('response_templates', {
   updatedBy: text('updated_by').notNull(),
 });
 
+export * from './schema-cas.js';
 export * from './schema-resources.js';

@@ -9,7 +9,8 @@ const SECRET_PATHS = [
 ];
 /** Query parameters holding a local path to return to after login, which may carry a token. */
 const PATH_PARAMS = new Set(['suite']);
-const SECRET_PARAMS = new Set(['_csrf', 'token', 'jeton', 'signature', 'sig']);
+/** `ticket`: CAS service tickets, on /cas/*Validate and on a service URL passed along. */
+const SECRET_PARAMS = new Set(['_csrf', 'token', 'jeton', 'signature', 'sig', 'ticket']);
 const EMAIL = /[^\s/?&=#@]+@[^\s/?&=#@]+\.[^\s/?&=#@]+/g;
 
 /**
