@@ -34,7 +34,7 @@ function casProvider(prefix: string, gateway: boolean): Promise<{ server: Server
       });
       server.on('request', async (req, res) => {
         try {
-          if (!(await handler(req, res))) return res.end();
+          if (!(await handler(req, res, {}))) return res.end();
           const { principal } = req as unknown as { principal: unknown };
           res.setHeader('content-type', 'application/json');
           res.end(JSON.stringify(principal));
