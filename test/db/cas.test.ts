@@ -235,23 +235,30 @@ describe('renew and gateway', () => {
     expect(res.statusCode).toBe(303);
     const to = new URL(String(res.headers.location), 'http://x');
     expect(to.pathname).toBe('/connexion');
-    expect(to.searchParams.get('suite')).toBe(loginUrl(SERVICE));
+    expect(to.searchParams.get('suite')).toBe(`${loginUrl(SERVICE)}&apres_connexion=1`);
   });
 
   it('the whole trip: login form, then a ticket', async () => {
     const p = await activePatron({ passwordHash: await hashPassword('Lecture-du-soir-9') });
     const visitor = new ProbeClient(ctx.app, 'visitor');
     await visitor.loadCsrf('/connexion');
+    const suite = `${loginUrl(SERVICE)}&apres_connexion=1`;
     const posted = await visitor.post('/connexion', {
       login: p.identifier!,
       password: 'Lecture-du-soir-9',
-      suite: loginUrl(SERVICE),
+      suite,
     });
     expect(posted.statusCode).toBe(303);
-    expect(posted.headers.location).toBe(loginUrl(SERVICE));
+    expect(posted.headers.location).toBe(suite);
     const cookie = posted.cookies.find((c) => c.name === 'sesame_session')!;
     visitor.session = cookie.value;
-    await ticketFor(visitor);
+    // Back from the form: a page that moves on to the service with the ticket (Refresh header).
+    const back = await visitor.get(suite);
+    expect(back.statusCode).toBe(200);
+    const refresh = String(back.headers.refresh);
+    expect(refresh).toMatch(/^0;url=https:\/\/fournisseur\.example\/bibliotheque\/films\?page=1&ticket=ST-/);
+    const ticket = new URL(refresh.slice('0;url='.length)).searchParams.get('ticket')!;
+    expect((await validate(ticket)).body).toContain('authenticationSuccess');
   });
 
   it('gateway=true with nobody logged in goes back to the service without a ticket', async () => {

@@ -12,6 +12,7 @@ import { validateServiceTicket } from '../../../usecases/cas/validate-ticket.js'
 import { type RouteOptions, SESSION_COOKIE } from '../../app.js';
 import { sendPage } from '../../render.js';
 import {
+  CasContinuePage,
   CasLoggedInPage,
   CasLoggedOutPage,
   CasLogoutConfirmPage,
@@ -38,6 +39,9 @@ function one(v: unknown): string | undefined {
 function flag(v: unknown): boolean {
   return v !== undefined && v !== 'false';
 }
+
+/** Marks the return from Sésame's login form (not a CAS parameter: services never send it). */
+const AFTER_LOGIN = 'apres_connexion';
 
 const REFUSAL_TITLES: Partial<Record<RefusalCode, string>> = {
   resource_unknown: 'Ressource introuvable',
@@ -67,10 +71,20 @@ export async function casRoutes(app: FastifyInstance, { deps }: RouteOptions): P
     reply.header('cache-control', 'no-store');
     switch (out.kind) {
       case 'redirect':
+        // Straight from the login form: a redirect to the provider would be part of the form's
+        // navigation, which the login page's CSP (form-action 'self') blocks in browsers. An
+        // advisory page (§2.1.1 allows one) moves on by itself, with a link without refresh.
+        if (out.ticket && q[AFTER_LOGIN] !== undefined)
+          return sendPage(request, reply.header('refresh', `0;url=${out.url}`), {
+            title: 'Connexion réussie',
+            body: () => <CasContinuePage url={out.url} />,
+          });
         return reply.redirect(out.url, 303);
-      case 'login':
+      case 'login': {
         if (out.endSession) clearSession(reply);
-        return reply.redirect(`/connexion?suite=${encodeURIComponent(request.url)}`, 303);
+        const back = q[AFTER_LOGIN] === undefined ? `${request.url}&${AFTER_LOGIN}=1` : request.url;
+        return reply.redirect(`/connexion?suite=${encodeURIComponent(back)}`, 303);
+      }
       case 'unregistered':
         return sendPage(request, reply, {
           title: 'Service inconnu',

@@ -127,3 +127,17 @@ export function CasLoggedOutPage() {
     </Page>
   );
 }
+
+/** After the login form: on to the provider (the Refresh header does it; the link without it). */
+export function CasContinuePage(props: { url: string }) {
+  return (
+    <Page title="Connexion réussie">
+      <p>Vous êtes connecté. Vous allez être redirigé vers la ressource.</p>
+      <p>
+        <a class="fr-btn" href={props.url}>
+          Continuer vers la ressource
+        </a>
+      </p>
+    </Page>
+  );
+}
