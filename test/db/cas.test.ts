@@ -375,8 +375,9 @@ describe('logout', () => {
     );
     await client.loadCsrf();
     const res = await client.post('/cas/logout', { service: SERVICE });
-    expect(res.statusCode).toBe(303);
-    expect(res.headers.location).toBe(SERVICE);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers.refresh).toBe(`0;url=${SERVICE}`);
+    expect(res.body).toContain('Vous êtes déconnecté');
     expect(await ctx.database.db.select().from(sessions).where(eq(sessions.principalId, p.id))).toEqual([]);
 
     const other = await as(p);

@@ -159,7 +159,14 @@ export async function casRoutes(app: FastifyInstance, { deps }: RouteOptions): P
     const service = one((request.body as Record<string, unknown> | undefined)?.service);
     const out = await casLogout(deps, { sessionToken: request.cookies[SESSION_COOKIE], service });
     clearSession(reply);
-    if (out.redirect) return reply.redirect(out.redirect, 303);
+    request.patron = null;
+    request.actor = null;
+    // Not a redirect: the confirmation form's navigation may not leave the site (form-action 'self').
+    if (out.redirect)
+      return sendPage(request, reply.header('refresh', `0;url=${out.redirect}`), {
+        title: 'Vous êtes déconnecté',
+        body: () => <CasContinuePage url={out.redirect!} loggedOut />,
+      });
     request.patron = null;
     request.actor = null;
     return sendPage(request, reply, { title: 'Vous êtes déconnecté', body: () => <CasLoggedOutPage /> });
