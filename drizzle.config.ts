@@ -8,6 +8,7 @@ export default defineConfig({
     './src/db/schema-sip2.ts',
     './src/db/schema-messages.ts',
     './src/db/schema-oidc.ts',
+    './src/db/schema-cas.ts',
   ],
   out: './src/db/migrations',
 });

@@ -280,5 +280,6 @@ export const responseTemplates = pgTable('response_templates', {
 
 export * from './schema-messages.js';
 export * from './schema-oidc.js';
+export * from './schema-cas.js';
 export * from './schema-resources.js';
 export * from './schema-sip2.js';

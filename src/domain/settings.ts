@@ -144,6 +144,14 @@ export const SETTINGS = {
     10_000,
     50,
   ),
+  casTicketSeconds: n(
+    'securite',
+    'Validité d’un ticket de service CAS (connexion unique chez un fournisseur)',
+    'secondes',
+    1,
+    300,
+    10,
+  ),
   visitorMailsPerHour: n(
     'securite',
     'Courriels qu’un visiteur peut faire envoyer à une même adresse (inscription, mot de passe oublié)',

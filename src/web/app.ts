@@ -19,6 +19,8 @@ import { registerErrorHandling } from './errors.js';
 import { redactUrl } from './log-redaction.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { precompressBundle } from './precompress.js';
+import { casRoutes } from './routes/cas/cas.js';
+import { casAdminRoutes } from './routes/cas/cas-admin.js';
 import { outboxRoutes } from './routes/network/outbox.js';
 import { overdueRoutes } from './routes/network/overdue.js';
 import { adminResourceRoutes } from './routes/network/resources.js';
@@ -228,6 +230,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(libraryMessageRoutes, { deps });
   await app.register(supportContactRoutes, { deps });
   await app.register(oidcRoutes, { deps, cookieSecret: network.cookieSecret });
+  await app.register(casRoutes, { deps });
+  await app.register(casAdminRoutes, { deps });
 
   return app;
 }

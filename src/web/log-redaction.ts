@@ -25,6 +25,8 @@ const SECRET_PARAMS = new Set([
   'id_token',
   'id_token_hint',
   'refresh_token',
+  // CAS service tickets, on /cas/*Validate and on a service URL passed along.
+  'ticket',
 ]);
 const EMAIL = /[^\s/?&=#@]+@[^\s/?&=#@]+\.[^\s/?&=#@]+/g;
 

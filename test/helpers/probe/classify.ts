@@ -96,6 +96,13 @@ export const ROUTE_RULES: RouteRule[] = [
     access: 'token',
     params: { token: 'token' },
   },
+  // CAS 3.0 protocol endpoints (XML/JSON answers, or redirects to a registered service): an
+  // answer for everyone, never a write without a registered service and a valid ticket.
+  {
+    match: /^GET \/cas\/(login|logout|serviceValidate|proxyValidate|p3\/serviceValidate|p3\/proxyValidate)$/,
+    access: 'token',
+  },
+  { match: /^POST \/cas\/logout$/, access: 'public', consumesSession: true },
   { match: /^GET \/mon-compte\/messages\/:id$/, access: 'patron', params: { id: 'patronMail' } },
   // The patron's conversations with their library and support: their own only (another's: 404).
   {

@@ -87,6 +87,11 @@ export function EditResourcePage(props: {
           {resource.active ? 'Désactiver la ressource' : 'Réactiver la ressource'}
         </SubmitButton>
       </Form>
+      <p>
+        <a class="fr-link fr-icon-links-line fr-link--icon-left" href={`${url}/cas`}>
+          Connexion CAS du fournisseur
+        </a>
+      </p>
       <h2>Modifier la ressource</h2>
       <ErrorSummary errors={props.errors} labels={RESOURCE_FIELD_LABELS} />
       <ResourceForm
