@@ -279,3 +279,4 @@ export const responseTemplates = pgTable('response_templates', {
 });
 
 export * from './schema-resources.js';
+export * from './schema-statistics.js';
