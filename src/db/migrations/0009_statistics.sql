@@ -127,17 +127,24 @@ BEGIN
         AND x.action IN ('accepted', 'refused', 'renewal_accepted', 'renewal_refused'));
     RETURN;
   END IF;
-  SELECT pa.library_id, pa.channel, pa.birth_date, pa.birth_year INTO p
+  SELECT pa.library_id, pa.channel, pa.birth_date, pa.birth_year, pa.decided_at, pa.undo_snapshot INTO p
   FROM patrons pa WHERE pa.id = e.subject_id::uuid;
   IF NOT FOUND THEN
     RETURN;
   END IF;
   IF k IN ('accepted', 'refused', 'renewal_accepted', 'renewal_refused') THEN
     -- The request waited for the library from its confirmation (or the staff registration, or
-    -- the renewal request) to this decision.
-    SELECT max(x.at) INTO since FROM events x
+    -- the renewal request) to this decision: pendingSince before the decision, kept in its undo
+    -- snapshot.
+    IF p.decided_at = e.at THEN
+      since := (p.undo_snapshot->>'pendingSince')::timestamptz;
+    END IF;
+    -- Older decisions (the backfill): from the history.
+    IF since IS NULL THEN
+      SELECT max(x.at) INTO since FROM events x
     WHERE x.subject_kind = 'patron' AND x.subject_id = e.subject_id AND x.at <= e.at AND x.id < e.id
-      AND x.action IN ('email_confirmed', 'registered_by_staff', 'renewal_requested');
+        AND x.action IN ('email_confirmed', 'registered_by_staff', 'renewal_requested');
+    END IF;
   END IF;
   INSERT INTO stat_events (day, at, library_id, kind, channel, reason, delay_hours, on_behalf, age_band, source_event_id)
   VALUES (d, e.at, p.library_id, k,
