@@ -11,6 +11,7 @@ import type { MailTransport } from '../mail/transport.js';
 import { ESCALATION_SWEEPS } from './escalation-sweeps.js';
 import { LIFECYCLE_SWEEPS } from './lifecycle-sweeps.js';
 import { REGISTRATION_SWEEPS } from './registration-sweeps.js';
+import { STATISTICS_SWEEPS } from './statistics-sweeps.js';
 
 export interface SweepContext {
   db: Db;
@@ -62,4 +63,5 @@ export const SWEEPS: Sweep[] = [
   ...REGISTRATION_SWEEPS,
   ...ESCALATION_SWEEPS,
   ...LIFECYCLE_SWEEPS,
+  ...STATISTICS_SWEEPS,
 ];

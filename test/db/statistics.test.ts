@@ -325,6 +325,23 @@ describe('page, scope and input', () => {
     expect(home.body).toContain('les 12 derniers mois (du 01/01/2026 au 03/12/2026)');
   });
 
+  it('shows the three key figures on the dashboards, each within its scope', async () => {
+    ctx.clock.set('2026-11-25T10:00:00Z');
+    const waiting = await addPatron(ctx, libB.id, {
+      pendingSince: new Date(ctx.clock.now().getTime() - DAY),
+    });
+    const figures = (html: string) =>
+      [...html.matchAll(/<p class="fr-h3 fr-mb-0">([^<]*)<\/p>/g)].map((m) => m[1]);
+    const network = (await (await browserFor(admin)).get('/admin')).body;
+    expect(network).toContain('href="/admin/statistiques"');
+    // Waiting: Bêta's new request; median of 1, 2, 4 and 9 days: 3; active: December's patron.
+    expect(figures(network)).toEqual(['1', '3 j', '1']);
+    const own = (await (await browserFor(alpha)).get('/admin')).body;
+    // Alpha: nothing waiting; median of 1, 2 and 9 days: 2.
+    expect(figures(own)).toEqual(['0', '2 j', '1']);
+    await deletePatron(ctx.deps, admin, waiting.id);
+  });
+
   it('refuses another library in the use case too', async () => {
     await expect(
       loadStatistics(ctx.deps, alpha, { bibliotheque: libB.id }, settings()),

@@ -20,7 +20,8 @@ export async function exportStatisticsTable(
   settings: NetworkSettings,
   format: ExportFormat,
 ): Promise<ExportDownload> {
-  const tableId = typeof query.tableau === 'string' ? query.tableau : '';
+  // Without a table named: the first of the page.
+  const tableId = typeof query.tableau === 'string' && query.tableau ? query.tableau : 'decisions-mois';
   const table = await loadStatisticsTable(deps, actor, query, settings, tableId);
   if (!table) throw notFound('Ce tableau');
   const value = (cell: Cell): CellValue => {
