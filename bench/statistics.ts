@@ -11,7 +11,7 @@
  * DATABASE_URL's server, dropped at the end). Patrons come from bench/generate-patrons.ts (150
  * libraries of unequal size). The facts the app writes as things happen are generated in SQL
  * with generate_series, in the same shapes: three facts per patron over the year (request,
- * confirmation, decision with its delay), and BENCH_OPENINGS openings folded into the daily
+ * confirmation, decision with its delay), and BENCH_OPENINGS openings folded into the monthly
  * rollup exactly as the openings function folds them (day × library × resource × outcome × age
  * band). Each round is the page's whole server work: the use case (every query) and the render
  * of the view (charts included), without HTTP. Prints p50/p95/max; asserts nothing.
@@ -123,7 +123,7 @@ async function main() {
             (case when p.state = 'refused' then 'refused' else 'accepted' end, 48)) as k(kind, step)
         ) f`),
     );
-    await timed(`${OPENINGS} openings folded into the daily rollup`, async () => {
+    await timed(`${OPENINGS} openings folded into the monthly rollup`, async () => {
       const resources = await queryRows<{ id: string }>(
         db,
         sql`insert into resources (name, provider, kind, category, connector, connector_config, created_at, updated_at)
@@ -141,15 +141,15 @@ async function main() {
           res as (select array_agg(id order by name) as ids, array_agg(kind order by name) as kinds,
             array_agg(category order by name) as cats from resources),
           o as (
-            select ((${NOW.toISOString()}::timestamptz - (i % 365) * interval '1 day') at time zone 'Europe/Paris')::date as day,
+            select to_char((${NOW.toISOString()}::timestamptz - (i % 365) * interval '1 day') at time zone 'Europe/Paris', 'YYYY-MM') as month,
               (select ids from libs)[1 + floor(${libraryIds.length} * power(((i * 2654435761) % 1000003)::float8 / 1000003, 1.7))::int] as library_id,
               1 + (i * 40503) % 20 as r,
               (array['counted', 'counted', 'again', 'free'])[1 + (i * 7) % 4] as outcome,
               (array['under12', '12-15', '16-17', '18-25', '26-64', '26-64', '65+'])[1 + (i * 13) % 7] as age_band
             from generate_series(${start}::bigint, ${end}::bigint) i
           )
-          insert into stat_consultations as s (day, library_id, resource_id, kind, category, outcome, age_band, n)
-          select o.day, o.library_id, (select ids from res)[o.r], (select kinds from res)[o.r], (select cats from res)[o.r],
+          insert into stat_consultations as s (month, library_id, resource_id, kind, category, outcome, age_band, n)
+          select o.month, o.library_id, (select ids from res)[o.r], (select kinds from res)[o.r], (select cats from res)[o.r],
             case when (select kinds from res)[o.r] = 'quota' then o.outcome else 'free' end, o.age_band, count(*)
           from o group by 1, 2, 3, 4, 5, 6, 7
           on conflict on constraint stat_consultations_key do update set n = s.n + excluded.n`);

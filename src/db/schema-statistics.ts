@@ -57,7 +57,8 @@ export const statEvents = pgTable(
 );
 
 /**
- * Openings per Paris day × library × resource × outcome × age band. Outcomes: counted (used a
+ * Openings per Paris month × library × resource × outcome × age band: a year of the whole
+ * network is a few thousand rows, whatever the number of openings. Outcomes: counted (used a
  * quota unit or the cap), again (same document again this month), free (never counts: Ressources
  * libres, Accès libre, a provider's home page), quota and cap (refused, limit reached), reached
  * (the opening that used the patron's last unit of the month).
@@ -65,7 +66,8 @@ export const statEvents = pgTable(
 export const statConsultations = pgTable(
   'stat_consultations',
   {
-    day: date('day', { mode: 'string' }).notNull(),
+    /** Paris month, AAAA-MM. */
+    month: text('month').notNull(),
     libraryId: uuid('library_id'),
     resourceId: uuid('resource_id').notNull(),
     kind: text('kind').notNull(),
@@ -76,7 +78,7 @@ export const statConsultations = pgTable(
   },
   (t) => [
     unique('stat_consultations_key')
-      .on(t.day, t.libraryId, t.resourceId, t.category, t.outcome, t.ageBand)
+      .on(t.month, t.libraryId, t.resourceId, t.category, t.outcome, t.ageBand)
       .nullsNotDistinct(),
   ],
 );

@@ -108,7 +108,7 @@ beforeAll(async () => {
   patronIds.push(b.id);
   await decideRequest(ctx.deps, admin, accept(b.id));
   await snapshotActivePatrons(ctx.database.db, '2026-11', '2026-11-20', ctx.clock.now());
-});
+}, 180_000);
 afterAll(() => ctx?.close());
 
 describe('decisions', () => {

@@ -17,7 +17,7 @@ CREATE TABLE "stat_active_patrons" (
 );
 --> statement-breakpoint
 CREATE TABLE "stat_consultations" (
-	"day" date NOT NULL,
+	"month" text NOT NULL,
 	"library_id" uuid,
 	"resource_id" uuid NOT NULL,
 	"kind" text NOT NULL,
@@ -25,7 +25,7 @@ CREATE TABLE "stat_consultations" (
 	"outcome" text NOT NULL,
 	"age_band" text NOT NULL,
 	"n" integer NOT NULL,
-	CONSTRAINT "stat_consultations_key" UNIQUE NULLS NOT DISTINCT("day","library_id","resource_id","category","outcome","age_band")
+	CONSTRAINT "stat_consultations_key" UNIQUE NULLS NOT DISTINCT("month","library_id","resource_id","category","outcome","age_band")
 );
 --> statement-breakpoint
 CREATE TABLE "stat_events" (
@@ -173,8 +173,8 @@ FOR EACH ROW WHEN (NEW.subject_kind = 'patron') EXECUTE FUNCTION sesame_stat_eve
 --> statement-breakpoint
 -- Existing openings: counted ones are known; an opening not counted of a Forfait resource is
 -- taken as "again", any other as "free". Refusals were never kept before: none to count.
-INSERT INTO stat_consultations (day, library_id, resource_id, kind, category, outcome, age_band, n)
-SELECT (c.at AT TIME ZONE 'Europe/Paris')::date, c.library_id, c.resource_id, c.kind, c.category,
+INSERT INTO stat_consultations (month, library_id, resource_id, kind, category, outcome, age_band, n)
+SELECT c.month, c.library_id, c.resource_id, c.kind, c.category,
   CASE WHEN c.counted THEN 'counted' WHEN c.kind = 'quota' THEN 'again' ELSE 'free' END,
   sesame_age_band(p.birth_date, p.birth_year, (c.at AT TIME ZONE 'Europe/Paris')::date), count(*)
 FROM consultations c LEFT JOIN patrons p ON p.id = c.patron_id
@@ -285,23 +285,24 @@ BEGIN
     END IF;
   END LOOP;
 
-  -- Statistics (issue #16), in the same transaction: the day's openings by outcome and age band,
+  -- Statistics (issue #16), in the same transaction: the month's openings by outcome and age band,
   -- the patrons per units used, and the refusals for a reached quota with their rank. Rows are
   -- written in key order, like the phases above.
-  INSERT INTO stat_consultations AS s (day, library_id, resource_id, kind, category, outcome, age_band, n)
-  SELECT (x.at AT TIME ZONE 'Europe/Paris')::date, x.library, x.resource, x.kind, x.category, outcomes[x.i],
+  INSERT INTO stat_consultations AS s (month, library_id, resource_id, kind, category, outcome, age_band, n)
+  SELECT x.month, x.library, x.resource, x.kind, x.category, outcomes[x.i],
     sesame_age_band(p.birth_date, p.birth_year, (x.at AT TIME ZONE 'Europe/Paris')::date), count(*)
-  FROM jsonb_to_recordset(batch) AS x(i int, patron uuid, library uuid, resource uuid, kind text, category text, at timestamptz)
+  FROM jsonb_to_recordset(batch) AS x(i int, patron uuid, library uuid, resource uuid, kind text, category text,
+    month text, at timestamptz)
   LEFT JOIN patrons p ON p.id = x.patron
   GROUP BY 1, 2, 3, 4, 5, 6, 7
   ORDER BY 1, 2, 3, 5, 6, 7
   ON CONFLICT ON CONSTRAINT stat_consultations_key DO UPDATE SET n = s.n + excluded.n;
 
-  INSERT INTO stat_consultations AS s (day, library_id, resource_id, kind, category, outcome, age_band, n)
-  SELECT (x.at AT TIME ZONE 'Europe/Paris')::date, x.library, x.resource, x.kind, x.category, 'reached',
+  INSERT INTO stat_consultations AS s (month, library_id, resource_id, kind, category, outcome, age_band, n)
+  SELECT x.month, x.library, x.resource, x.kind, x.category, 'reached',
     sesame_age_band(p.birth_date, p.birth_year, (x.at AT TIME ZONE 'Europe/Paris')::date), count(*)
   FROM jsonb_to_recordset(batch) AS x(i int, patron uuid, library uuid, resource uuid, kind text, category text,
-    at timestamptz, quota_limit int)
+    month text, at timestamptz, quota_limit int)
   LEFT JOIN patrons p ON p.id = x.patron
   WHERE quota_uses[x.i] IS NOT NULL AND quota_uses[x.i] = x.quota_limit
   GROUP BY 1, 2, 3, 4, 5, 6, 7

@@ -273,8 +273,8 @@ export async function recordConsultation(
       values (${v.patronId}::uuid, ${v.libraryId}::uuid, ${v.resourceId}::uuid, ${v.kind}, ${v.category},
         ${v.document}, ${v.month}, false, ${v.at.toISOString()}::timestamptz)
     )
-    insert into stat_consultations as s (day, library_id, resource_id, kind, category, outcome, age_band, n)
-    select ${day}, ${v.libraryId}::uuid, ${v.resourceId}::uuid, ${v.kind}, ${v.category}, 'free',
+    insert into stat_consultations as s (month, library_id, resource_id, kind, category, outcome, age_band, n)
+    select ${v.month}, ${v.libraryId}::uuid, ${v.resourceId}::uuid, ${v.kind}, ${v.category}, 'free',
       sesame_age_band(p.birth_date, p.birth_year, ${day}), 1
     from (select 1) as one left join ${patrons} p on p.id = ${v.patronId}::uuid
     on conflict on constraint stat_consultations_key do update set n = s.n + 1`);

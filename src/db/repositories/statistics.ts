@@ -175,14 +175,17 @@ export interface ConsultationRow {
   n: number;
 }
 
-/** Openings per month × library × resource × outcome × age band: one read of the daily rollup. */
+/**
+ * Openings per month × library × resource × outcome × age band: one read of the monthly rollup
+ * (whole months: a range of days counts every month it touches).
+ */
 export function consultationCounts(db: Executor, ids: LibraryFilter, r: Range): Promise<ConsultationRow[]> {
   return queryRows(
     db,
-    sql`select to_char(s.day, 'YYYY-MM') as month, s.library_id as "libraryId", s.resource_id as "resourceId",
+    sql`select s.month, s.library_id as "libraryId", s.resource_id as "resourceId",
         r.name as "resourceName", s.kind, s.category, s.outcome, s.age_band as "ageBand", sum(s.n)::int as n
       from stat_consultations s left join resources r on r.id = s.resource_id
-      where s.day between ${r.from}::date and ${r.to}::date and ${libraries(sql`s.library_id`, ids)}
+      where s.month between ${r.from.slice(0, 7)} and ${r.to.slice(0, 7)} and ${libraries(sql`s.library_id`, ids)}
       group by 1, 2, 3, 4, 5, 6, 7, 8`,
   );
 }

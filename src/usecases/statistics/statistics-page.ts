@@ -498,7 +498,7 @@ async function buildSections(
   const consultationsSection: StatSection = {
     id: 'consultations',
     title: 'Consultations',
-    source: `Source : ouvertures de ressources passées par Sésame, comptées chaque jour. « Comptées » : première ouverture d’un document dans le mois (quota ou plafond) ; « même document à nouveau » : ouverte encore le même mois, non comptée. ${per}`,
+    source: `Source : ouvertures de ressources passées par Sésame, comptées par mois entiers (une période de quelques jours compte les mois qu’elle touche). « Comptées » : première ouverture d’un document dans le mois (quota ou plafond) ; « même document à nouveau » : ouverte encore le même mois, non comptée. ${per}`,
     notes: [],
     tables: [
       {
