@@ -31,6 +31,28 @@ function escapeAttribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Text properties ECharts writes in style attributes, all of which SVG also takes as attributes. */
+const TEXT_PROPERTIES = new Set(['font-size', 'font-family', 'font-weight', 'font-style']);
+
+/**
+ * The page's Content-Security-Policy refuses inline styles (style-src 'self'): ECharts' style
+ * attributes become SVG presentation attributes, and its <style> block (hover effects only) goes.
+ */
+function withoutInlineStyles(svg: string): string {
+  return svg
+    .replace(/<style[^>]*>[\s\S]*?<\/style>/g, '')
+    .replace(/ style="([^"]*)"/g, (_, declarations: string) =>
+      declarations
+        .split(';')
+        .map((d) => {
+          const at = d.indexOf(':');
+          const property = d.slice(0, at).trim();
+          return at > 0 && TEXT_PROPERTIES.has(property) ? ` ${property}="${d.slice(at + 1).trim()}"` : '';
+        })
+        .join(''),
+    );
+}
+
 export function renderChartSvg(chart: StatChart): string {
   const horizontal = chart.kind === 'hbar';
   const categories = horizontal ? chart.categories.slice(0, MAX_HBARS) : chart.categories;
@@ -79,7 +101,7 @@ export function renderChartSvg(chart: StatChart): string {
         : undefined,
     })),
   });
-  const svg = instance.renderToSVGString();
+  const svg = withoutInlineStyles(instance.renderToSVGString());
   instance.dispose();
   // A picture with a name, scaled to its box: never wider than the page, whatever the screen.
   return svg.replace(
