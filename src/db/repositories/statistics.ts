@@ -164,29 +164,33 @@ export async function snapshotActivePatrons(
 }
 
 export interface ConsultationRow {
-  month: string;
+  /** Which breakdown the row belongs to; the other columns are null. */
+  set: 'month' | 'resource' | 'library' | 'band';
+  month: string | null;
   libraryId: string | null;
-  resourceId: string;
   resourceName: string | null;
-  kind: string;
   category: string | null;
   outcome: string;
-  ageBand: string;
+  ageBand: string | null;
   n: number;
 }
 
 /**
- * Openings per month × library × resource × outcome × age band: one read of the monthly rollup
- * (whole months: a range of days counts every month it touches).
+ * Openings of the monthly rollup (whole months: a range of days counts every month it touches),
+ * summed in SQL along each breakdown the page shows, so that only a few rows leave the database:
+ * month × category × outcome, resource × outcome, library × outcome, age band × outcome.
  */
 export function consultationCounts(db: Executor, ids: LibraryFilter, r: Range): Promise<ConsultationRow[]> {
   return queryRows(
     db,
-    sql`select s.month, s.library_id as "libraryId", s.resource_id as "resourceId",
-        r.name as "resourceName", s.kind, s.category, s.outcome, s.age_band as "ageBand", sum(s.n)::int as n
+    sql`select case when grouping(s.month) = 0 then 'month' when grouping(r.name) = 0 then 'resource'
+          when grouping(s.library_id) = 0 then 'library' else 'band' end as "set",
+        s.month, s.library_id as "libraryId", coalesce(r.name, case when grouping(r.name) = 0 then 'ressource retirée' end)
+          as "resourceName", s.category, s.outcome, s.age_band as "ageBand", sum(s.n)::int as n
       from stat_consultations s left join resources r on r.id = s.resource_id
       where s.month between ${r.from.slice(0, 7)} and ${r.to.slice(0, 7)} and ${libraries(sql`s.library_id`, ids)}
-      group by 1, 2, 3, 4, 5, 6, 7, 8`,
+      group by grouping sets ((s.month, s.category, s.outcome), (r.name, s.outcome), (s.library_id, s.outcome),
+        (s.age_band, s.outcome))`,
   );
 }
 

@@ -455,7 +455,8 @@ async function buildSections(
 
   // ---------------------------------------------------------------- Consultations
   const OPENINGS = ['counted', 'again', 'free'];
-  const openings = consultations.filter((c) => OPENINGS.includes(c.outcome));
+  const openings = (set: string) =>
+    consultations.filter((c) => c.set === set && OPENINGS.includes(c.outcome));
   const sumBy = <K>(rows: typeof consultations, key: (r: (typeof consultations)[number]) => K) => {
     const out = new Map<K, { counted: number; again: number; free: number }>();
     for (const r of rows) {
@@ -476,24 +477,24 @@ async function buildSections(
     const x = v ?? { counted: 0, again: 0, free: 0 };
     return [x.counted, x.again, x.free, x.counted + x.again + x.free];
   };
-  const byMonth = sumBy(openings, (r) => r.month);
+  const byMonth = sumBy(openings('month'), (r) => r.month);
   const monthRows = months.map((m) => [mLabel(m), ...openingCells(byMonth.get(m))]);
-  const byCategory = sumBy(openings, (r) => r.category ?? '');
+  const byCategory = sumBy(openings('month'), (r) => r.category ?? '');
   const categoryRows = [...byCategory.entries()]
     .map(([c, v]) => [
       c ? CATEGORY_LABELS[c as QuotaCategory] : 'Sans quota (libres, Accès libre)',
       ...openingCells(v),
     ])
     .sort((a, b) => (b[4] as number) - (a[4] as number));
-  const byResource = sumBy(openings, (r) => r.resourceName ?? 'ressource retirée');
+  const byResource = sumBy(openings('resource'), (r) => r.resourceName ?? 'ressource retirée');
   const resourceRows = [...byResource.entries()]
     .map(([name, v]) => [name, ...openingCells(v)])
     .sort((a, b) => (b[4] as number) - (a[4] as number));
-  const byLibrary = sumBy(openings, (r) => r.libraryId);
+  const byLibrary = sumBy(openings('library'), (r) => r.libraryId);
   const consultLibraryRows = [...byLibrary.entries()]
     .map(([id, v]) => [libName(id), ...openingCells(v)])
     .sort((a, b) => (b[4] as number) - (a[4] as number));
-  const byBand = sumBy(openings, (r) => r.ageBand);
+  const byBand = sumBy(openings('band'), (r) => r.ageBand);
   const consultAgeRows = AGE_BANDS.map((b) => [AGE_BAND_LABELS[b], ...openingCells(byBand.get(b))]);
   const consultationsSection: StatSection = {
     id: 'consultations',
@@ -606,7 +607,7 @@ async function buildSections(
     for (const c of QUOTA_CATEGORIES) {
       const of = (o: string) =>
         consultations
-          .filter((x) => x.month === m && x.category === c && x.outcome === o)
+          .filter((x) => x.set === 'month' && x.month === m && x.category === c && x.outcome === o)
           .reduce((a, x) => a + x.n, 0);
       cells.push(of('reached'), of('quota'));
     }
