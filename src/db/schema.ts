@@ -283,3 +283,4 @@ export * from './schema-oidc.js';
 export * from './schema-cas.js';
 export * from './schema-resources.js';
 export * from './schema-sip2.js';
+export * from './schema-statistics.js';

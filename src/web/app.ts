@@ -51,6 +51,7 @@ import { patronRecordRoutes } from './routes/staff/patron-record.js';
 import { patronResourceRoutes } from './routes/staff/patron-resources.js';
 import { patronToolRoutes } from './routes/staff/patron-tools.js';
 import { staffRegistrationRoutes } from './routes/staff/staff-registration.js';
+import { statisticsRoutes } from './routes/staff/statistics.js';
 import './types.js';
 
 export const SESSION_COOKIE = 'sesame_session';
@@ -232,6 +233,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(oidcRoutes, { deps, cookieSecret: network.cookieSecret });
   await app.register(casRoutes, { deps });
   await app.register(casAdminRoutes, { deps });
+  await app.register(statisticsRoutes, { deps });
 
   return app;
 }

@@ -266,7 +266,18 @@ export async function recordConsultation(
   db: Executor,
   v: ConsultationFacts & { patronId: string | null; libraryId: string | null },
 ): Promise<void> {
-  await db.insert(consultations).values({ ...v, counted: false });
+  // With its statistics row (issue #16), in the same statement: a free opening is counted once.
+  const day = sql`(${v.at.toISOString()}::timestamptz at time zone 'Europe/Paris')::date`;
+  await db.execute(sql`with recorded as (
+      insert into ${consultations} (patron_id, library_id, resource_id, kind, category, document, month, counted, at)
+      values (${v.patronId}::uuid, ${v.libraryId}::uuid, ${v.resourceId}::uuid, ${v.kind}, ${v.category},
+        ${v.document}, ${v.month}, false, ${v.at.toISOString()}::timestamptz)
+    )
+    insert into stat_consultations as s (month, library_id, resource_id, kind, category, outcome, age_band, n)
+    select ${v.month}, ${v.libraryId}::uuid, ${v.resourceId}::uuid, ${v.kind}, ${v.category}, 'free',
+      sesame_age_band(p.birth_date, p.birth_year, ${day}), 1
+    from (select 1) as one left join ${patrons} p on p.id = ${v.patronId}::uuid
+    on conflict on constraint stat_consultations_key do update set n = s.n + 1`);
 }
 
 /**

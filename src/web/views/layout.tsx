@@ -55,6 +55,7 @@ function navigation(
       { href: '/admin/usagers', label: 'Usagers' },
       { href: '/admin/retards', label: 'En retard' },
       { href: '/admin/ressources', label: 'Ressources' },
+      { href: '/admin/statistiques', label: 'Statistiques' },
       { href: '/admin/bibliotheques', label: 'Bibliothèques' },
       { href: '/admin/comptes', label: 'Comptes' },
       { href: '/admin/courriels', label: 'Courriels' },
@@ -64,6 +65,7 @@ function navigation(
   return [
     ...common,
     { href: '/admin/usagers', label: 'Validation des inscriptions' },
+    { href: '/admin/statistiques', label: 'Statistiques' },
     {
       href: '/admin/bibliotheques',
       label: actor.scope.all || actor.scope.libraryIds.length !== 1 ? 'Mes bibliothèques' : 'Ma bibliothèque',

@@ -149,6 +149,8 @@ export const ROUTE_RULES: RouteRule[] = [
     params: { id: 'thread' },
   },
   { match: /^GET \/admin\/bibliotheques$/, access: 'staff' },
+  // Statistics: every staff member, within their libraries (another library's id: 404).
+  { match: /^GET \/admin\/statistiques(\/telecharger)?$/, access: 'staff' },
   {
     match: /^(GET|POST) \/admin\/bibliotheques\/(nouvelle|import|import\/modele\.csv)$/,
     access: 'admin',

@@ -4,10 +4,12 @@ import { outboxCounts } from '../../../db/repositories/outbox.js';
 import { type Count, countPatronsByState } from '../../../db/repositories/patron-queue.js';
 import { ROLE_LABELS } from '../../../domain/actor.js';
 import { loadLimitsDashboard } from '../../../usecases/resources/limits-dashboard.js';
+import { loadDashboardFigures } from '../../../usecases/statistics/dashboard-figures.js';
 import type { RouteOptions } from '../../app.js';
 import { requireStaff } from '../../guards.js';
 import { sendPage } from '../../render.js';
 import { LimitsDashboard } from '../../views/network/limits-dashboard.js';
+import { DashboardFiguresView } from '../../views/statistics/dashboard-figures.js';
 
 function figure(count: Count | null | undefined): string {
   if (!count) return '—';
@@ -57,6 +59,7 @@ export async function dashboardRoutes(app: FastifyInstance, { deps }: RouteOptio
     );
     const mail = actor.role === 'network_admin' ? await outboxCounts(deps.db) : null;
     const limits = await loadLimitsDashboard(deps, actor);
+    const figures = await loadDashboardFigures(deps, actor);
     const queue = (state: string) => `/admin/usagers?etat=${state}`;
     return sendPage(request, reply, {
       title: 'Tableau de bord',
@@ -67,6 +70,7 @@ export async function dashboardRoutes(app: FastifyInstance, { deps }: RouteOptio
             {ROLE_LABELS[actor.role]}
             {actor.role === 'library_staff' && ` — ${libraries.map((l) => l.name).join(', ')}`}
           </p>
+          <DashboardFiguresView figures={figures} />
           <h2 class="fr-h4">Demandes des usagers</h2>
           <ul class="sesame-stats">
             <Tile href={queue('a_valider')} value={figure(counts.a_valider)} label="inscriptions à valider" />

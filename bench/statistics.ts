@@ -1,0 +1,222 @@
+/**
+ * Statistics benchmark (issue #16): how long does /admin/statistiques take to build for the
+ * whole network and for its largest library, over the last 12 months?
+ *
+ *   npx tsx bench/statistics.ts                                        # PGlite, 100 000 patrons, 2 000 000 openings
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/statistics.ts
+ *   BENCH_PATRONS=1000000 BENCH_OPENINGS=20000000 DATABASE_URL=… npx tsx bench/statistics.ts
+ *   BENCH_ROUNDS=20                                                    # page builds measured per case
+ *
+ * On a throwaway database (PGlite in a temporary directory, or `sesame_bench_statistics` on
+ * DATABASE_URL's server, dropped at the end). Patrons come from bench/generate-patrons.ts (150
+ * libraries of unequal size). The facts the app writes as things happen are generated in SQL
+ * with generate_series, in the same shapes: three facts per patron over the year (request,
+ * confirmation, decision with its delay), and BENCH_OPENINGS openings folded into the monthly
+ * rollup exactly as the openings function folds them (day × library × resource × outcome × age
+ * band). Each round is the page's whole server work: the use case (every query) and the render
+ * of the view (charts included), without HTTP. Prints p50/p95/max; asserts nothing.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { type Database, openDatabase, queryRows } from '../src/db/client.js';
+import { snapshotActivePatrons } from '../src/db/repositories/statistics.js';
+import { type StaffActor, scopeFor } from '../src/domain/actor.js';
+import { ManualClock } from '../src/domain/clock.js';
+import { defaultSettings } from '../src/domain/settings.js';
+import { ensureNetwork } from '../src/usecases/network/bootstrap.js';
+import { loadStatistics } from '../src/usecases/statistics/statistics-page.js';
+import { StatisticsPageView } from '../src/web/views/statistics/statistics-page.js';
+import { generatePatrons } from './generate-patrons.js';
+
+const BENCH_DB = 'sesame_bench_statistics';
+const PATRONS = Number(process.env.BENCH_PATRONS ?? 100_000);
+const OPENINGS = Number(process.env.BENCH_OPENINGS ?? PATRONS * 20);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const NOW = new Date('2026-11-23T09:00:00Z');
+
+async function adminQuery(serverUrl: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+async function openThrowaway(): Promise<{ database: Database; label: string; cleanup: () => Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    await adminQuery(serverUrl, `drop database if exists ${BENCH_DB} with (force)`);
+    await adminQuery(serverUrl, `create database ${BENCH_DB}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${BENCH_DB}`;
+    const database = openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
+    return {
+      database,
+      label: `PostgreSQL (${url.host})`,
+      async cleanup() {
+        await database.close();
+        await adminQuery(serverUrl, `drop database if exists ${BENCH_DB} with (force)`);
+      },
+    };
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'sesame-bench-statistics-'));
+  const database = openDatabase({ dataDir });
+  return {
+    database,
+    label: 'PGlite',
+    async cleanup() {
+      await database.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+const ms = (t: number) => `${t.toFixed(0)} ms`;
+
+async function timed<T>(label: string, f: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const out = await f();
+  console.log(`  ${label}: ${ms(performance.now() - start)}`);
+  return out;
+}
+
+async function main() {
+  const { database, label, cleanup } = await openThrowaway();
+  try {
+    const db = database.db;
+    console.log(
+      `Statistics benchmark on ${label}: ${PATRONS} patrons, ${OPENINGS} openings, ${ROUNDS} rounds`,
+    );
+    await database.migrate();
+    await ensureNetwork({ db }, 'numos');
+    console.log('Seeding:');
+    const { libraryIds } = await timed('patrons and 150 libraries', () =>
+      generatePatrons(db, { count: PATRONS, now: NOW }),
+    );
+    await timed('facts of patrons (request, confirmation, decision)', () =>
+      db.execute(sql`
+        insert into stat_events (day, at, library_id, kind, channel, reason, delay_hours, on_behalf, age_band)
+        select (at at time zone 'Europe/Paris')::date, at, library_id, kind, channel, reason, delay, on_behalf,
+          sesame_age_band(birth_date, birth_year, (at at time zone 'Europe/Paris')::date)
+        from (
+          select p.library_id, p.birth_date, p.birth_year, p.channel,
+            ${NOW.toISOString()}::timestamptz - ((hashtext(p.id::text) & 511) % 365) * interval '1 day'
+              + (k.step * interval '1 hour') as at,
+            k.kind,
+            case when k.kind = 'refused' then 'refuse_not_member' end as reason,
+            case when k.kind in ('accepted', 'refused') then ((hashtext(p.id::text) >> 9) & 1023) % 400 / 2.0 end as delay,
+            k.kind in ('accepted', 'refused') and (hashtext(p.id::text) & 31) = 0 as on_behalf,
+            case when k.kind in ('requested', 'confirmed') then p.channel end as c
+          from patrons p
+          cross join lateral (values ('requested', 0), ('confirmed', 1),
+            (case when p.state = 'refused' then 'refused' else 'accepted' end, 48)) as k(kind, step)
+        ) f`),
+    );
+    await timed(`${OPENINGS} openings folded into the monthly rollup`, async () => {
+      const resources = await queryRows<{ id: string }>(
+        db,
+        sql`insert into resources (name, provider, kind, category, connector, connector_config, created_at, updated_at)
+          select 'Ressource ' || n, 'Fournisseur fictif',
+            case when n <= 12 then 'quota' else 'unlimited' end,
+            case when n <= 12 then (array['films', 'books', 'magazines', 'newspapers'])[1 + n % 4] end,
+            'direct', '{}'::jsonb, now(), now()
+          from generate_series(1, 20) n returning id`,
+      );
+      const step = 2_000_000;
+      for (let start = 1; start <= OPENINGS; start += step) {
+        const end = Math.min(OPENINGS, start + step - 1);
+        await db.execute(sql`
+          with libs as (select ${sql.raw(`ARRAY[${libraryIds.map((id) => `'${id}'`).join(',')}]::uuid[]`)} as ids),
+          res as (select array_agg(id order by name) as ids, array_agg(kind order by name) as kinds,
+            array_agg(category order by name) as cats from resources),
+          o as (
+            select to_char((${NOW.toISOString()}::timestamptz - (i % 365) * interval '1 day') at time zone 'Europe/Paris', 'YYYY-MM') as month,
+              (select ids from libs)[1 + floor(${libraryIds.length} * power(((i * 2654435761) % 1000003)::float8 / 1000003, 1.7))::int] as library_id,
+              1 + (i * 40503) % 20 as r,
+              (array['counted', 'counted', 'again', 'free'])[1 + (i * 7) % 4] as outcome,
+              (array['under12', '12-15', '16-17', '18-25', '26-64', '26-64', '65+'])[1 + (i * 13) % 7] as age_band
+            from generate_series(${start}::bigint, ${end}::bigint) i
+          )
+          insert into stat_consultations as s (month, library_id, resource_id, kind, category, outcome, age_band, n)
+          select o.month, o.library_id, (select ids from res)[o.r], (select kinds from res)[o.r], (select cats from res)[o.r],
+            case when (select kinds from res)[o.r] = 'quota' then o.outcome else 'free' end, o.age_band, count(*)
+          from o group by 1, 2, 3, 4, 5, 6, 7
+          on conflict on constraint stat_consultations_key do update set n = s.n + excluded.n`);
+      }
+      console.log(`    (${resources.length} resources)`);
+    });
+    const [{ rows } = { rows: 0 }] = await queryRows<{ rows: number }>(
+      db,
+      sql`select count(*)::int as rows from stat_consultations`,
+    );
+    console.log(`    rollup rows: ${rows}`);
+    // Twelve monthly snapshots of the active patrons, as the hourly sweep leaves them.
+    const snapshot = await timed('one run of the statistics sweep (active patrons snapshot)', () =>
+      snapshotActivePatrons(db, '2026-11', '2026-11-23', NOW),
+    );
+    await db.execute(sql`insert into stat_active_patrons (month, library_id, age_band, n, taken_at)
+      select to_char(${NOW.toISOString()}::timestamptz - m * interval '1 month', 'YYYY-MM'), library_id, age_band, n, taken_at
+      from stat_active_patrons, generate_series(1, 11) m where month = '2026-11'`);
+    console.log(`    snapshot rows: ${snapshot}`);
+    await db.execute(sql`analyze`);
+
+    const [largest] = await queryRows<{ id: string; name: string; n: number }>(
+      db,
+      sql`select l.id, l.name, count(*)::int as n from patrons p join libraries l on l.id = p.library_id
+        group by 1, 2 order by 3 desc limit 1`,
+    );
+    const clock = new ManualClock(NOW.toISOString());
+    const deps = { db, clock, baseUrl: 'http://bench.test' };
+    const admin: StaffActor = {
+      kind: 'staff',
+      id: '00000000-0000-0000-0000-000000000001',
+      name: 'Bench',
+      identifier: 'bench',
+      role: 'network_admin',
+      scope: scopeFor('network_admin', []),
+    };
+    const settings = defaultSettings('numos');
+    const cases: Array<[string, StaffActor, Record<string, unknown>]> = [
+      ['whole network, last 12 months', admin, {}],
+      [`largest library (${largest!.n} patrons), last 12 months`, admin, { bibliotheque: largest!.id }],
+      [
+        'largest library seen by its own staff',
+        { ...admin, role: 'library_staff', scope: scopeFor('library_staff', [largest!.id]) },
+        {},
+      ],
+      ['whole network, 10 years', admin, { periode: 'libre', du: '24/11/2016', au: '23/11/2026' }],
+    ];
+    console.log('Page (use case + render), per round:');
+    for (const [name, actor, query] of cases) {
+      const times: number[] = [];
+      let size = 0;
+      for (let i = 0; i < ROUNDS + 2; i++) {
+        const start = performance.now();
+        const page = await loadStatistics(deps, actor, query, settings);
+        const html = renderToString(h(StatisticsPageView, { page }));
+        const t = performance.now() - start;
+        size = html.length;
+        if (i >= 2) times.push(t); // the first two warm the caches and the JIT
+      }
+      times.sort((a, b) => a - b);
+      console.log(
+        `  ${name}: p50 ${ms(percentile(times, 0.5))}, p95 ${ms(percentile(times, 0.95))}, max ${ms(times.at(-1)!)} (${Math.round(size / 1024)} KiB of HTML)`,
+      );
+    }
+  } finally {
+    await cleanup();
+  }
+}
+
+await main();
