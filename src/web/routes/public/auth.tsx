@@ -17,6 +17,7 @@ import { rememberDevice, trustedAccounts } from '../../device-cookie.js';
 import { parseForm } from '../../form.js';
 import { safeLocalPath } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
+import { askingBeforeOpening } from '../../views/catalog/urls.js';
 import {
   ErrorSummary,
   type FieldErrors,
@@ -26,7 +27,6 @@ import {
   TextInput,
 } from '../../views/components/forms.js';
 import { Breadcrumb } from '../../views/layout.js';
-import { askingBeforeOpening } from '../patron/resources.js';
 
 const loginSchema = z.object({
   login: z.string().trim().min(1, 'Saisissez votre identifiant ou votre adresse électronique.').max(254),
