@@ -1,0 +1,106 @@
+import type { PatronWithLibrary } from '../../../db/repositories/patrons.js';
+import {
+  frenchDay,
+  STATE_BADGES,
+  STATE_LABELS,
+  temporaryAccountEnd,
+} from '../../../domain/patron-lifecycle.js';
+import { hasEnded } from '../../../domain/renewal-rules.js';
+import type { NetworkSettings } from '../../../domain/settings.js';
+import { RenewalCallout } from './renewal-callout.js';
+
+/** The state as the patron reads it, with its end date when it has one. */
+export function stateLabel(patron: PatronWithLibrary): string {
+  if ((patron.state === 'active' || patron.state === 'renewal_pending') && patron.activeUntil)
+    return patron.state === 'active'
+      ? `Actif jusqu’au ${frenchDay(patron.activeUntil)}`
+      : `Réinscription à valider — actif jusqu’au ${frenchDay(patron.activeUntil)}`;
+  if (patron.state === 'pending') return 'Compte temporaire';
+  if (patron.state === 'expired' && patron.activeUntil)
+    return `Abonnement expiré le ${frenchDay(patron.activeUntil)}`;
+  return STATE_LABELS[patron.state];
+}
+
+/** What the account gives today and what comes next (SPEC §2, §3). */
+export function AccountStatus({
+  patron,
+  settings,
+  today,
+}: {
+  patron: PatronWithLibrary;
+  settings: NetworkSettings;
+  /** Paris day (AAAA-MM-JJ), to offer renewal near the end date. */
+  today?: string;
+}) {
+  const badge = (
+    <p class={`fr-badge fr-badge--no-icon ${STATE_BADGES[patron.state]}`}>{stateLabel(patron)}</p>
+  );
+  switch (patron.state) {
+    case 'pending': {
+      const until = temporaryAccountEnd(patron.pendingSince ?? patron.registeredAt, settings);
+      return (
+        <div class="fr-alert fr-alert--info fr-mb-4w">
+          <h2 class="fr-alert__title">
+            Compte temporaire : votre inscription est en attente de validation par {patron.libraryName}
+          </h2>
+          <p>
+            Votre compte temporaire est ouvert jusqu’au {frenchDay(until)} au plus tard. Vous pouvez déjà
+            consulter les contenus en <strong>Accès libre</strong>.
+          </p>
+          <p>
+            Les contenus au <strong>Forfait</strong> seront consultables quand votre bibliothèque aura vérifié
+            votre adhésion et votre date de naissance, puis validé votre inscription. Vous recevrez un
+            courriel dès sa décision.
+          </p>
+        </div>
+      );
+    }
+    case 'active':
+      return (
+        <section class="fr-mb-4w" aria-labelledby="etat-titre">
+          <h2 id="etat-titre">Votre accès</h2>
+          {badge}
+          <p class="fr-mt-2w">
+            Vous pouvez consulter les contenus en <strong>Accès libre</strong> et ceux au{' '}
+            <strong>Forfait</strong>, dans la limite de vos quotas mensuels.
+          </p>
+          <RenewalCallout patron={patron} settings={settings} today={today} />
+        </section>
+      );
+    case 'renewal_pending':
+      return (
+        <section class="fr-mb-4w" aria-labelledby="etat-titre">
+          <h2 id="etat-titre">Votre accès</h2>
+          {badge}
+          <p class="fr-mt-2w">
+            Votre demande de réinscription attend la validation de {patron.libraryName}.{' '}
+            {today && hasEnded(patron.activeUntil, today)
+              ? 'Votre abonnement est terminé : les contenus au Forfait rouvriront dès la validation.'
+              : 'Votre accès reste ouvert jusqu’à la fin de votre abonnement en cours.'}
+          </p>
+        </section>
+      );
+    case 'expired':
+      return (
+        <section class="fr-mb-4w" aria-labelledby="etat-titre">
+          <h2 id="etat-titre">Votre accès</h2>
+          {badge}
+          <p class="fr-mt-2w">
+            {patron.activeUntil
+              ? `Votre abonnement a pris fin le ${frenchDay(patron.activeUntil)}. `
+              : 'Votre abonnement a pris fin. '}
+            Seules les ressources libres restent consultables. Vérifiez votre adhésion auprès de{' '}
+            {patron.libraryName}, puis demandez le renouvellement de votre abonnement.
+          </p>
+          <RenewalCallout patron={patron} settings={settings} today={today} />
+        </section>
+      );
+    default:
+      return (
+        <section class="fr-mb-4w" aria-labelledby="etat-titre">
+          <h2 id="etat-titre">Votre accès</h2>
+          {badge}
+        </section>
+      );
+  }
+}
