@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { PatronWithLibrary } from '../../../db/repositories/patrons.js';
 import {
   frenchDay,
@@ -7,6 +8,7 @@ import {
 } from '../../../domain/patron-lifecycle.js';
 import { hasEnded } from '../../../domain/renewal-rules.js';
 import type { NetworkSettings } from '../../../domain/settings.js';
+import { Notice } from '../components/notice.js';
 import { RenewalCallout } from './renewal-callout.js';
 
 /** The state as the patron reads it, with its end date when it has one. */
@@ -19,6 +21,17 @@ export function stateLabel(patron: PatronWithLibrary): string {
   if (patron.state === 'expired' && patron.activeUntil)
     return `Abonnement expiré le ${frenchDay(patron.activeUntil)}`;
   return STATE_LABELS[patron.state];
+}
+
+/** "Votre accès": the state's badge, then what it means. */
+function AccessSection(props: { badge: ComponentChildren; children?: ComponentChildren }) {
+  return (
+    <section class="fr-mb-4w" aria-labelledby="etat-titre">
+      <h2 id="etat-titre">Votre accès</h2>
+      {props.badge}
+      {props.children}
+    </section>
+  );
 }
 
 /** What the account gives today and what comes next (SPEC §2, §3). */
@@ -39,10 +52,13 @@ export function AccountStatus({
     case 'pending': {
       const until = temporaryAccountEnd(patron.pendingSince ?? patron.registeredAt, settings);
       return (
-        <div class="fr-alert fr-alert--info fr-mb-4w">
-          <h2 class="fr-alert__title">
-            Compte temporaire : votre inscription est en attente de validation par {patron.libraryName}
-          </h2>
+        <Notice
+          kind="info"
+          class="fr-mb-4w"
+          title={
+            <>Compte temporaire : votre inscription est en attente de validation par {patron.libraryName}</>
+          }
+        >
           <p>
             Votre compte temporaire est ouvert jusqu’au {frenchDay(until)} au plus tard. Vous pouvez déjà
             consulter les contenus en <strong>Accès libre</strong>.
@@ -52,39 +68,33 @@ export function AccountStatus({
             votre adhésion et votre date de naissance, puis validé votre inscription. Vous recevrez un
             courriel dès sa décision.
           </p>
-        </div>
+        </Notice>
       );
     }
     case 'active':
       return (
-        <section class="fr-mb-4w" aria-labelledby="etat-titre">
-          <h2 id="etat-titre">Votre accès</h2>
-          {badge}
+        <AccessSection badge={badge}>
           <p class="fr-mt-2w">
             Vous pouvez consulter les contenus en <strong>Accès libre</strong> et ceux au{' '}
             <strong>Forfait</strong>, dans la limite de vos quotas mensuels.
           </p>
           <RenewalCallout patron={patron} settings={settings} today={today} />
-        </section>
+        </AccessSection>
       );
     case 'renewal_pending':
       return (
-        <section class="fr-mb-4w" aria-labelledby="etat-titre">
-          <h2 id="etat-titre">Votre accès</h2>
-          {badge}
+        <AccessSection badge={badge}>
           <p class="fr-mt-2w">
             Votre demande de réinscription attend la validation de {patron.libraryName}.{' '}
             {today && hasEnded(patron.activeUntil, today)
               ? 'Votre abonnement est terminé : les contenus au Forfait rouvriront dès la validation.'
               : 'Votre accès reste ouvert jusqu’à la fin de votre abonnement en cours.'}
           </p>
-        </section>
+        </AccessSection>
       );
     case 'expired':
       return (
-        <section class="fr-mb-4w" aria-labelledby="etat-titre">
-          <h2 id="etat-titre">Votre accès</h2>
-          {badge}
+        <AccessSection badge={badge}>
           <p class="fr-mt-2w">
             {patron.activeUntil
               ? `Votre abonnement a pris fin le ${frenchDay(patron.activeUntil)}. `
@@ -93,14 +103,9 @@ export function AccountStatus({
             {patron.libraryName}, puis demandez le renouvellement de votre abonnement.
           </p>
           <RenewalCallout patron={patron} settings={settings} today={today} />
-        </section>
+        </AccessSection>
       );
     default:
-      return (
-        <section class="fr-mb-4w" aria-labelledby="etat-titre">
-          <h2 id="etat-titre">Votre accès</h2>
-          {badge}
-        </section>
-      );
+      return <AccessSection badge={badge} />;
   }
 }
