@@ -1,13 +1,41 @@
 import { type Executor, lockUntilCommit } from '../../db/client.js';
+import { countAttempt } from '../../db/repositories/login-throttles.js';
 import { getNetwork } from '../../db/repositories/network.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
 import { findPatronByLogin } from '../../db/repositories/patrons.js';
 import { findStaffByLogin } from '../../db/repositories/staff.js';
 import { MINUTE } from '../../domain/clock.js';
+import { DomainError } from '../../domain/errors.js';
+import { THROTTLE_WINDOW_MS } from '../../domain/login-throttle.js';
+import type { NetworkSettings } from '../../domain/settings.js';
 import { resetPasswordMail } from '../../mail/messages.js';
 import type { Deps } from '../deps.js';
 import { mayMailVisitor } from '../visitor-mail-cap.js';
 import { issuePasswordLink } from './password-links.js';
+
+/**
+ * The form of "Mot de passe oublié": refused past the network's number of requests per address
+ * and quarter of an hour (counted whether an account matched or not), else requestPasswordReset.
+ */
+export async function requestPasswordResetFrom(
+  deps: Deps,
+  input: { login: string; ip: string; settings: Pick<NetworkSettings, 'loginIpPerQuarterHour'> },
+): Promise<void> {
+  const now = deps.clock.now();
+  const attempts = await countAttempt(
+    deps.db,
+    `reset-ip:${input.ip}`,
+    now,
+    new Date(now.getTime() - THROTTLE_WINDOW_MS),
+  );
+  if (attempts > input.settings.loginIpPerQuarterHour)
+    throw new DomainError(
+      'reset_rate_limited',
+      'Trop de demandes depuis votre réseau. Réessayez dans un quart d’heure.',
+      429,
+    );
+  await requestPasswordReset(deps, input.login);
+}
 
 /**
  * "Mot de passe oublié". Says nothing about whether the account exists: the caller shows

@@ -1,202 +1,24 @@
 import type { FastifyInstance } from 'fastify';
-import type { ComponentChildren } from 'preact';
-import { findPatronById, type PatronWithLibrary } from '../../../db/repositories/patrons.js';
-import { notFound } from '../../../domain/errors.js';
-import {
-  frenchDay,
-  STATE_BADGES,
-  STATE_LABELS,
-  temporaryAccountEnd,
-} from '../../../domain/patron-lifecycle.js';
-import { hasEnded, parisToday } from '../../../domain/renewal-rules.js';
-import type { NetworkSettings } from '../../../domain/settings.js';
-import { latestMessages } from '../../../usecases/account/patron-messages.js';
-import { loadAccountUsage } from '../../../usecases/resources/account-usage.js';
+import { loadAccountHome } from '../../../usecases/account/account-home.js';
 import type { RouteOptions } from '../../app.js';
 import { requirePatron } from '../../guards.js';
 import { sendPage } from '../../render.js';
-import { DsfrTable } from '../../views/components/table.js';
-import { Breadcrumb } from '../../views/layout.js';
-import { AccountSections } from '../../views/patrons/account-sections.js';
-import { ConsultationHistory, QuotasThisMonth } from '../../views/patrons/quotas.js';
-import { RenewalCallout } from './renewal.js';
-
-/** The state as the patron reads it, with its end date when it has one. */
-export function stateLabel(patron: PatronWithLibrary): string {
-  if ((patron.state === 'active' || patron.state === 'renewal_pending') && patron.activeUntil)
-    return patron.state === 'active'
-      ? `Actif jusqu’au ${frenchDay(patron.activeUntil)}`
-      : `Réinscription à valider — actif jusqu’au ${frenchDay(patron.activeUntil)}`;
-  if (patron.state === 'pending') return 'Compte temporaire';
-  if (patron.state === 'expired' && patron.activeUntil)
-    return `Abonnement expiré le ${frenchDay(patron.activeUntil)}`;
-  return STATE_LABELS[patron.state];
-}
-
-/** What the account gives today and what comes next (SPEC §2, §3). */
-export function AccountStatus({
-  patron,
-  settings,
-  today,
-}: {
-  patron: PatronWithLibrary;
-  settings: NetworkSettings;
-  /** Paris day (AAAA-MM-JJ), to offer renewal near the end date. */
-  today?: string;
-}) {
-  const badge = (
-    <p class={`fr-badge fr-badge--no-icon ${STATE_BADGES[patron.state]}`}>{stateLabel(patron)}</p>
-  );
-  switch (patron.state) {
-    case 'pending': {
-      const until = temporaryAccountEnd(patron.pendingSince ?? patron.registeredAt, settings);
-      return (
-        <div class="fr-alert fr-alert--info fr-mb-4w">
-          <h2 class="fr-alert__title">
-            Compte temporaire : votre inscription est en attente de validation par {patron.libraryName}
-          </h2>
-          <p>
-            Votre compte temporaire est ouvert jusqu’au {frenchDay(until)} au plus tard. Vous pouvez déjà
-            consulter les contenus en <strong>Accès libre</strong>.
-          </p>
-          <p>
-            Les contenus au <strong>Forfait</strong> seront consultables quand votre bibliothèque aura vérifié
-            votre adhésion et votre date de naissance, puis validé votre inscription. Vous recevrez un
-            courriel dès sa décision.
-          </p>
-        </div>
-      );
-    }
-    case 'active':
-      return (
-        <section class="fr-mb-4w" aria-labelledby="etat-titre">
-          <h2 id="etat-titre">Votre accès</h2>
-          {badge}
-          <p class="fr-mt-2w">
-            Vous pouvez consulter les contenus en <strong>Accès libre</strong> et ceux au{' '}
-            <strong>Forfait</strong>, dans la limite de vos quotas mensuels.
-          </p>
-          <RenewalCallout patron={patron} settings={settings} today={today} />
-        </section>
-      );
-    case 'renewal_pending':
-      return (
-        <section class="fr-mb-4w" aria-labelledby="etat-titre">
-          <h2 id="etat-titre">Votre accès</h2>
-          {badge}
-          <p class="fr-mt-2w">
-            Votre demande de réinscription attend la validation de {patron.libraryName}.{' '}
-            {today && hasEnded(patron.activeUntil, today)
-              ? 'Votre abonnement est terminé : les contenus au Forfait rouvriront dès la validation.'
-              : 'Votre accès reste ouvert jusqu’à la fin de votre abonnement en cours.'}
-          </p>
-        </section>
-      );
-    case 'expired':
-      return (
-        <section class="fr-mb-4w" aria-labelledby="etat-titre">
-          <h2 id="etat-titre">Votre accès</h2>
-          {badge}
-          <p class="fr-mt-2w">
-            {patron.activeUntil
-              ? `Votre abonnement a pris fin le ${frenchDay(patron.activeUntil)}. `
-              : 'Votre abonnement a pris fin. '}
-            Seules les ressources libres restent consultables. Vérifiez votre adhésion auprès de{' '}
-            {patron.libraryName}, puis demandez le renouvellement de votre abonnement.
-          </p>
-          <RenewalCallout patron={patron} settings={settings} today={today} />
-        </section>
-      );
-    default:
-      return (
-        <section class="fr-mb-4w" aria-labelledby="etat-titre">
-          <h2 id="etat-titre">Votre accès</h2>
-          {badge}
-        </section>
-      );
-  }
-}
-
-/** The identity given at registration, read-only. */
-export function IdentitySummary({ patron }: { patron: PatronWithLibrary }) {
-  const rows: Array<[string, string]> = [
-    ['Nom', patron.lastName ?? ''],
-    ['Prénom', patron.firstName ?? ''],
-    ['Date de naissance', patron.birthDate ? frenchDay(patron.birthDate) : ''],
-    ['Courriel', patron.email ?? ''],
-    ['Identifiant', patron.identifier ?? ''],
-    ['Bibliothèque de proximité', patron.libraryName],
-    ['Newsletter', patron.newsletter ? 'Oui' : 'Non'],
-  ];
-  return (
-    <section class="fr-mb-4w" aria-labelledby="identite-titre">
-      <h2 id="identite-titre">Vos informations</h2>
-      <DsfrTable class="fr-table--no-caption">
-        <table>
-          <caption>Vos informations</caption>
-          <tbody>
-            {rows.map(([label, value]) => (
-              <tr>
-                <th scope="row">{label}</th>
-                <td>{value}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </DsfrTable>
-      <p class="fr-text--sm">
-        Nom et date de naissance sont corrigés par votre bibliothèque : écrivez-lui (
-        <a href={`mailto:${patron.libraryEmail}`}>{patron.libraryEmail}</a>).
-      </p>
-    </section>
-  );
-}
-
-/** "Mon compte": status first, then identity; later features add their sections as children. */
-export function AccountPage(props: {
-  patron: PatronWithLibrary;
-  settings: NetworkSettings;
-  today?: string;
-  children?: ComponentChildren;
-  /** Under the patron's information: their settings (newsletter, password, e-mail, data). */
-  after?: ComponentChildren;
-}) {
-  return (
-    <div class="fr-grid-row">
-      <div class="fr-col-12 fr-col-md-10 fr-col-lg-9">
-        <Breadcrumb items={[{ href: '/', label: 'Accueil' }, { label: 'Mon compte' }]} />
-        <h1>Mon compte</h1>
-        <AccountStatus patron={props.patron} settings={props.settings} today={props.today} />
-        {props.children}
-        <IdentitySummary patron={props.patron} />
-        {props.after}
-      </div>
-    </div>
-  );
-}
+import { AccountPage } from '../../views/account/account-page.js';
 
 export async function accountRoutes(app: FastifyInstance, { deps }: RouteOptions): Promise<void> {
   app.get('/mon-compte', async (request, reply) => {
     const actor = requirePatron(request, reply);
     if (!actor) return reply;
-    const patron = await findPatronById(deps.db, actor.id);
-    if (!patron) throw notFound('Ce compte');
-    const usage = await loadAccountUsage(deps, patron);
-    const sections = await latestMessages(deps, patron);
+    const home = await loadAccountHome(deps, actor);
     return sendPage(request, reply, {
       title: 'Mon compte',
       body: (ctx) => (
         <AccountPage
-          patron={patron}
+          home={home}
           settings={request.network.settings}
-          today={parisToday(deps.clock.now())}
-          after={
-            <AccountSections patron={patron} data={sections} csrf={ctx.csrf} networkName={ctx.networkName} />
-          }
-        >
-          <QuotasThisMonth data={usage} />
-          <ConsultationHistory data={usage} />
-        </AccountPage>
+          csrf={ctx.csrf}
+          networkName={ctx.networkName}
+        />
       ),
     });
   });

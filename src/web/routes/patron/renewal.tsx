@@ -1,14 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ComponentChildren } from 'preact';
 import { DomainError } from '../../../domain/errors.js';
-import { frenchDay, type PatronState } from '../../../domain/patron-lifecycle.js';
-import {
-  hasEnded,
-  parisToday,
-  renewalEligibility,
-  renewalRefusalMessage,
-} from '../../../domain/renewal-rules.js';
-import type { NetworkSettings } from '../../../domain/settings.js';
+import { parisToday, renewalRefusalMessage } from '../../../domain/renewal-rules.js';
 import {
   checkLinkOwner,
   checkRenewalLink,
@@ -20,123 +12,41 @@ import {
 import type { RouteOptions } from '../../app.js';
 import { requirePatron } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
-import { Form, FormActions } from '../../views/components/forms.js';
-import { Breadcrumb } from '../../views/layout.js';
+import { RENEWAL_DEAD_LINK_TITLE, RenewalDeadLinkPage } from '../../views/account/renewal-dead-link-page.js';
+import { RENEWAL_NOT_NOW_TITLE, RenewalNotNowPage } from '../../views/account/renewal-not-now-page.js';
+import { RENEWAL_REQUEST_TITLE, RenewalRequestPage } from '../../views/account/renewal-request-page.js';
 
-/** The page of every renewal answer, under "Mon compte". */
-function RenewalLayout(props: { title: string; children: ComponentChildren }) {
-  return (
-    <div class="fr-grid-row">
-      <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
-        <Breadcrumb
-          items={[
-            { href: '/', label: 'Accueil' },
-            { href: '/mon-compte', label: 'Mon compte' },
-            { label: 'Renouvellement' },
-          ]}
-        />
-        <h1>{props.title}</h1>
-        {props.children}
-      </div>
-    </div>
-  );
-}
-
-const backToAccount = (
-  <ul class="fr-btns-group fr-btns-group--inline-md">
-    <li>
-      <a class="fr-btn" href="/mon-compte">
-        Aller à Mon compte
-      </a>
-    </li>
-  </ul>
-);
-
-/** "Demander le renouvellement": what happens next, then one button (the POST). */
-function confirmationPage(
+/** "Demander le renouvellement", or why there is nothing to ask now. */
+function askPage(
   request: FastifyRequest,
   reply: FastifyReply,
   situation: RenewalSituation,
   action: string,
   now: Date,
 ) {
-  const { patron } = situation;
-  const ended = hasEnded(patron.activeUntil, parisToday(now));
+  if (!situation.eligibility.ok)
+    return notNowPage(request, reply, renewalRefusalMessage(situation.eligibility));
   return sendPage(request, reply, {
-    title: 'Demander le renouvellement',
+    title: RENEWAL_REQUEST_TITLE,
     body: (ctx) => (
-      <RenewalLayout title="Demander le renouvellement">
-        <p class="fr-text--lead">
-          {patron.activeUntil
-            ? ended
-              ? `Votre abonnement a expiré le ${frenchDay(patron.activeUntil)}.`
-              : `Votre abonnement court jusqu’au ${frenchDay(patron.activeUntil)}.`
-            : 'Votre abonnement a pris fin.'}
-        </p>
-        <p>
-          Votre demande sera transmise à <strong>{patron.libraryName}</strong>, qui vérifiera que votre
-          adhésion à la bibliothèque est à jour avant de valider votre réinscription. Vous recevrez un
-          courriel dès sa décision.
-        </p>
-        <p>
-          {ended
-            ? 'Si elle est acceptée, votre nouvel abonnement commencera le jour de la validation.'
-            : 'Si elle est acceptée, la nouvelle période commencera à la fin de l’actuelle : vous ne perdez aucun jour. Votre accès reste ouvert en attendant.'}
-        </p>
-        <Form action={action} csrf={ctx.csrf}>
-          <FormActions submit="Demander le renouvellement" cancelHref="/mon-compte" />
-        </Form>
-      </RenewalLayout>
+      <RenewalRequestPage patron={situation.patron} today={parisToday(now)} action={action} csrf={ctx.csrf} />
     ),
   });
 }
 
-/** Nothing to ask (already asked, not due yet, not renewable): why, and the way back. */
-function notNowPage(request: FastifyRequest, reply: FastifyReply, message: string, status = 200) {
-  return sendPage(request, reply, {
-    title: 'Renouvellement',
+const notNowPage = (request: FastifyRequest, reply: FastifyReply, message: string, status = 200) =>
+  sendPage(request, reply, {
+    title: RENEWAL_NOT_NOW_TITLE,
     status,
-    body: () => (
-      <RenewalLayout title="Renouvellement de votre abonnement">
-        <div class="fr-alert fr-alert--info fr-mb-4w">
-          <p>{message}</p>
-        </div>
-        {backToAccount}
-      </RenewalLayout>
-    ),
+    body: () => <RenewalNotNowPage message={message} />,
   });
-}
 
-/**
- * A used, expired or unknown link: what to do instead. Shown before any login, so the person
- * is not asked to log in for a link that cannot work.
- */
-function deadLinkPage(request: FastifyRequest, reply: FastifyReply, error: DomainError) {
-  const loggedIn = Boolean(request.patron);
-  return sendPage(request, reply, {
-    title: 'Ce lien ne peut plus servir',
+const deadLinkPage = (request: FastifyRequest, reply: FastifyReply, error: DomainError) =>
+  sendPage(request, reply, {
+    title: RENEWAL_DEAD_LINK_TITLE,
     status: error.status,
-    body: () => (
-      <RenewalLayout title="Ce lien de renouvellement ne peut plus servir">
-        <div class="fr-alert fr-alert--warning fr-mb-3w">
-          <p>{error.message}</p>
-        </div>
-        <p>
-          {loggedIn
-            ? 'Sur la page « Mon compte », vous voyez l’état de votre abonnement et, s’il peut être renouvelé, le bouton « Demander le renouvellement ».'
-            : 'Connectez-vous : sur la page « Mon compte », vous verrez l’état de votre abonnement et, s’il peut être renouvelé, le bouton « Demander le renouvellement ».'}
-        </p>
-        <ul class="fr-btns-group fr-btns-group--inline-md">
-          <li>
-            <a class="fr-btn" href={loggedIn ? '/mon-compte' : '/connexion?suite=%2Fmon-compte'}>
-              {loggedIn ? 'Aller à Mon compte' : 'Se connecter'}
-            </a>
-          </li>
-        </ul>
-      </RenewalLayout>
-    ),
+    body: () => <RenewalDeadLinkPage message={error.message} loggedIn={Boolean(request.patron)} />,
   });
-}
 
 /** After the POST: back to "Mon compte", which now shows the request waiting. */
 function requested(reply: FastifyReply, libraryName: string) {
@@ -163,9 +73,7 @@ export async function renewalRoutes(app: FastifyInstance, { deps }: RouteOptions
     const actor = requirePatron(request, reply);
     if (!actor) return reply;
     const situation = await loadRenewalSituation(deps, actor);
-    if (!situation.eligibility.ok)
-      return notNowPage(request, reply, renewalRefusalMessage(situation.eligibility));
-    return confirmationPage(request, reply, situation, '/mon-compte/renouveler', deps.clock.now());
+    return askPage(request, reply, situation, '/mon-compte/renouveler', deps.clock.now());
   });
 
   app.post('/mon-compte/renouveler', async (request, reply) => {
@@ -192,15 +100,8 @@ export async function renewalRoutes(app: FastifyInstance, { deps }: RouteOptions
       return renderFailure(request, reply, error);
     }
     const situation = await loadRenewalSituation(deps, actor);
-    if (!situation.eligibility.ok)
-      return notNowPage(request, reply, renewalRefusalMessage(situation.eligibility));
-    return confirmationPage(
-      request,
-      reply,
-      situation,
-      `/mon-compte/renouveler/${request.params.token}`,
-      deps.clock.now(),
-    );
+    const action = `/mon-compte/renouveler/${request.params.token}`;
+    return askPage(request, reply, situation, action, deps.clock.now());
   });
 
   app.post<{ Params: { token: string } }>('/mon-compte/renouveler/:token', async (request, reply) => {
@@ -214,32 +115,4 @@ export async function renewalRoutes(app: FastifyInstance, { deps }: RouteOptions
       return renderFailure(request, reply, error);
     }
   });
-}
-
-/**
- * On "Mon compte": the renewal button, when the patron may ask (an active subscription within
- * the reminder window, or an expired one). Without `today`, only an expired account shows it.
- */
-export function RenewalCallout(props: {
-  patron: { state: PatronState; activeUntil: string | null };
-  settings: NetworkSettings;
-  today?: string;
-}) {
-  const { patron } = props;
-  const eligible =
-    patron.state === 'expired' ||
-    (props.today !== undefined && renewalEligibility(patron, props.today, props.settings).ok);
-  if (!eligible) return null;
-  return (
-    <div class="fr-callout fr-mt-2w">
-      <p class="fr-callout__text">
-        {patron.state === 'expired' || !patron.activeUntil
-          ? 'Vous pouvez demander le renouvellement de votre abonnement : votre bibliothèque le validera après avoir vérifié votre adhésion.'
-          : `Votre abonnement se termine le ${frenchDay(patron.activeUntil)}. Demandez son renouvellement dès maintenant : la nouvelle période commencera à la fin de l’actuelle, vous ne perdez aucun jour.`}
-      </p>
-      <a class="fr-btn fr-mt-2w" href="/mon-compte/renouveler">
-        Demander le renouvellement
-      </a>
-    </div>
-  );
 }

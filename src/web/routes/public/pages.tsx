@@ -2,54 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { listDirectoryPage } from '../../../usecases/network/library-list.js';
 import type { RouteOptions } from '../../app.js';
 import { sendPage } from '../../render.js';
-import { Breadcrumb } from '../../views/layout.js';
+import { HomePage } from '../../views/public/home-page.js';
 import { DIRECTORY_URL, LibraryDirectoryPage } from '../../views/public/library-directory-page.js';
+import { TextPage } from '../../views/public/text-page.js';
 
 /** Pages anyone may read: home, libraries, help and the legal notices of the footer. */
 export async function publicPages(app: FastifyInstance, { deps }: RouteOptions): Promise<void> {
   app.get('/', async (request, reply) =>
-    sendPage(request, reply, {
-      title: 'Accueil',
-      body: (ctx) => (
-        <>
-          <h1>{ctx.networkName}</h1>
-          <p class="fr-text--lead">
-            Films, livres numériques, bandes dessinées, magazines et journaux : la médiathèque numérique est
-            offerte aux adhérents des bibliothèques du réseau.
-          </p>
-          <div class="fr-grid-row fr-grid-row--gutters">
-            <div class="fr-col-12 fr-col-md-6">
-              <div class="fr-card">
-                <div class="fr-card__body">
-                  <div class="fr-card__content">
-                    <h2 class="fr-card__title">
-                      <a href="/bibliotheques">Trouver ma bibliothèque</a>
-                    </h2>
-                    <p class="fr-card__desc">
-                      Pour accéder aux ressources, il faut être adhérent de l’une des bibliothèques du réseau.
-                    </p>
-                  </div>
-                </div>
-              </div>
-            </div>
-            <div class="fr-col-12 fr-col-md-6">
-              <div class="fr-card">
-                <div class="fr-card__body">
-                  <div class="fr-card__content">
-                    <h2 class="fr-card__title">
-                      <a href="/aide">Comment ça marche ?</a>
-                    </h2>
-                    <p class="fr-card__desc">
-                      Inscription, validation par votre bibliothèque, quotas mensuels.
-                    </p>
-                  </div>
-                </div>
-              </div>
-            </div>
-          </div>
-        </>
-      ),
-    }),
+    sendPage(request, reply, { title: 'Accueil', body: (ctx) => <HomePage networkName={ctx.networkName} /> }),
   );
 
   app.get(DIRECTORY_URL, async (request, reply) => {
@@ -65,27 +25,9 @@ export async function publicPages(app: FastifyInstance, { deps }: RouteOptions):
     });
   });
 
-  const textPage = (path: string, title: string, paragraphs: Array<[string, string[]]>) =>
+  const textPage = (path: string, title: string, sections: Array<[string, string[]]>) =>
     app.get(path, async (request, reply) =>
-      sendPage(request, reply, {
-        title,
-        body: () => (
-          <div class="fr-grid-row">
-            <div class="fr-col-12 fr-col-md-9">
-              <Breadcrumb items={[{ href: '/', label: 'Accueil' }, { label: title }]} />
-              <h1>{title}</h1>
-              {paragraphs.map(([heading, texts]) => (
-                <section class="fr-mb-4w">
-                  <h2>{heading}</h2>
-                  {texts.map((t) => (
-                    <p>{t}</p>
-                  ))}
-                </section>
-              ))}
-            </div>
-          </div>
-        ),
-      }),
+      sendPage(request, reply, { title, body: () => <TextPage title={title} sections={sections} /> }),
     );
 
   textPage('/aide', 'Aide', [

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { Breadcrumb } from '../layout.js';
+import { HOME_CRUMB, PageFrame } from '../components/page.js';
 import { ACCOUNT_URLS } from '../patrons/account-sections.js';
 
 /** Field names of the "Mon compte" forms, as the error summary names them. */
@@ -13,19 +13,12 @@ export const ACCOUNT_LABELS = {
 /** A page under "Mon compte": breadcrumb from the home page, title, content. */
 export function AccountFrame(props: { title: string; crumb: string; children: ComponentChildren }) {
   return (
-    <div class="fr-grid-row">
-      <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
-        <Breadcrumb
-          items={[
-            { href: '/', label: 'Accueil' },
-            { href: ACCOUNT_URLS.home, label: 'Mon compte' },
-            { label: props.crumb },
-          ]}
-        />
-        <h1>{props.title}</h1>
-        {props.children}
-      </div>
-    </div>
+    <PageFrame
+      title={props.title}
+      breadcrumb={[HOME_CRUMB, { href: ACCOUNT_URLS.home, label: 'Mon compte' }, { label: props.crumb }]}
+    >
+      {props.children}
+    </PageFrame>
   );
 }
 
@@ -42,11 +35,8 @@ export function BackToAccount() {
 /** A page reached from an e-mail link or after leaving: centred, no breadcrumb. */
 export function CentredPage(props: { title: string; children: ComponentChildren }) {
   return (
-    <div class="fr-grid-row fr-grid-row--center">
-      <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
-        <h1>{props.title}</h1>
-        {props.children}
-      </div>
-    </div>
+    <PageFrame title={props.title} centred>
+      {props.children}
+    </PageFrame>
   );
 }

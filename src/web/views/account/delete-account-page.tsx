@@ -1,5 +1,6 @@
 import { Fieldset } from '../components/fieldset.js';
-import { ErrorSummary, type FieldErrors, Form, FormActions, TextInput } from '../components/forms.js';
+import { type FieldErrors, FormActions, FormWithErrors, TextInput } from '../components/forms.js';
+import { Notice } from '../components/notice.js';
 import { ACCOUNT_URLS } from '../patrons/account-sections.js';
 import { AccountFrame } from './account-frame.js';
 
@@ -12,14 +13,13 @@ export function DeleteAccountPage(props: {
   const { csrf, patron, errors } = props;
   return (
     <AccountFrame title="Supprimer mon compte" crumb="Supprimer mon compte">
-      <div class="fr-alert fr-alert--warning fr-mb-4w">
-        <h2 class="fr-alert__title">La suppression est définitive</h2>
+      <Notice kind="warning" class="fr-mb-4w" title="La suppression est définitive">
         <p>
           Votre compte {patron.identifier} sera fermé et vos données personnelles effacées aussitôt : nom,
           prénom, adresse électronique, identifiant, mot de passe, date de naissance (seule l’année est
           gardée, pour les statistiques), et le contenu des courriels qui vous ont été envoyés.
         </p>
-      </div>
+      </Notice>
       <ul>
         <li>Vous n’aurez plus accès aux ressources numériques, même s’il restait du temps d’abonnement.</li>
         <li>
@@ -32,8 +32,12 @@ export function DeleteAccountPage(props: {
         Vous souhaitez garder une copie de vos données ?{' '}
         <a href={ACCOUNT_URLS.data}>Téléchargez-les d’abord</a>.
       </p>
-      <ErrorSummary errors={errors} labels={{ password: 'Mot de passe' }} />
-      <Form action={ACCOUNT_URLS.delete} csrf={csrf}>
+      <FormWithErrors
+        action={ACCOUNT_URLS.delete}
+        csrf={csrf}
+        errors={errors}
+        labels={{ password: 'Mot de passe' }}
+      >
         <Fieldset legend="Confirmez avec votre mot de passe">
           <TextInput
             name="password"
@@ -45,7 +49,7 @@ export function DeleteAccountPage(props: {
           />
         </Fieldset>
         <FormActions submit="Supprimer définitivement mon compte" cancelHref={ACCOUNT_URLS.home} />
-      </Form>
+      </FormWithErrors>
     </AccountFrame>
   );
 }

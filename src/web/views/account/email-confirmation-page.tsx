@@ -1,5 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { EmailChangeOutcome } from '../../../usecases/account/change-email.js';
+import { ButtonLinks } from '../components/admin-page.js';
+import { Notice } from '../components/notice.js';
 import { ACCOUNT_URLS } from '../patrons/account-sections.js';
 import { CentredPage } from './account-frame.js';
 
@@ -11,22 +13,14 @@ export function emailOutcome(
   outcome: EmailChangeOutcome,
   loggedIn: boolean,
 ): { title: string; status: number; body: ComponentChildren } {
-  const next = loggedIn ? (
-    <ul class="fr-btns-group fr-btns-group--inline-md">
-      <li>
-        <a class="fr-btn" href={ACCOUNT_URLS.home}>
-          Mon compte
-        </a>
-      </li>
-    </ul>
-  ) : (
-    <ul class="fr-btns-group fr-btns-group--inline-md">
-      <li>
-        <a class="fr-btn" href={`/connexion?suite=${encodeURIComponent(ACCOUNT_URLS.email)}`}>
-          Se connecter
-        </a>
-      </li>
-    </ul>
+  const next = (
+    <ButtonLinks
+      links={[
+        loggedIn
+          ? { href: ACCOUNT_URLS.home, label: 'Mon compte' }
+          : { href: `/connexion?suite=${encodeURIComponent(ACCOUNT_URLS.email)}`, label: 'Se connecter' },
+      ]}
+    />
   );
   switch (outcome.status) {
     case 'changed':
@@ -35,11 +29,11 @@ export function emailOutcome(
         status: 200,
         body: (
           <>
-            <div class="fr-alert fr-alert--success fr-mb-4w" role="status">
+            <Notice kind="success" class="fr-mb-4w" role="status">
               <p>
                 Votre compte utilise désormais l’adresse <strong>{outcome.email}</strong>.
               </p>
-            </div>
+            </Notice>
             <p>
               Les courriels vous seront envoyés à cette adresse, et vous pouvez l’utiliser pour vous
               connecter.

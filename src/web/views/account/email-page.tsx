@@ -1,12 +1,13 @@
 import { Fieldset } from '../components/fieldset.js';
 import {
-  ErrorSummary,
   type FieldErrors,
   Form,
   type FormValues,
+  FormWithErrors,
   SubmitButton,
   TextInput,
 } from '../components/forms.js';
+import { Notice } from '../components/notice.js';
 import { ACCOUNT_URLS } from '../patrons/account-sections.js';
 import { ACCOUNT_LABELS, AccountFrame, BackToAccount } from './account-frame.js';
 
@@ -24,8 +25,7 @@ export function EmailPage(props: {
         Adresse actuelle de votre compte : <strong>{patron.email}</strong>
       </p>
       {patron.pendingEmail && (
-        <div class="fr-alert fr-alert--info fr-mb-4w">
-          <h2 class="fr-alert__title">Changement en attente de confirmation</h2>
+        <Notice kind="info" class="fr-mb-4w" title="Changement en attente de confirmation">
           <p>
             Un lien de confirmation a été envoyé à <strong>{patron.pendingEmail}</strong>. Tant qu’il n’a pas
             été suivi, votre adresse actuelle reste celle du compte.
@@ -33,14 +33,19 @@ export function EmailPage(props: {
           <Form action={ACCOUNT_URLS.emailCancel} csrf={csrf} class="fr-mt-2w">
             <SubmitButton secondary>Annuler ce changement</SubmitButton>
           </Form>
-        </div>
+        </Notice>
       )}
       <p>
         Un lien de confirmation sera envoyé à la nouvelle adresse : le changement n’aura lieu que lorsque vous
         l’aurez suivi. Votre adresse actuelle sera prévenue de la demande.
       </p>
-      <ErrorSummary errors={errors} labels={ACCOUNT_LABELS} />
-      <Form action={ACCOUNT_URLS.email} csrf={csrf}>
+      <FormWithErrors
+        action={ACCOUNT_URLS.email}
+        csrf={csrf}
+        errors={errors}
+        labels={ACCOUNT_LABELS}
+        submit="Envoyer le lien de confirmation"
+      >
         <Fieldset legend="Nouvelle adresse">
           <TextInput
             name="email"
@@ -64,8 +69,7 @@ export function EmailPage(props: {
             required
           />
         </Fieldset>
-        <SubmitButton>Envoyer le lien de confirmation</SubmitButton>
-      </Form>
+      </FormWithErrors>
       <BackToAccount />
     </AccountFrame>
   );

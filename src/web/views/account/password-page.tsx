@@ -1,5 +1,5 @@
 import { Fieldset } from '../components/fieldset.js';
-import { ErrorSummary, type FieldErrors, Form, SubmitButton, TextInput } from '../components/forms.js';
+import { type FieldErrors, FormWithErrors, TextInput } from '../components/forms.js';
 import { ACCOUNT_URLS } from '../patrons/account-sections.js';
 import { ACCOUNT_LABELS, AccountFrame, BackToAccount } from './account-frame.js';
 
@@ -11,8 +11,13 @@ export function PasswordPage({ csrf, rule, errors }: { csrf: string; rule: strin
         Votre nouveau mot de passe remplace l’actuel dès l’enregistrement. Vos autres sessions ouvertes (sur
         un autre appareil, par exemple) seront fermées ; celle-ci reste ouverte.
       </p>
-      <ErrorSummary errors={errors} labels={ACCOUNT_LABELS} />
-      <Form action={ACCOUNT_URLS.password} csrf={csrf}>
+      <FormWithErrors
+        action={ACCOUNT_URLS.password}
+        csrf={csrf}
+        errors={errors}
+        labels={ACCOUNT_LABELS}
+        submit="Enregistrer le nouveau mot de passe"
+      >
         <Fieldset legend="Mot de passe">
           <TextInput
             name="currentPassword"
@@ -40,8 +45,7 @@ export function PasswordPage({ csrf, rule, errors }: { csrf: string; rule: strin
             required
           />
         </Fieldset>
-        <SubmitButton>Enregistrer le nouveau mot de passe</SubmitButton>
-      </Form>
+      </FormWithErrors>
       <BackToAccount />
     </AccountFrame>
   );

@@ -19,18 +19,25 @@ export function PageHeading(props: { trail: Crumb[]; title: ComponentChildren; l
   );
 }
 
-/** The row of buttons under a list's title ("Ajouter…", "Importer…"). */
+/**
+ * A row of links shown as buttons: under a list's title ("Ajouter…", "Importer…"), or the next
+ * steps at the end of a page ("Se connecter", "Retour au catalogue").
+ */
 export function ButtonLinks(props: {
-  links: Array<{ href: string; label: string; icon: string; secondary?: boolean }>;
+  links: Array<{ href: string; label: string; icon?: string; secondary?: boolean }>;
   class?: string;
 }) {
+  const icons = props.links.some((l) => l.icon);
   return (
     <ul
-      class={`fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left${props.class ? ` ${props.class}` : ''}`}
+      class={`fr-btns-group fr-btns-group--inline-md${icons ? ' fr-btns-group--icon-left' : ''}${props.class ? ` ${props.class}` : ''}`}
     >
       {props.links.map((l) => (
         <li>
-          <a class={`fr-btn${l.secondary ? ' fr-btn--secondary' : ''} ${l.icon}`} href={l.href}>
+          <a
+            class={`fr-btn${l.secondary ? ' fr-btn--secondary' : ''}${l.icon ? ` ${l.icon}` : ''}`}
+            href={l.href}
+          >
             {l.label}
           </a>
         </li>

@@ -12,6 +12,8 @@ export function Fieldset(props: {
   legendId?: string;
   class?: string;
   legendClass?: string;
+  /** The children are already `fr-fieldset__element` blocks: shown as they are. */
+  raw?: boolean;
   children: ComponentChildren;
 }) {
   return (
@@ -26,9 +28,9 @@ export function Fieldset(props: {
       >
         {props.legend}
       </legend>
-      {toChildArray(props.children).map((field) => (
-        <div class="fr-fieldset__element">{field}</div>
-      ))}
+      {props.raw
+        ? props.children
+        : toChildArray(props.children).map((field) => <div class="fr-fieldset__element">{field}</div>)}
     </fieldset>
   );
 }

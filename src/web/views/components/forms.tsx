@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { ASSETS } from '../../assets.js';
 
 /**
  * DSFR form components reused by every form. Each shows its error under the field (linked by
@@ -120,12 +121,28 @@ export function TextArea(props: FieldProps & { rows?: number }) {
   );
 }
 
+type Option = { value: string; label: string };
+
+/**
+ * A native select; `groups` lists its options under headings (optgroups) instead of `options`;
+ * `combobox` lets combobox.js turn it into a searchable list when JavaScript runs.
+ */
 export function Select(
-  props: FieldProps & { options: Array<{ value: string; label: string }>; placeholder?: string },
+  props: FieldProps & {
+    options?: Option[];
+    groups?: Array<{ label: string; options: Option[] }>;
+    placeholder?: string;
+    combobox?: boolean;
+  },
 ) {
   const { name, errors, values } = props;
   const error = errors?.[name];
   const current = values?.[name] ?? '';
+  const option = (o: Option) => (
+    <option value={o.value} selected={o.value === current}>
+      {o.label}
+    </option>
+  );
   return (
     <div class={`fr-select-group${error ? ' fr-select-group--error' : ''}`}>
       <Label {...props} />
@@ -136,19 +153,20 @@ export function Select(
         required={props.required}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={describedBy(name, Boolean(props.hint), error)}
+        data-combobox={props.combobox || undefined}
       >
         {props.placeholder !== undefined && (
           <option value="" selected={current === ''}>
             {props.placeholder}
           </option>
         )}
-        {props.options.map((o) => (
-          <option value={o.value} selected={o.value === current}>
-            {o.label}
-          </option>
+        {props.options?.map(option)}
+        {props.groups?.map((g) => (
+          <optgroup label={g.label}>{g.options.map(option)}</optgroup>
         ))}
       </select>
       <FieldMessage name={name} error={error} />
+      {props.combobox && <script src={ASSETS.comboboxJs} defer />}
     </div>
   );
 }
@@ -244,6 +262,29 @@ export function ErrorSummary({ errors, labels }: { errors?: FieldErrors; labels?
   );
 }
 
+/**
+ * A form as it shows after a failed submission too: the list of errors first, then the form
+ * (its fields are the children) and its submit button when `submit` is given.
+ */
+export function FormWithErrors(props: {
+  action: string;
+  csrf: string;
+  errors?: FieldErrors;
+  labels?: Record<string, string>;
+  submit?: ComponentChildren;
+  children: ComponentChildren;
+}) {
+  return (
+    <>
+      <ErrorSummary errors={props.errors} labels={props.labels} />
+      <Form action={props.action} csrf={props.csrf}>
+        {props.children}
+        {props.submit && <SubmitButton>{props.submit}</SubmitButton>}
+      </Form>
+    </>
+  );
+}
+
 /** A POST form carrying the CSRF token. */
 export function Form(props: {
   action: string;
@@ -277,7 +318,15 @@ export function SubmitButton({ children, secondary }: { children: ComponentChild
 }
 
 /** The submit button of a form and the way out ("Annuler") back to where the person came from. */
-export function FormActions({ submit, cancelHref }: { submit: ComponentChildren; cancelHref: string }) {
+export function FormActions({
+  submit,
+  cancelHref,
+  cancelLabel = 'Annuler',
+}: {
+  submit: ComponentChildren;
+  cancelHref: string;
+  cancelLabel?: string;
+}) {
   return (
     <ul class="fr-btns-group fr-btns-group--inline-md">
       <li>
@@ -285,7 +334,7 @@ export function FormActions({ submit, cancelHref }: { submit: ComponentChildren;
       </li>
       <li>
         <a class="fr-btn fr-btn--secondary" href={cancelHref}>
-          Annuler
+          {cancelLabel}
         </a>
       </li>
     </ul>

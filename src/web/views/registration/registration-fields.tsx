@@ -1,0 +1,161 @@
+import type { ComponentChildren } from 'preact';
+import type { Library } from '../../../db/repositories/libraries.js';
+import {
+  HONEYPOT_FIELD,
+  IDENTIFIER_MAX,
+  NAME_MAX,
+  REGISTRATION_LABELS,
+} from '../../../domain/registration-form.js';
+import { Fieldset } from '../components/fieldset.js';
+import { DateInput, type FieldErrors, type FormValues, RadioGroup, TextInput } from '../components/forms.js';
+import { LibrarySelect } from './library-select.js';
+
+/**
+ * The fields of the registration form (SPEC §2), shared by self-registration and by staff
+ * registering a patron (who do not choose the password: `withPassword` false). For staff,
+ * `staff` words the hints for the person at the desk and `libraryField` replaces the library
+ * select (a fixed library, the card number).
+ */
+export function RegistrationFields(props: {
+  libraries: Library[];
+  values?: FormValues;
+  errors?: FieldErrors;
+  passwordRule: string;
+  withPassword: boolean;
+  staff?: boolean;
+  libraryField?: ComponentChildren;
+}) {
+  const { values, errors } = props;
+  // Staff type someone else's details: their browser must not offer their own.
+  const staff = props.staff === true;
+  return (
+    <>
+      <Fieldset legend="Identité" legendId="identite-legende">
+        <TextInput
+          name="lastName"
+          label={REGISTRATION_LABELS.lastName}
+          autocomplete={staff ? 'off' : 'family-name'}
+          maxLength={NAME_MAX}
+          spellcheck={false}
+          values={values}
+          errors={errors}
+          required
+        />
+        <TextInput
+          name="firstName"
+          label={REGISTRATION_LABELS.firstName}
+          autocomplete={staff ? 'off' : 'given-name'}
+          maxLength={NAME_MAX}
+          spellcheck={false}
+          values={values}
+          errors={errors}
+          required
+        />
+        <DateInput
+          name="birthDate"
+          label={REGISTRATION_LABELS.birthDate}
+          hint="JJ/MM/AAAA. La mention d’âge détermine les contenus consultables."
+          values={values}
+          errors={errors}
+          required
+        />
+      </Fieldset>
+      <Fieldset legend="Compte" legendId="compte-legende">
+        <TextInput
+          name="email"
+          type="email"
+          label={REGISTRATION_LABELS.email}
+          hint={
+            staff
+              ? 'L’usager y recevra le lien pour choisir son mot de passe. Format attendu : nom@exemple.fr.'
+              : 'Un lien pour confirmer l’inscription y sera envoyé. Format attendu : nom@exemple.fr.'
+          }
+          autocomplete={staff ? 'off' : 'email'}
+          spellcheck={false}
+          maxLength={254}
+          values={values}
+          errors={errors}
+          required
+        />
+        <TextInput
+          name="identifier"
+          label={REGISTRATION_LABELS.identifier}
+          hint={`${staff ? 'Choisi avec l’usager' : 'Celui de votre choix'}, évitez les accents : lettres sans accents, chiffres, point, tiret ou souligné (3 à ${IDENTIFIER_MAX} caractères).`}
+          autocomplete={staff ? 'off' : 'username'}
+          spellcheck={false}
+          maxLength={IDENTIFIER_MAX}
+          values={values}
+          errors={errors}
+          required
+        />
+        {props.withPassword && [
+          <TextInput
+            name="password"
+            type="password"
+            label={REGISTRATION_LABELS.password}
+            hint={props.passwordRule}
+            autocomplete="new-password"
+            errors={errors}
+            required
+          />,
+          <TextInput
+            name="confirmation"
+            type="password"
+            label={REGISTRATION_LABELS.confirmation}
+            hint="Entrez à nouveau votre mot de passe"
+            autocomplete="new-password"
+            errors={errors}
+            required
+          />,
+        ]}
+      </Fieldset>
+      <Fieldset legend="Bibliothèque" legendId="bibliotheque-legende" raw={Boolean(props.libraryField)}>
+        {props.libraryField ?? (
+          <LibrarySelect
+            libraries={props.libraries}
+            values={values}
+            errors={errors}
+            hint="Sélectionnez votre bibliothèque de proximité, celle où vous êtes adhérent. Les bibliothèques sont classées par commune : tapez les premières lettres de la commune pour la trouver."
+          />
+        )}
+      </Fieldset>
+      <RadioGroup
+        name="newsletter"
+        label={
+          staff
+            ? 'L’usager souhaite recevoir la newsletter pour connaître toutes les nouveautés.'
+            : 'Je souhaite recevoir la newsletter pour connaître toutes les nouveautés.'
+        }
+        hint={
+          staff
+            ? 'Facultatif : sans réponse, l’usager ne la reçoit pas.'
+            : 'Facultatif : sans réponse, vous ne la recevez pas.'
+        }
+        options={[
+          { value: 'oui', label: 'Oui' },
+          { value: 'non', label: 'Non' },
+        ]}
+        inline
+        values={values}
+        errors={errors}
+      />
+    </>
+  );
+}
+
+/** Robots fill every field; people never see this one (hidden from display and assistive tech). */
+export function Honeypot() {
+  return (
+    <div class="fr-hidden" aria-hidden="true">
+      <label for="champ-site-web">Ne pas remplir ce champ</label>
+      <input
+        type="text"
+        id="champ-site-web"
+        name={HONEYPOT_FIELD}
+        value=""
+        tabIndex={-1}
+        autocomplete="off"
+      />
+    </div>
+  );
+}
