@@ -44,7 +44,7 @@ function navigation(
   if (actor.role === 'network_admin')
     return [
       ...common,
-      { href: '/admin/usagers', label: 'Usagers' },
+      { href: '/admin/usagers', label: 'Validation des inscriptions' },
       { href: '/admin/retards', label: 'En retard' },
       { href: '/admin/ressources', label: 'Ressources' },
       { href: '/admin/bibliotheques', label: 'Bibliothèques' },

@@ -10,6 +10,7 @@ import {
 import { DomainError, notFound } from '../../../domain/errors.js';
 import { formatDateTime } from '../../../domain/paris.js';
 import { MAX_ATTEMPTS } from '../../../mail/sender.js';
+import { mailTemplateLabel } from '../../../mail/template-labels.js';
 import { readMailForAdmin } from '../../../usecases/network/read-mail.js';
 import { MAIL_LINK_DEAD, MAIL_NOT_FAILED, resendMail } from '../../../usecases/network/resend-mail.js';
 import type { RouteOptions } from '../../app.js';
@@ -416,7 +417,7 @@ function MailDetails({ mail, now }: { mail: OutboxRow; now: Date }) {
   const rows: Array<[string, ComponentChildren]> = [
     ['Destinataire', mail.toAddress],
     ['Objet', mail.subject],
-    ['Modèle', <code>{mail.template}</code>],
+    ['Type de courriel', mailTemplateLabel(mail.template)],
     ['État', STATUS_DISPLAY[mail.status].label],
     ['Tentatives', `${mail.attempts} sur ${MAX_ATTEMPTS} au plus`],
     ['Créé le', formatDateTime(mail.createdAt)],

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { DomainError } from '../../../domain/errors.js';
 import { frenchDay, type PatronState } from '../../../domain/patron-lifecycle.js';
 import {
+  AT_LIBRARY,
   hasEnded,
   parisToday,
   renewalEligibility,
@@ -226,6 +227,12 @@ export function RenewalCallout(props: {
   today?: string;
 }) {
   const { patron } = props;
+  if (!props.settings.onlineRenewal)
+    return patron.state === 'active' || patron.state === 'expired' ? (
+      <div class="fr-callout fr-mt-2w">
+        <p class="fr-callout__text">{AT_LIBRARY}</p>
+      </div>
+    ) : null;
   const eligible =
     patron.state === 'expired' ||
     (props.today !== undefined && renewalEligibility(patron, props.today, props.settings).ok);

@@ -34,6 +34,7 @@ const decisionForm = z.object({
   decision: text(20),
   membre: text(10),
   naissance: text(10),
+  confirmer_refus: text(10),
   modele: text(60),
   modele_affiche: text(60),
   objet: text(2_000),
@@ -56,6 +57,7 @@ const bulkForm = z.object({
   decision: text(20),
   membre: text(10),
   naissance: text(10),
+  confirmer_refus: text(10),
   modele: text(60),
   retour: text(2_000),
 });
@@ -88,6 +90,7 @@ export async function decisionRoutes(app: FastifyInstance, { deps }: RouteOption
       decision: f.decision,
       membre: f.membre,
       naissance: f.naissance,
+      confirmer_refus: f.confirmer_refus,
       modele: f.modele,
       objet: f.objet,
       message: f.message,
@@ -121,8 +124,16 @@ export async function decisionRoutes(app: FastifyInstance, { deps }: RouteOption
         return reply.redirect(recordUrl(id), 303);
       }
       const errors = decisionErrors(
-        { decision, checks, templateKey: f.modele, subject: f.objet ?? '', message: f.message ?? '' },
+        {
+          decision,
+          checks,
+          confirmRefusal: f.confirmer_refus === 'oui',
+          templateKey: f.modele,
+          subject: f.objet ?? '',
+          message: f.message ?? '',
+        },
         situation,
+        patron.channel,
       );
       return renderPatronRecord(request, reply, deps, actor, id, {
         decision: { values: kept, errors },
@@ -138,6 +149,7 @@ export async function decisionRoutes(app: FastifyInstance, { deps }: RouteOption
         subject: f.objet ?? '',
         message: f.message ?? '',
         checks,
+        confirmRefusal: f.confirmer_refus === 'oui',
         expectedEnd: f.fin_prevue,
       });
       const { settings } = await getNetwork(deps.db);
@@ -211,6 +223,7 @@ export async function decisionRoutes(app: FastifyInstance, { deps }: RouteOption
         decision: decisionKind(f.decision),
         templateKey: f.modele,
         checks: { membre: f.membre === 'oui', naissance: f.naissance === 'oui' },
+        confirmRefusal: f.confirmer_refus === 'oui',
       });
       const accepted = decisionKind(f.decision) === 'accept';
       const parts: string[] = [];
