@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { PatronActor, StaffActor } from '../../domain/actor.js';
 import { ASSETS } from '../assets.js';
+import { ContactLines, hasContact, type NetworkContact } from './components/contact-block.js';
 
 /** What every page needs from the request, given by the route to the layout. */
 export interface PageContext {
@@ -12,6 +13,8 @@ export interface PageContext {
   csrf: string;
   path: string;
   flash?: { kind: 'success' | 'info' | 'error'; message: string } | null;
+  /** The network's contact block (settings), shown in the footer. */
+  contact?: NetworkContact | null;
 }
 
 interface NavItem {
@@ -207,6 +210,14 @@ export function Layout(props: {
                   La médiathèque numérique du réseau des bibliothèques : films, livres numériques, BD, presse,
                   accessibles gratuitement aux adhérents de nos bibliothèques.
                 </p>
+                {hasContact(ctx.contact) && (
+                  <div class="fr-footer__content-desc sesame-contact">
+                    <p class="fr-mb-1v">
+                      <strong>Un souci ? Une question ?</strong>
+                    </p>
+                    <ContactLines contact={ctx.contact} />
+                  </div>
+                )}
               </div>
             </div>
             <div class="fr-footer__bottom">

@@ -1,14 +1,19 @@
 import type { FastifyInstance } from 'fastify';
+import type { ComponentChildren } from 'preact';
 import { listDirectoryPage } from '../../../usecases/network/library-list.js';
+import { loadCatalog } from '../../../usecases/resources/catalog.js';
 import type { RouteOptions } from '../../app.js';
 import { sendPage } from '../../render.js';
-import { Breadcrumb } from '../../views/layout.js';
+import { ContactLines, hasContact } from '../../views/components/contact-block.js';
+import { Breadcrumb, type PageContext } from '../../views/layout.js';
 import { DIRECTORY_URL, LibraryDirectoryPage } from '../../views/public/library-directory-page.js';
 
 /** Pages anyone may read: home, libraries, help and the legal notices of the footer. */
 export async function publicPages(app: FastifyInstance, { deps }: RouteOptions): Promise<void> {
-  app.get('/', async (request, reply) =>
-    sendPage(request, reply, {
+  app.get('/', async (request, reply) => {
+    // What a visitor may open without an account: the free resources ("Ressources libres").
+    const free = (await loadCatalog(deps, null)).resources.filter((r) => r.kind === 'open');
+    return sendPage(request, reply, {
       title: 'Accueil',
       body: (ctx) => (
         <>
@@ -17,6 +22,49 @@ export async function publicPages(app: FastifyInstance, { deps }: RouteOptions):
             Films, livres numériques, bandes dessinées, magazines et journaux : la médiathèque numérique est
             offerte aux adhérents des bibliothèques du réseau.
           </p>
+          <ul class="fr-btns-group fr-btns-group--inline-md fr-mb-4w">
+            {ctx.selfRegistration && !ctx.patron && !ctx.actor && (
+              <li>
+                <a class="fr-btn" href="/inscription">
+                  S’inscrire
+                </a>
+              </li>
+            )}
+            {!ctx.patron && !ctx.actor && (
+              <li>
+                <a class="fr-btn fr-btn--secondary" href="/connexion">
+                  Se connecter
+                </a>
+              </li>
+            )}
+            <li>
+              <a class="fr-btn fr-btn--tertiary" href="/aide">
+                Aide
+              </a>
+            </li>
+          </ul>
+          <section class="fr-mb-4w" aria-labelledby="ressources-libres">
+            <h2 id="ressources-libres">Ressources libres, sans inscription</h2>
+            {free.length === 0 ? (
+              <p>Aucune ressource libre n’est proposée pour le moment.</p>
+            ) : (
+              <>
+                <p>
+                  Ces ressources sont ouvertes à tous les visiteurs et ne sont pas décomptées d’un forfait.
+                </p>
+                <ul>
+                  {free.map((r) => (
+                    <li>
+                      <strong>{r.name}</strong> ({r.provider}){r.description ? ` : ${r.description}` : ''}
+                    </li>
+                  ))}
+                </ul>
+                <p>
+                  <a href="/ressources">Voir et ouvrir les ressources libres</a>
+                </p>
+              </>
+            )}
+          </section>
           <div class="fr-grid-row fr-grid-row--gutters">
             <div class="fr-col-12 fr-col-md-6">
               <div class="fr-card">
@@ -49,8 +97,8 @@ export async function publicPages(app: FastifyInstance, { deps }: RouteOptions):
           </div>
         </>
       ),
-    }),
-  );
+    });
+  });
 
   app.get(DIRECTORY_URL, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
@@ -65,11 +113,16 @@ export async function publicPages(app: FastifyInstance, { deps }: RouteOptions):
     });
   });
 
-  const textPage = (path: string, title: string, paragraphs: Array<[string, string[]]>) =>
+  const textPage = (
+    path: string,
+    title: string,
+    paragraphs: Array<[string, string[]]>,
+    extra?: (ctx: PageContext) => ComponentChildren,
+  ) =>
     app.get(path, async (request, reply) =>
       sendPage(request, reply, {
         title,
-        body: () => (
+        body: (ctx) => (
           <div class="fr-grid-row">
             <div class="fr-col-12 fr-col-md-9">
               <Breadcrumb items={[{ href: '/', label: 'Accueil' }, { label: title }]} />
@@ -82,34 +135,57 @@ export async function publicPages(app: FastifyInstance, { deps }: RouteOptions):
                   ))}
                 </section>
               ))}
+              {extra?.(ctx)}
             </div>
           </div>
         ),
       }),
     );
 
-  textPage('/aide', 'Aide', [
+  const helpContact = (ctx: PageContext) => (
+    <section class="fr-mb-4w" aria-labelledby="nous-contacter">
+      <h2 id="nous-contacter">Un souci ? Une question ?</h2>
+      <p>
+        Pour une question sur votre inscription, adressez-vous d’abord à votre bibliothèque (
+        <a href="/bibliotheques">liste des bibliothèques du réseau</a>). Pour un problème technique, vous
+        pouvez nous écrire par <a href="/aide/contact">ce formulaire</a>.
+      </p>
+      {hasContact(ctx.contact) && (
+        <div class="fr-callout">
+          <p class="fr-callout__title">{ctx.networkName}</p>
+          <ContactLines contact={ctx.contact} />
+        </div>
+      )}
+    </section>
+  );
+
+  textPage(
+    '/aide',
+    'Aide',
     [
-      'Qui peut utiliser la médiathèque numérique ?',
       [
-        'Toute personne adhérente de l’une des bibliothèques du réseau. Votre bibliothèque valide votre demande d’accès : elle vérifie que vous êtes un emprunteur actif et votre date de naissance, qui détermine les contenus consultables.',
+        'Qui peut utiliser la médiathèque numérique ?',
+        [
+          'Toute personne adhérente de l’une des bibliothèques du réseau. Votre bibliothèque valide votre demande d’accès : elle vérifie que vous êtes un emprunteur actif et votre date de naissance, qui détermine les contenus consultables.',
+        ],
+      ],
+      [
+        'Les trois types de contenus',
+        [
+          'Les ressources libres sont accessibles à tous, sans inscription.',
+          'Les contenus en Accès libre (illimités) sont ouverts dès la confirmation de votre inscription, avec un compte temporaire.',
+          'Les contenus au Forfait (films, livres numériques, BD, presse) sont soumis à des quotas mensuels, renouvelés le 1er de chaque mois, une fois votre inscription validée.',
+        ],
+      ],
+      [
+        'Bibliothèques : se connecter',
+        [
+          'Votre identifiant vous a été communiqué par l’administration du réseau. À la première connexion, suivez le lien « Définissez votre mot de passe » reçu par courriel, ou utilisez « Mot de passe oublié ».',
+        ],
       ],
     ],
-    [
-      'Les trois types de contenus',
-      [
-        'Les ressources libres sont accessibles à tous, sans inscription.',
-        'Les contenus en Accès libre (illimités) sont ouverts dès la confirmation de votre inscription, avec un compte temporaire.',
-        'Les contenus au Forfait (films, livres numériques, BD, presse) sont soumis à des quotas mensuels, renouvelés le 1er de chaque mois, une fois votre inscription validée.',
-      ],
-    ],
-    [
-      'Bibliothèques : se connecter',
-      [
-        'Votre identifiant vous a été communiqué par l’administration du réseau. À la première connexion, suivez le lien « Définissez votre mot de passe » reçu par courriel, ou utilisez « Mot de passe oublié ».',
-      ],
-    ],
-  ]);
+    helpContact,
+  );
 
   textPage('/accessibilite', 'Déclaration d’accessibilité', [
     [
