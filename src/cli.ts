@@ -12,6 +12,7 @@ import { askServer, ControlUnavailable } from './control/channel.js';
 import { DataDirBusyError, type LockHolder, liveHolder } from './db/data-dir-lock.js';
 import { systemClock } from './domain/clock.js';
 import { DomainError, ValidationError } from './domain/errors.js';
+import { importSummary } from './domain/library-csv.js';
 import { createScheduler } from './jobs/scheduler.js';
 import { SWEEPS } from './jobs/sweeps.js';
 import { prepareDatabase } from './startup.js';
@@ -99,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
           for (const e of report.errors) console.error(`  ligne ${e.line} : ${e.message}`);
           return 1;
         }
-        console.log(`Import terminé : ${report.created} créée(s), ${report.updated} mise(s) à jour.`);
+        console.log(importSummary(report));
         return 0;
       }
       case 'jobs': {

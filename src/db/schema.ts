@@ -278,9 +278,9 @@ export const responseTemplates = pgTable('response_templates', {
   updatedBy: text('updated_by').notNull(),
 });
 
+export * from './schema-cas.js';
 export * from './schema-messages.js';
 export * from './schema-oidc.js';
-export * from './schema-cas.js';
 export * from './schema-resources.js';
 export * from './schema-sip2.js';
 export * from './schema-statistics.js';

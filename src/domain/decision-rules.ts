@@ -6,7 +6,9 @@ import {
   DEFAULT_TEMPLATES,
   isTemplateKey,
   PLACEHOLDERS,
+  type RegistrationChannel,
   type TemplateKey,
+  templateFits,
   unknownPlaceholders,
 } from './response-templates.js';
 import type { NetworkSettings } from './settings.js';
@@ -40,19 +42,37 @@ export function situationOf(state: PatronState): DecisionSituation | null {
 }
 
 /** Templates offered for a situation (and a decision, when given), in their list order. */
-export function templatesFor(situation: DecisionSituation, decision?: DecisionKind): TemplateKey[] {
+export function templatesFor(
+  situation: DecisionSituation,
+  decision?: DecisionKind,
+  channel: RegistrationChannel = 'self',
+): TemplateKey[] {
   return (Object.keys(DEFAULT_TEMPLATES) as TemplateKey[]).filter((key) => {
     const t = DEFAULT_TEMPLATES[key];
-    if (t.kind !== situation) return false;
+    if (!templateFits(key, situation, channel)) return false;
     if (decision) return t.decision === (decision === 'accept' ? 'accepted' : 'refused');
     return true;
   });
 }
 
 /** The template sent when a decision is taken without choosing one (bulk, renewals). */
-export function defaultTemplate(situation: DecisionSituation, decision: DecisionKind): TemplateKey {
-  return templatesFor(situation, decision)[0]!;
+export function defaultTemplate(
+  situation: DecisionSituation,
+  decision: DecisionKind,
+  channel: RegistrationChannel = 'self',
+): TemplateKey {
+  return templatesFor(situation, decision, channel)[0]!;
 }
+
+/**
+ * The NuMos seed's FAQ: a library "ne peut en aucun cas refuser une inscription … à partir du
+ * moment où le demandeur s'est précédemment inscrit à la bibliothèque". Refusing someone staff
+ * have just confirmed as a member asks for this confirmation.
+ */
+export const KNOWN_MEMBER_RULE =
+  'Vous avez coché « adhérent actif de la bibliothèque ». Une bibliothèque ne peut en aucun cas refuser une inscription à partir du moment où le demandeur s’est précédemment inscrit à la bibliothèque, qu’il utilise ses services ou pas. Pour refuser quand même (date de naissance incorrecte, par exemple), cochez « Je confirme le refus ».';
+
+export const CONFIRM_REFUSAL_LABEL = 'Je confirme le refus malgré l’adhésion à la bibliothèque';
 
 export const SUBJECT_MAX = 200;
 export const BODY_MAX = 20_000;
@@ -95,6 +115,8 @@ export function messageErrors(
 export interface DecisionFormInput {
   decision: DecisionKind | undefined;
   checks: Record<CheckName, boolean>;
+  /** "Je confirme le refus" (needed to refuse a patron ticked as a member). */
+  confirmRefusal?: boolean;
   templateKey: string | undefined;
   subject: string;
   message: string;
@@ -116,14 +138,22 @@ export function templateMismatch(decision: DecisionKind, key: TemplateKey): stri
 export function decisionErrors(
   input: DecisionFormInput,
   situation: DecisionSituation,
+  channel: RegistrationChannel = 'self',
 ): Record<string, string> {
   const errors: Record<string, string> = {};
   if (!input.decision) errors.decision = 'Choisissez Accepter ou Refuser.';
   if (input.decision === 'accept')
     for (const check of Object.keys(CHECKS) as CheckName[])
       if (!input.checks[check]) errors[check] = CHECK_MISSING[check];
+  if (
+    input.decision === 'refuse' &&
+    situation === 'registration' &&
+    input.checks.membre &&
+    !input.confirmRefusal
+  )
+    errors.confirmer_refus = KNOWN_MEMBER_RULE;
   const key = input.templateKey;
-  if (!isTemplateKey(key) || DEFAULT_TEMPLATES[key].kind !== situation)
+  if (!isTemplateKey(key) || !templateFits(key, situation, channel))
     errors.modele = 'Choisissez un modèle de réponse dans la liste.';
   else if (input.decision) {
     const mismatch = templateMismatch(input.decision, key);

@@ -101,3 +101,10 @@ export function parseLibraryCsv(content: Buffer | string): LibraryCsvResult {
   }
   return errors.length ? { ok: false, errors } : { ok: true, rows };
 }
+
+/** "Import terminé : 2 bibliothèques créées, 1 mise à jour." (web page and command line). */
+export function importSummary(r: { created: number; updated: number }): string {
+  const created = r.created > 1 ? `${r.created} bibliothèques créées` : `${r.created} bibliothèque créée`;
+  const updated = `${r.updated} ${r.updated > 1 ? 'mises' : 'mise'} à jour`;
+  return `Import terminé : ${created}, ${updated}.`;
+}

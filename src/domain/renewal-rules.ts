@@ -34,7 +34,8 @@ export type RenewalEligibility =
   | { ok: true }
   | { ok: false; reason: 'already_requested' }
   | { ok: false; reason: 'not_due'; opensOn: string }
-  | { ok: false; reason: 'not_renewable' };
+  | { ok: false; reason: 'not_renewable' }
+  | { ok: false; reason: 'at_library' };
 
 /**
  * Who may ask for renewal: an active patron within the reminder window, and an expired one
@@ -45,9 +46,10 @@ export function renewalEligibility(
   today: string,
   settings: NetworkSettings,
 ): RenewalEligibility {
+  if (patron.state === 'renewal_pending') return { ok: false, reason: 'already_requested' };
+  // MDO: "il devra revenir dans sa bibliothèque pour se réinscrire".
+  if (!settings.onlineRenewal) return { ok: false, reason: 'at_library' };
   switch (patron.state) {
-    case 'renewal_pending':
-      return { ok: false, reason: 'already_requested' };
     case 'expired':
       return { ok: true };
     case 'active': {
@@ -60,11 +62,17 @@ export function renewalEligibility(
   }
 }
 
+/** Renewal without online requests (setting "onlineRenewal" off), in the MDO seed's terms. */
+export const AT_LIBRARY =
+  'Le renouvellement se fait à votre bibliothèque : à la fin de votre abonnement, rendez-vous à votre bibliothèque pour vous réinscrire ; elle renouvellera vos droits.';
+
 /** Why a renewal cannot be asked now, as the patron reads it. */
 export function renewalRefusalMessage(e: Exclude<RenewalEligibility, { ok: true }>): string {
   switch (e.reason) {
     case 'already_requested':
       return 'Votre demande de renouvellement est déjà transmise à votre bibliothèque : vous recevrez un courriel dès sa décision.';
+    case 'at_library':
+      return AT_LIBRARY;
     case 'not_due':
       return `Votre abonnement est en cours : vous pourrez demander son renouvellement à partir du ${frenchDay(e.opensOn)}.`;
     default:

@@ -28,9 +28,22 @@ type ChoiceSetting<C extends string> = {
   defaults: Record<ProfileName, C>;
 };
 
-export type SettingGroup = 'inscription' | 'abonnement' | 'quotas' | 'securite' | 'licences';
+/** A line of text (contact details, e-mail footer, a format); empty when the network has none. */
+type TextSetting = {
+  kind: 'text';
+  label: string;
+  hint: string;
+  group: SettingGroup;
+  maxLength: number;
+  /** An extra rule on a non-empty value, with its French message. */
+  check?: { pattern: RegExp; message: string };
+  defaults: Record<ProfileName, string>;
+};
+
+export type SettingGroup = 'reseau' | 'inscription' | 'abonnement' | 'quotas' | 'securite' | 'licences';
 
 export const SETTING_GROUPS: Record<SettingGroup, string> = {
+  reseau: 'Coordonnées du réseau et courriels',
   inscription: 'Inscriptions et validation',
   abonnement: 'Abonnement, renouvellement et données personnelles',
   quotas: 'Quotas mensuels et limites',
@@ -54,7 +67,78 @@ const b = (group: SettingGroup, label: string, numos: boolean, mdo = numos): Boo
   defaults: { numos, mdo },
 });
 
+const t = (
+  group: SettingGroup,
+  label: string,
+  hint: string,
+  maxLength: number,
+  numos: string,
+  mdo: string,
+  check?: TextSetting['check'],
+): TextSetting => ({ kind: 'text', group, label, hint, maxLength, check, defaults: { numos, mdo } });
+
+/** "52#####": # stands for one digit, other characters are written as they are. */
+export const IDENTIFIER_FORMAT_PATTERN = /^[A-Za-z0-9#._-]{1,40}$/;
+
 export const SETTINGS = {
+  contactAddress: t(
+    'reseau',
+    'Adresse postale du réseau',
+    'Affichée en pied de page et sur la page d’aide.',
+    200,
+    'Département de la Moselle · 1 rue des Exemples · CS 00000 · 57000 Metz Cedex 1',
+    'Médiathèque départementale · 12 avenue des Exemples · 60000 Beauvais',
+  ),
+  contactPhones: t(
+    'reseau',
+    'Téléphones du réseau',
+    'Un ou plusieurs numéros, par exemple « 03 00 00 00 01 (usagers) · 03 00 00 00 02 (bibliothèques) ».',
+    200,
+    '03 00 00 00 51 (usagers) · 03 00 00 00 64 (bibliothèques)',
+    '03 00 00 00 00',
+  ),
+  contactEmail: t(
+    'reseau',
+    'Adresse électronique affichée au public',
+    'Affichée en pied de page et sur la page d’aide (peut différer de l’adresse qui reçoit les copies).',
+    254,
+    'numerique@exemple.fr',
+    'contact-mdo@exemple.fr',
+    {
+      pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+      message: 'Saisissez une adresse électronique valide, par exemple reseau@exemple.fr.',
+    },
+  ),
+  contactHours: t(
+    'reseau',
+    'Horaires de contact',
+    'Par exemple « du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h ».',
+    200,
+    'du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h',
+    'du lundi au vendredi, de 9 h à 17 h',
+  ),
+  mailFooter: t(
+    'reseau',
+    'Ligne de signature des courriels',
+    'Dernière ligne de chaque courriel envoyé aux usagers et aux bibliothèques.',
+    200,
+    'NuMos, une initiative du Département de la Moselle',
+    'La médiathèque numérique, un service de la Médiathèque départementale',
+  ),
+  staffIdentifierFormat: t(
+    'reseau',
+    'Format des identifiants des comptes du personnel',
+    'Chaque # remplace un chiffre (par exemple 52##### pour 52 suivi de 5 chiffres). Laissez vide pour accepter tout identifiant.',
+    40,
+    '52#####',
+    '',
+    {
+      pattern: IDENTIFIER_FORMAT_PATTERN,
+      message:
+        'Utilisez seulement des lettres, des chiffres, « . », « _ », « - » et # pour un chiffre (40 caractères au plus).',
+    },
+  ),
+
   selfRegistration: b('inscription', 'Les usagers peuvent s’inscrire eux-mêmes en ligne', true, false),
   staffRegistration: b('inscription', 'Les bibliothèques peuvent inscrire leurs usagers', true, true),
   confirmationDays: n('inscription', 'Délai pour confirmer son adresse électronique', 'jours', 1, 90, 15),
@@ -86,6 +170,12 @@ export const SETTINGS = {
     choices: { decision: 'la date de validation', registration: 'la date d’inscription' },
     defaults: { numos: 'decision', mdo: 'registration' },
   } satisfies ChoiceSetting<'decision' | 'registration'>,
+  onlineRenewal: b(
+    'abonnement',
+    'Les usagers peuvent demander le renouvellement en ligne (sinon, ils se rendent à leur bibliothèque)',
+    true,
+    false,
+  ),
   renewalReminderDays: n('abonnement', 'Rappel de renouvellement', 'jours avant la fin', 0, 90, 15),
   retentionDays: n(
     'abonnement',
@@ -177,7 +267,9 @@ type ValueOf<S> = S extends NumberSetting
     ? boolean
     : S extends ChoiceSetting<infer C>
       ? C
-      : never;
+      : S extends TextSetting
+        ? string
+        : never;
 export type NetworkSettings = { [K in SettingKey]: ValueOf<(typeof SETTINGS)[K]> };
 
 export const PROFILES: Record<ProfileName, { label: string; networkName: string }> = {
@@ -203,10 +295,33 @@ export function resolveSettings(profile: ProfileName, stored: Record<string, unk
       out[key] = v;
     else if (def.kind === 'boolean' && typeof v === 'boolean') out[key] = v;
     else if (def.kind === 'choice' && typeof v === 'string' && v in def.choices) out[key] = v;
+    else if (def.kind === 'text' && typeof v === 'string' && textSettingError(def, v) === undefined)
+      out[key] = v;
   }
   return out as NetworkSettings;
 }
 
 export function isProfile(v: string): v is ProfileName {
   return v in PROFILES;
+}
+
+/** The message for a wrong text setting, or undefined. Empty is allowed: the network has none. */
+export function textSettingError(def: TextSetting, value: string): string | undefined {
+  if (value.length > def.maxLength) return `Ce texte ne doit pas dépasser ${def.maxLength} caractères.`;
+  if (/[\r\n]/.test(value)) return 'Ce texte doit tenir sur une seule ligne.';
+  if (value && def.check && !def.check.pattern.test(value)) return def.check.message;
+  return undefined;
+}
+
+/** "52#####" as a regular expression over a whole identifier; null when there is no format. */
+export function identifierFormatRegExp(format: string): RegExp | null {
+  const f = format.trim();
+  if (!f) return null;
+  const escaped = f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replaceAll('#', '\\d');
+  return new RegExp(`^${escaped}$`);
+}
+
+/** What a library account's identifier must look like, as the administrator reads it. */
+export function identifierFormatMessage(format: string): string {
+  return `L’identifiant d’un compte de bibliothèque doit suivre le format du réseau : ${format} (chaque # est un chiffre), par exemple ${format.replaceAll('#', '0')}.`;
 }

@@ -221,15 +221,16 @@ export async function sendRenewalReminders(ctx: LifecycleContext, options: Batch
     const mails: MailMessage[] = [];
     for (const r of rows) {
       if (!r.email || !r.activeUntil) continue;
-      const secret = newSecretToken();
-      links.push({
-        hash: sha256(secret),
-        purpose: 'renewal',
-        principalKind: 'patron',
-        principalId: r.id,
-        createdAt: now,
-        expiresAt: renewalLinkExpiry(r.activeUntil, settings),
-      });
+      const secret = settings.onlineRenewal ? newSecretToken() : null;
+      if (secret)
+        links.push({
+          hash: sha256(secret),
+          purpose: 'renewal',
+          principalKind: 'patron',
+          principalId: r.id,
+          createdAt: now,
+          expiresAt: renewalLinkExpiry(r.activeUntil, settings),
+        });
       mails.push(
         renewalReminderMail({
           networkName: network.name,
@@ -238,7 +239,7 @@ export async function sendRenewalReminders(ctx: LifecycleContext, options: Batch
           patron: person(r),
           libraryName: names.get(r.libraryId) ?? '',
           activeUntil: r.activeUntil,
-          url: `${ctx.config.baseUrl}/mon-compte/renouveler/${secret}`,
+          url: secret ? `${ctx.config.baseUrl}/mon-compte/renouveler/${secret}` : null,
         }),
       );
     }

@@ -17,15 +17,62 @@ export interface MailContent {
   afterAction?: string[];
 }
 
+/**
+ * Stands for the network's own signature line (setting "mailFooter") in a rendered e-mail:
+ * enqueueMail puts the line in force when the e-mail is queued, so no mail function needs the
+ * settings. Empty setting: the network's name.
+ */
+export const MAIL_FOOTER_TOKEN = '\u2063[signature-reseau]\u2063';
+
 export function renderMail(c: MailContent): MailMessage {
   return { to: c.to, subject: c.subject, template: c.template, text: renderText(c), html: renderHtml(c) };
 }
 
+/** "[ce lien](https://…)" in a paragraph: the words become a link (http and https only). */
+const LINK = /\[([^[\]\n]{1,200})\]\((https?:\/\/[^\s()<>"]{1,2000})\)/g;
+
+type Part = string | { text: string; url: string };
+
+export function linkParts(paragraph: string): Part[] {
+  const parts: Part[] = [];
+  let last = 0;
+  for (const m of paragraph.matchAll(LINK)) {
+    if (m.index > last) parts.push(paragraph.slice(last, m.index));
+    parts.push({ text: m[1]!, url: m[2]! });
+    last = m.index + m[0].length;
+  }
+  if (last < paragraph.length) parts.push(paragraph.slice(last));
+  return parts;
+}
+
+/** The plain-text part: "utilisez ce lien (https://…)". */
+function plainParagraph(p: string): string {
+  return linkParts(p)
+    .map((part) => (typeof part === 'string' ? part : `${part.text} (${part.url})`))
+    .join('');
+}
+
+function HtmlParagraph({ text }: { text: string }) {
+  return (
+    <>
+      {linkParts(text).map((part) =>
+        typeof part === 'string' ? (
+          part
+        ) : (
+          <a href={part.url} style="color:#000091">
+            {part.text}
+          </a>
+        ),
+      )}
+    </>
+  );
+}
+
 function renderText(c: MailContent): string {
-  const lines = [c.greeting, '', ...c.paragraphs.flatMap((p) => [p, ''])];
+  const lines = [c.greeting, '', ...c.paragraphs.flatMap((p) => [plainParagraph(p), ''])];
   if (c.action) lines.push(`${c.action.label} :`, c.action.url, '');
   if (c.afterAction) lines.push(...c.afterAction.flatMap((p) => [p, '']));
-  lines.push('--', c.networkName, 'Ce message est envoyé automatiquement, merci de ne pas y répondre.');
+  lines.push('--', MAIL_FOOTER_TOKEN, 'Ce message est envoyé automatiquement, merci de ne pas y répondre.');
   return lines.join('\n');
 }
 
@@ -57,7 +104,9 @@ function renderHtml(c: MailContent): string {
                   <td style="padding:8px 32px 24px;font-size:16px;line-height:24px">
                     <p style="margin:0 0 16px">{c.greeting}</p>
                     {c.paragraphs.map((p) => (
-                      <p style="margin:0 0 16px">{p}</p>
+                      <p style="margin:0 0 16px">
+                        <HtmlParagraph text={p} />
+                      </p>
                     ))}
                     {c.action && (
                       <p style="margin:24px 0">
@@ -84,7 +133,9 @@ function renderHtml(c: MailContent): string {
                 </tr>
                 <tr>
                   <td style="padding:16px 32px;border-top:1px solid #dddddd;font-size:12px;color:#666666">
-                    {c.networkName} — ce message est envoyé automatiquement, merci de ne pas y répondre.
+                    {MAIL_FOOTER_TOKEN}
+                    <br />
+                    Ce message est envoyé automatiquement, merci de ne pas y répondre.
                   </td>
                 </tr>
               </table>
@@ -95,4 +146,17 @@ function renderHtml(c: MailContent): string {
     </html>
   );
   return `<!doctype html>${renderToString(body)}`;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/** Puts the network's signature line where renderMail left its token. */
+export function withMailFooter(message: MailMessage, footer: string): MailMessage {
+  if (!message.text.includes(MAIL_FOOTER_TOKEN) && !message.html.includes(MAIL_FOOTER_TOKEN)) return message;
+  const html = footer.replace(/[&<>"]/g, (ch) => HTML_ESCAPES[ch]!);
+  return {
+    ...message,
+    text: message.text.replaceAll(MAIL_FOOTER_TOKEN, footer),
+    html: message.html.replaceAll(MAIL_FOOTER_TOKEN, html),
+  };
 }

@@ -22,8 +22,26 @@ export function renewalReminderMail(p: {
   patron: Person;
   libraryName: string;
   activeUntil: string;
-  url: string;
+  /** The renewal link; null when the network renews at the library only (setting off). */
+  url: string | null;
 }) {
+  if (p.url === null)
+    return {
+      ...renderMail({
+        template: 'renewal_reminder',
+        to: p.to,
+        subject: `Votre abonnement à ${p.networkName} arrive à échéance`,
+        networkName: p.networkName,
+        greeting: `Bonjour ${fullName(p.patron)},`,
+        paragraphs: [
+          `Vous vous êtes inscrit à ${p.networkName}, la médiathèque numérique.`,
+          `Votre abonnement arrive à échéance le ${frenchDay(p.activeUntil)} et nous vous invitons à le renouveler.`,
+          `Le renouvellement se fait à votre bibliothèque (${p.libraryName}) : rendez-vous-y pour vous réinscrire ; elle renouvellera vos droits à ${p.networkName}.`,
+          `Bien cordialement,\nL’équipe de ${p.networkName}.`,
+        ],
+      }),
+      patronId: p.patronId,
+    };
   return {
     ...renderMail({
       template: 'renewal_reminder',

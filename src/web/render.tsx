@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
+import type { NetworkContact } from './views/components/contact-block.js';
 import { Layout, type PageContext } from './views/layout.js';
 
 type Flash = NonNullable<PageContext['flash']>;
@@ -31,6 +32,16 @@ function takeFlash(request: FastifyRequest, reply: FastifyReply): Flash | null {
   return null;
 }
 
+/** The contact block's four settings. */
+export function networkContact(s: {
+  contactAddress: string;
+  contactPhones: string;
+  contactEmail: string;
+  contactHours: string;
+}): NetworkContact {
+  return { address: s.contactAddress, phones: s.contactPhones, email: s.contactEmail, hours: s.contactHours };
+}
+
 export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
   return {
     networkName: request.network?.name ?? 'Sésame',
@@ -41,6 +52,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
     path: request.url.split('?')[0] ?? '/',
     flash: takeFlash(request, reply),
     unreadMessages: request.unreadMessages ?? 0,
+    contact: request.network ? networkContact(request.network.settings) : null,
   };
 }
 

@@ -108,9 +108,9 @@ describe('command line', () => {
       'code,nom,ville,courriel\n57100,"Médiathèque Sud, annexe",Valbourg,sud@exemple.fr\n57101,Bibliothèque d’Écrouves-le-Haut,Écrouves,haut@exemple.fr\n',
     );
     const imported = await sesame('src/cli.ts', ['import-libraries', good]);
-    expect(imported.stdout).toContain('Import terminé : 2 créée(s), 0 mise(s) à jour.');
+    expect(imported.stdout).toContain('Import terminé : 2 bibliothèques créées, 0 mise à jour.');
     const again = await sesame('src/cli.ts', ['import-libraries', good]);
-    expect(again.stdout).toContain('Import terminé : 0 créée(s), 2 mise(s) à jour.');
+    expect(again.stdout).toContain('Import terminé : 0 bibliothèque créée, 2 mises à jour.');
 
     const missingFile = await sesame('src/cli.ts', ['import-libraries', join(dir, 'absent.csv')]);
     expect(missingFile.code).toBe(2);

@@ -206,7 +206,7 @@ describe('deciding a request', () => {
     expect((bad as ValidationError).fieldErrors).toEqual({
       objet: 'Indiquez l’objet du courriel.',
       message:
-        'Balise inconnue : [prenon]. Balises possibles : [prenom], [nom_destinataire], [actif-jusquau], [identifiant].',
+        'Balise inconnue : [prenon]. Balises possibles : [prenom], [nom_destinataire], [actif-jusquau], [identifiant], [forfait], [lien-mot-de-passe], [lien-mode-emploi], [lien-contact], [lien-bibliotheques].',
     });
     expect((await patronRow(ctx, patron.id)).state).toBe('pending');
     expect(await outboxCount(ctx)).toBe(before.mails);
@@ -369,12 +369,14 @@ describe('bulk decisions', () => {
     const out = await decideInBulk(ctx.deps, alpha, {
       ids: [p.id],
       decision: 'refuse',
-      templateKey: 'refuse_duplicate',
+      templateKey: 'refuse_not_member',
       checks: { membre: false, naissance: false },
     });
     expect(out.done).toHaveLength(1);
-    expect((await patronRow(ctx, p.id)).refusalReason).toBe('refuse_duplicate');
-    expect((await mailsTo(ctx, p.email!))[0]!.text).toContain('Vous disposez déjà d’un compte');
+    expect((await patronRow(ctx, p.id)).refusalReason).toBe('refuse_not_member');
+    expect((await mailsTo(ctx, p.email!))[0]!.text).toContain(
+      'Nous vous invitons à vous rapprocher de votre bibliothèque',
+    );
 
     const q = await addPatron(ctx, libA.id);
     const missing = await rejection(
@@ -397,7 +399,7 @@ describe('bulk decisions', () => {
       decideInBulk(ctx.deps, alpha, {
         ids: Array.from({ length: 201 }, (_, i) => `id-${i}`),
         decision: 'refuse',
-        templateKey: 'refuse_other',
+        templateKey: 'refuse_birth_date',
         checks: { membre: false, naissance: false },
       }),
     );
@@ -505,25 +507,24 @@ describe('decision panel', () => {
     expect(html).toContain('Valider la décision');
     expect(html).toContain(`<script src="${ASSETS.decisionJs}" defer`);
     expect(html).not.toContain('pour Médiathèque Alpha');
-    // The four refusal reasons.
-    for (const label of [
-      'pas adhérent actif',
-      'date de naissance incorrecte',
-      'compte déjà existant',
-      'autre motif',
-    ])
-      expect(html).toContain(label);
+    // The seed's two refusal reasons (① and ②), and nothing else.
+    for (const label of ['pas adhérent actif', 'date de naissance incorrecte']) expect(html).toContain(label);
+    expect(html).not.toContain('compte déjà existant');
+    expect(html).not.toContain('autre motif');
+    // The acceptance text of an online registration, with the network's quotas and links.
+    expect(html).toContain('- 4 documents de l’espace films ;');
+    expect(html).toContain('[ce lien](http://sesame.test/mot-de-passe-oublie)');
 
     // Chosen template without JavaScript: its text, filled.
     const refused = renderToString(
       h(DecisionPanel, {
         data: data!,
         csrf: 'jeton',
-        values: { decision: 'refuser', modele: 'refuse_duplicate' },
+        values: { decision: 'refuser', modele: 'refuse_not_member' },
       }),
     );
-    expect(refused).toContain('Vous disposez déjà d’un compte');
-    expect(refused).toMatch(/value="refuse_duplicate"[^>]*selected/);
+    expect(refused).toContain('Nous vous invitons à vous rapprocher de votre bibliothèque');
+    expect(refused).toMatch(/value="refuse_not_member"[^>]*selected/);
   });
 
   it('offers nothing for a request that does not await a decision', async () => {
@@ -577,7 +578,7 @@ describe('decision routes', () => {
     const c = await browserFor(alpha2);
     const again = await c.post(
       `/admin/usagers/${patron.id}/decision`,
-      { decision: 'refuser', modele: 'refuse_other', objet: 'Refus', message: 'Bonjour' },
+      { decision: 'refuser', modele: 'refuse_birth_date', objet: 'Refus', message: 'Bonjour' },
       { from: '/admin' },
     );
     expect(again.statusCode).toBe(303);
@@ -640,7 +641,7 @@ describe('decision routes', () => {
       {
         ids: [p1.id, p2.id],
         decision: 'refuser',
-        modele: 'refuse_other',
+        modele: 'refuse_birth_date',
         retour: '/admin/usagers?etat=a_valider&tri=attente',
       },
       { from: '/admin' },
@@ -755,7 +756,7 @@ describe('decision form on the record page', () => {
     const other = await browserFor(beta);
     const foreign = await other.post(
       `/admin/usagers/${patron.id}/decision`,
-      { action: 'modele', modele: 'refuse_other', modele_affiche: 'accept' },
+      { action: 'modele', modele: 'refuse_birth_date', modele_affiche: 'accept' },
       { from: '/admin' },
     );
     expect(foreign.statusCode).toBe(404);

@@ -405,7 +405,7 @@ describe('CSV import from the browser', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/admin/bibliotheques');
     expect((await admin.get('/admin/bibliotheques')).body).toContain(
-      'Import terminé : 1 créée(s), 1 mise(s) à jour.',
+      'Import terminé : 1 bibliothèque créée, 1 mise à jour.',
     );
     expect(await findLibraryByCode(db(), 'IMP001')).toMatchObject({
       name: 'Médiathèque « Les Saules », annexe',

@@ -105,14 +105,14 @@ describe('list of accounts', () => {
 describe('creating an account', () => {
   it('creates a library account without password and e-mails a set-password link that works', async () => {
     const res = await admin.post('/admin/comptes/nouveau', {
-      identifier: 'marie.exemple',
+      identifier: '5212345',
       name: 'Marie Exemple',
       email: 'Marie.Exemple@Exemple.fr',
       role: 'library_staff',
       libraryId: libA.id,
     });
     expect(res.statusCode).toBe(303);
-    const [row] = await db().select().from(staffTable).where(eq(staffTable.identifier, 'marie.exemple'));
+    const [row] = await db().select().from(staffTable).where(eq(staffTable.identifier, '5212345'));
     expect(row).toMatchObject({
       role: 'library_staff',
       email: 'marie.exemple@exemple.fr',
@@ -175,6 +175,43 @@ describe('creating an account', () => {
     expect(noRole.body).toContain('Choisissez le rôle du compte.');
     expect(await staffCount()).toBe(accounts);
     expect(await outboxCount()).toBe(mails);
+  });
+
+  it('checks a library account’s identifier against the network’s format (52#####), with a hint', async () => {
+    const form = await admin.get('/admin/comptes/nouveau');
+    expect(form.body).toContain(
+      'Compte de bibliothèque : format 52##### (chaque # est un chiffre, par exemple 5211111)',
+    );
+    const res = await admin.post('/admin/comptes/nouveau', {
+      identifier: 'paul.exemple',
+      name: 'Paul Exemple',
+      email: 'paul.exemple@exemple.fr',
+      role: 'library_staff',
+      libraryId: libA.id,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain(
+      'L’identifiant d’un compte de bibliothèque doit suivre le format du réseau : 52##### (chaque # est un chiffre), par exemple 5200000.',
+    );
+    expect(res.body).toContain('value="paul.exemple"');
+    expect(await db().select().from(staffTable).where(eq(staffTable.identifier, 'paul.exemple'))).toEqual([]);
+    // 52 followed by four digits is not the format either.
+    const short = await admin.post('/admin/comptes/nouveau', {
+      identifier: '521234',
+      name: 'Paul Exemple',
+      email: 'paul.exemple@exemple.fr',
+      role: 'library_staff',
+      libraryId: libA.id,
+    });
+    expect(short.statusCode).toBe(400);
+    // A network administrator's account is not a library's Moselia identifier.
+    const adminAccount = await admin.post('/admin/comptes/nouveau', {
+      identifier: 'paul.reseau',
+      name: 'Paul Réseau',
+      email: 'paul.reseau@exemple.fr',
+      role: 'network_admin',
+    });
+    expect(adminAccount.statusCode).toBe(303);
   });
 
   it('refuses an identifier already used, whatever its case, and writes nothing', async () => {
@@ -334,7 +371,7 @@ describe('disabling and re-enabling an account', () => {
 describe('sending a new password link', () => {
   it('e-mails a new link through the outbox and makes the previous one useless', async () => {
     const created = await admin.post('/admin/comptes/nouveau', {
-      identifier: 'lien-perdu',
+      identifier: '5200374',
       name: 'Lien Perdu',
       email: 'lien.perdu@exemple.fr',
       role: 'library_staff',
@@ -409,7 +446,7 @@ describe('correcting an account', () => {
     const patronA = await addPatron(ctx, libA.id, { lastName: 'Alphandéry' });
     const patronB = await addPatron(ctx, libB.id, { lastName: 'Bétourné' });
     const created = await admin.post('/admin/comptes/nouveau', {
-      identifier: 'agent.mobile',
+      identifier: '5200449',
       name: 'Agent Mobile',
       email: 'agent.mobile@exemple.fr',
       role: 'library_staff',
@@ -435,7 +472,7 @@ describe('correcting an account', () => {
     expect(res.headers.location).toBe(`/admin/comptes/${id}`);
     const page = await admin.get(`/admin/comptes/${id}`);
     expect(page.body).toContain(
-      'Compte agent.mobile modifié. Les liens envoyés à l’ancienne adresse ne fonctionnent plus',
+      'Compte 5200449 modifié. Les liens envoyés à l’ancienne adresse ne fonctionnent plus',
     );
     expect(page.body).toContain('Compte modifié');
     expect(await findStaffById(db(), id)).toMatchObject({
@@ -445,7 +482,7 @@ describe('correcting an account', () => {
     });
     const [event] = (await staffEvents(id)).filter((e) => e.action === 'staff_updated');
     expect(event!.data).toEqual({
-      identifier: 'agent.mobile',
+      identifier: '5200449',
       fields: ['name', 'email', 'libraryIds'],
       before: { name: 'Agent Mobile', email: 'agent.mobile@exemple.fr', libraryIds: [libA.id] },
       after: { name: 'Agente Mobile', email: 'agente.mobile@exemple.fr', libraryIds: [libB.id] },
@@ -465,7 +502,7 @@ describe('correcting an account', () => {
       { from: setPage },
     );
     expect(set.statusCode).toBe(303);
-    expect((await person.logIn('agent.mobile', 'Nouveau-mot-de-passe-42')).statusCode).toBe(303);
+    expect((await person.logIn('5200449', 'Nouveau-mot-de-passe-42')).statusCode).toBe(303);
     expect((await person.get(`/admin/usagers/${patronB.id}`)).statusCode).toBe(200);
     expect((await person.get(`/admin/usagers/${patronA.id}`)).statusCode).toBe(404);
   });

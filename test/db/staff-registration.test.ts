@@ -231,8 +231,8 @@ describe('staff registration, MDO journey', () => {
     const decision = {
       action: 'decider',
       decision: 'accepter',
-      modele: 'accept',
-      modele_affiche: 'accept',
+      modele: 'accept_library',
+      modele_affiche: 'accept_library',
       fin_prevue: end!,
       objet: 'Votre compte [reseau] est actif',
       message: 'Bonjour [prenom] [nom_destinataire],\n\nVotre compte est actif jusqu’au [actif-jusquau].',
@@ -268,7 +268,7 @@ describe('staff registration, MDO journey', () => {
     const id = await registerThroughForm(b, form());
     const record = await b.get(`/admin/usagers/${id}`);
     expect(record.body).toContain(
-      'Vous n’avez pas encore choisi votre mot de passe : utilisez le lien du courriel « Définissez votre mot de passe »',
+      'Si vous n’avez pas encore choisi votre mot de passe, utilisez le lien du courriel « Définissez votre mot de passe »',
     );
   });
 
@@ -614,7 +614,7 @@ describe('“Renvoyer le lien”', () => {
         decision: 'accepter',
         membre: 'oui',
         naissance: 'oui',
-        modele: 'accept',
+        modele: 'accept_library',
         objet: 'x',
         message: 'y',
       },

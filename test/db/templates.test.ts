@@ -58,7 +58,8 @@ describe('response templates pages', () => {
   it('lists every template for network administrators only', async () => {
     const page = await adminBrowser.get('/admin/modeles');
     expect(page.statusCode).toBe(200);
-    for (const t of Object.values(DEFAULT_TEMPLATES)) expect(page.body).toContain(t.label);
+    for (const t of Object.values(DEFAULT_TEMPLATES).filter((t) => !t.retired))
+      expect(page.body).toContain(t.label);
     expect(page.body).toContain('<caption>Modèles de réponse aux demandes</caption>');
     expect(page.body).toContain('href="/admin/modeles/refuse_birth_date"');
     expect((await staffBrowser.get('/admin/modeles')).statusCode).toBe(403);
@@ -74,7 +75,7 @@ describe('response templates pages', () => {
   it('shows the text with a preview filled with sample data', async () => {
     const page = await adminBrowser.get('/admin/modeles/accept');
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('Modèle « Acceptation »');
+    expect(page.body).toContain('Modèle « Acceptation (inscription en ligne) »');
     expect(page.body).toContain(
       'Nous avons le plaisir de vous confirmer que votre compte est désormais actif jusqu’au [actif-jusquau].',
     );
@@ -98,7 +99,7 @@ describe('response templates pages', () => {
     );
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain(
-      'Balise inconnue : [prénom]. Balises possibles : [prenom], [nom_destinataire], [actif-jusquau], [identifiant].',
+      'Balise inconnue : [prénom]. Balises possibles : [prenom], [nom_destinataire], [actif-jusquau], [identifiant], [forfait], [lien-mot-de-passe], [lien-mode-emploi], [lien-contact], [lien-bibliotheques].',
     );
     expect(res.body).toContain('Bonjour [prénom] [nom_destinataire],');
     expect(res.body).toContain('aria-invalid="true"');
@@ -117,13 +118,13 @@ describe('response templates pages', () => {
 
   it('previews typed text without saving it', async () => {
     const res = await adminBrowser.post(
-      '/admin/modeles/refuse_other',
+      '/admin/modeles/refuse_birth_date',
       {
         objet: 'Réponse pour [prenom]',
         texte: 'Bonjour [prenom] [nom_destinataire] ([identifiant]).',
         action: 'apercu',
       },
-      { from: '/admin/modeles/refuse_other' },
+      { from: '/admin/modeles/refuse_birth_date' },
     );
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Réponse pour Zoé');

@@ -13,6 +13,7 @@ import {
   templatesFor,
 } from '../../src/domain/decision-rules.js';
 import { isOverdue } from '../../src/domain/patron-lifecycle.js';
+import { DEFAULT_TEMPLATES, fillTemplate, quotaLines } from '../../src/domain/response-templates.js';
 import { defaultSettings } from '../../src/domain/settings.js';
 import { decisionMail } from '../../src/mail/decision-mails.js';
 
@@ -42,7 +43,7 @@ describe('decision form rules', () => {
         {
           ...valid,
           decision: 'refuse',
-          templateKey: 'refuse_other',
+          templateKey: 'refuse_birth_date',
           checks: { membre: false, naissance: false },
         },
         'registration',
@@ -54,7 +55,7 @@ describe('decision form rules', () => {
     expect(decisionErrors({ ...valid, decision: undefined }, 'registration').decision).toBe(
       'Choisissez Accepter ou Refuser.',
     );
-    expect(decisionErrors({ ...valid, templateKey: 'refuse_duplicate' }, 'registration').modele).toContain(
+    expect(decisionErrors({ ...valid, templateKey: 'refuse_birth_date' }, 'registration').modele).toContain(
       'annonce un refus',
     );
     expect(decisionErrors({ ...valid, templateKey: 'accept' }, 'renewal').modele).toBe(
@@ -72,7 +73,7 @@ describe('decision form rules', () => {
       'registration',
     );
     expect(errors.message).toBe(
-      'Balise inconnue : [prénom]. Balises possibles : [prenom], [nom_destinataire], [actif-jusquau], [identifiant].',
+      'Balise inconnue : [prénom]. Balises possibles : [prenom], [nom_destinataire], [actif-jusquau], [identifiant], [forfait], [lien-mot-de-passe], [lien-mode-emploi], [lien-contact], [lien-bibliotheques].',
     );
     expect(placeholderMessage(['[a]', '[b]'])).toMatch(/^Balises inconnues : \[a\], \[b\]\./);
     expect(messageErrors('Objet [reseau]', 'Texte [identifiant] [actif-jusquau]')).toEqual({});
@@ -83,16 +84,128 @@ describe('decision form rules', () => {
     expect(situationOf('pending')).toBe('registration');
     expect(situationOf('renewal_pending')).toBe('renewal');
     expect(situationOf('active')).toBeNull();
-    expect(templatesFor('registration', 'refuse')).toEqual([
+    // The seed's two reasons only: ① not an active member, ② wrong birth date.
+    expect(templatesFor('registration', 'refuse')).toEqual(['refuse_not_member', 'refuse_birth_date']);
+    expect(templatesFor('registration', 'refuse', 'staff')).toEqual([
       'refuse_not_member',
       'refuse_birth_date',
-      'refuse_duplicate',
-      'refuse_other',
     ]);
+    // One acceptance text per channel.
+    expect(templatesFor('registration', 'accept', 'self')).toEqual(['accept']);
+    expect(templatesFor('registration', 'accept', 'staff')).toEqual(['accept_library']);
+    expect(defaultTemplate('registration', 'accept', 'staff')).toBe('accept_library');
     expect(defaultTemplate('renewal', 'accept')).toBe('renewal_accept');
     expect(defaultTemplate('renewal', 'refuse')).toBe('renewal_refuse');
   });
 });
+
+describe('seed wording and rules (issue 17)', () => {
+  const values = {
+    firstName: 'Zoé',
+    lastName: 'Exemple',
+    activeUntil: '22/11/2027',
+    identifier: 'zoe57',
+    networkName: 'NuMos',
+    baseUrl: 'https://sesame.exemple.fr/',
+  };
+
+  it('fills the month’s quotas from the network’s current settings, never fixed figures', () => {
+    const body = DEFAULT_TEMPLATES.accept.body;
+    expect(body).toContain('[forfait]');
+    expect(body).not.toMatch(/\b(4|7|15|31)\b/);
+    const quotas = quotaLines({ quotaFilms: 5, quotaBooks: 8, quotaMagazines: 12, quotaNewspapers: 30 });
+    const filled = fillTemplate(body, { ...values, quotas });
+    expect(filled).toContain(
+      'Votre forfait vous permet de consulter chaque mois les documents de votre choix parmi :',
+    );
+    expect(filled).toContain('- 5 documents de l’espace films ;');
+    expect(filled).toContain('- 8 documents de l’espace livres ;');
+    expect(filled).toContain('- 12 magazines et 30 quotidiens.');
+    expect(quotaLines(numos)).toContain('- 4 documents de l’espace films ;');
+  });
+
+  it('turns "ce lien", "mode d’emploi", "ce formulaire" and the list of libraries into links', () => {
+    const quotas = quotaLines(numos);
+    const accept = fillTemplate(DEFAULT_TEMPLATES.accept.body, { ...values, quotas });
+    const mail = decisionMail({
+      networkName: 'NuMos',
+      to: 'zoe@exemple.fr',
+      subject: 'Actif',
+      body: accept,
+      template: 'decision_accept',
+    });
+    expect(mail.html).toContain(
+      'utilisez <a href="https://sesame.exemple.fr/mot-de-passe-oublie" style="color:#000091">ce lien</a>',
+    );
+    expect(mail.html).toContain(
+      'consultez le <a href="https://sesame.exemple.fr/aide/mode-d-emploi" style="color:#000091">mode d’emploi</a>',
+    );
+    expect(mail.text).toContain('utilisez ce lien (https://sesame.exemple.fr/mot-de-passe-oublie).');
+    const refusal = fillTemplate(DEFAULT_TEMPLATES.refuse_not_member.body, { ...values, quotas });
+    const refused = decisionMail({
+      networkName: 'NuMos',
+      to: 'zoe@exemple.fr',
+      subject: 'Refus',
+      body: refusal,
+      template: 'decision_refuse_not_member',
+    });
+    expect(refused.html).toContain(
+      'Pour toute autre difficulté, vous pouvez nous contacter par <a href="https://sesame.exemple.fr/aide/contact" style="color:#000091">ce formulaire</a>.',
+    );
+    expect(refused.html).toContain(
+      '<a href="https://sesame.exemple.fr/bibliotheques" style="color:#000091">la liste des bibliothèques du réseau</a>',
+    );
+    // A link that is not http(s) stays text.
+    const bad = decisionMail({
+      networkName: 'N',
+      to: 'a@exemple.fr',
+      subject: 's',
+      body: 'Bonjour,\n[clic](javascript:alert(1))',
+      template: 't',
+    });
+    expect(bad.html).not.toContain('href="javascript');
+  });
+
+  it('speaks truly to each channel: chosen identifier and password only for online registration', () => {
+    expect(DEFAULT_TEMPLATES.accept.body).toContain('l’identifiant que vous avez choisi');
+    expect(DEFAULT_TEMPLATES.accept.body).toContain('celui que vous aviez défini dans le formulaire');
+    const library = DEFAULT_TEMPLATES.accept_library.body;
+    expect(library).not.toContain('que vous avez choisi');
+    expect(library).not.toContain('défini dans le formulaire');
+    expect(library).toContain('Votre bibliothèque vous a inscrit');
+    expect(decisionErrors({ ...validAccept, templateKey: 'accept' }, 'registration', 'staff').modele).toBe(
+      'Choisissez un modèle de réponse dans la liste.',
+    );
+    expect(
+      decisionErrors({ ...validAccept, templateKey: 'accept_library' }, 'registration', 'staff'),
+    ).toEqual({});
+  });
+
+  it('asks for a confirmation naming the seed’s rule before refusing a known member', () => {
+    const refusal = {
+      ...validAccept,
+      decision: 'refuse' as const,
+      templateKey: 'refuse_birth_date',
+      checks: { membre: true, naissance: false },
+    };
+    expect(decisionErrors(refusal, 'registration').confirmer_refus).toContain(
+      'ne peut en aucun cas refuser une inscription à partir du moment où le demandeur s’est précédemment inscrit à la bibliothèque',
+    );
+    expect(decisionErrors({ ...refusal, confirmRefusal: true }, 'registration')).toEqual({});
+    expect(
+      decisionErrors({ ...refusal, templateKey: 'refuse_other', confirmRefusal: true }, 'registration')
+        .modele,
+    ).toBe('Choisissez un modèle de réponse dans la liste.');
+  });
+});
+
+const validAccept = {
+  decision: 'accept' as const,
+  checks: { membre: true, naissance: true },
+  templateKey: 'accept',
+  subject: 'Votre compte est actif',
+  message: 'Bonjour Zoé,\n\nVotre compte est actif jusqu’au 22/11/2027.',
+};
 
 describe('renewal end date', () => {
   it('adds one period to the current end: renewing early loses nothing', () => {

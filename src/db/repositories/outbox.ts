@@ -1,6 +1,8 @@
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { MAIL_FOOTER_TOKEN, withMailFooter } from '../../mail/layout.js';
 import { type Executor, queryRows } from '../client.js';
 import { outbox } from '../schema.js';
+import { findNetwork } from './network.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OutboxStatus = OutboxRow['status'];
@@ -22,6 +24,10 @@ export async function enqueueMail(
   now: Date,
   notBefore: Date = now,
 ): Promise<number> {
+  if (message.text.includes(MAIL_FOOTER_TOKEN)) {
+    const network = await findNetwork(db);
+    message = withMailFooter(message, network?.settings.mailFooter.trim() || network?.name || '');
+  }
   const [row] = await db
     .insert(outbox)
     .values({

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import {
   DEFAULT_TEMPLATES,
+  OFFERED_TEMPLATE_KEYS,
   type ResponseTemplate,
-  TEMPLATE_KEYS,
   type TemplateKey,
 } from '../../domain/response-templates.js';
 import type { Executor } from '../client.js';
@@ -30,11 +30,11 @@ function merge(key: TemplateKey, row: typeof responseTemplates.$inferSelect | un
     : { key, ...base, customised: false, updatedAt: null, updatedBy: null };
 }
 
-/** Every template, in the order of DEFAULT_TEMPLATES; rows for unknown keys are ignored. */
+/** Every offered template, in the order of DEFAULT_TEMPLATES; rows for other keys are ignored. */
 export async function listResponseTemplates(db: Executor): Promise<StoredTemplate[]> {
   const rows = await db.select().from(responseTemplates);
   const byKey = new Map(rows.map((r) => [r.key, r]));
-  return TEMPLATE_KEYS.map((key) => merge(key, byKey.get(key)));
+  return OFFERED_TEMPLATE_KEYS.map((key) => merge(key, byKey.get(key)));
 }
 
 export async function templatesByKey(db: Executor): Promise<Record<TemplateKey, StoredTemplate>> {

@@ -5,6 +5,7 @@ import { identifierTaken, insertStaff } from '../../db/repositories/staff.js';
 import type { StaffActor, StaffRole } from '../../domain/actor.js';
 import { DAY } from '../../domain/clock.js';
 import { ValidationError } from '../../domain/errors.js';
+import { identifierFormatMessage, identifierFormatRegExp } from '../../domain/settings.js';
 import { setPasswordMail } from '../../mail/messages.js';
 import { issuePasswordLink } from '../auth/password-links.js';
 import type { Deps } from '../deps.js';
@@ -34,9 +35,14 @@ export async function createStaff(
     if (await identifierTaken(tx, input.identifier)) errors.identifier = 'Cet identifiant est déjà utilisé.';
     const libraryError = await libraryChoiceError(tx, input.role, input.libraryIds);
     if (libraryError) errors.libraryId = libraryError;
+    const network = await getNetwork(tx);
+    // The seed: a library's identifier is its Moselia one ("du type 52#####").
+    const format = network.settings.staffIdentifierFormat;
+    const pattern = identifierFormatRegExp(format);
+    if (input.role === 'library_staff' && pattern && !pattern.test(input.identifier) && !errors.identifier)
+      errors.identifier = identifierFormatMessage(format);
     if (Object.keys(errors).length) throw new ValidationError(errors);
 
-    const network = await getNetwork(tx);
     const row = await insertStaff(tx, {
       ...input,
       libraryIds: input.role === 'network_admin' ? [] : input.libraryIds,

@@ -9,7 +9,7 @@ import type { StaffActor } from '../../domain/actor.js';
 import { messageErrors } from '../../domain/decision-rules.js';
 import { DomainError, forbidden, notFound, ValidationError } from '../../domain/errors.js';
 import { formatDateTime } from '../../domain/paris.js';
-import { isTemplateKey, type TemplateKey } from '../../domain/response-templates.js';
+import { DEFAULT_TEMPLATES, isTemplateKey, type TemplateKey } from '../../domain/response-templates.js';
 import type { Deps } from '../deps.js';
 
 /** Version of a template as shown in its form: its last change, or "" for the built-in text. */
@@ -19,7 +19,7 @@ export function templateVersion(t: { updatedAt: Date | null }): string {
 
 function requireKey(actor: StaffActor, key: string): TemplateKey {
   if (actor.role !== 'network_admin') throw forbidden();
-  if (!isTemplateKey(key)) throw notFound('Ce modèle');
+  if (!isTemplateKey(key) || DEFAULT_TEMPLATES[key].retired) throw notFound('Ce modèle');
   return key;
 }
 

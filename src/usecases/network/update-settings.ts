@@ -10,7 +10,7 @@ import {
 import type { StaffActor } from '../../domain/actor.js';
 import { DomainError, forbidden, ValidationError } from '../../domain/errors.js';
 import { EMAIL_PATTERN } from '../../domain/library-csv.js';
-import { type NetworkSettings, SETTINGS, type SettingKey } from '../../domain/settings.js';
+import { type NetworkSettings, SETTINGS, type SettingKey, textSettingError } from '../../domain/settings.js';
 import type { Deps } from '../deps.js';
 
 export interface SettingsInput {
@@ -62,6 +62,9 @@ export function settingsErrors(input: SettingsInput): Record<string, string> {
         errors[key] = integerRangeMessage(def.min, def.max);
     } else if (def.kind === 'boolean') {
       if (typeof v !== 'boolean') errors[key] = 'Choisissez Oui ou Non.';
+    } else if (def.kind === 'text') {
+      const message = typeof v === 'string' ? textSettingError(def, v) : 'Saisissez un texte.';
+      if (message) errors[key] = message;
     } else if (typeof v !== 'string' || !(v in def.choices))
       errors[key] = 'Choisissez l’une des possibilités.';
   }

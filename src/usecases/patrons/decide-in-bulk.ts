@@ -8,6 +8,7 @@ import {
   type CheckName,
   type DecisionKind,
   defaultTemplate,
+  KNOWN_MEMBER_RULE,
   situationOf,
   templatesFor,
 } from '../../domain/decision-rules.js';
@@ -25,6 +26,7 @@ export interface BulkInput {
   /** The refusal reason for first registrations; renewals get the renewal's own template. */
   templateKey?: string;
   checks: Record<CheckName, boolean>;
+  confirmRefusal?: boolean;
 }
 
 export interface BulkOutcome {
@@ -47,6 +49,8 @@ export function bulkErrors(input: BulkInput): Record<string, string> {
     !templatesFor('registration', 'refuse').includes(input.templateKey as TemplateKey)
   )
     errors.modele = 'Choisissez le motif du refus.';
+  if (input.decision === 'refuse' && input.checks.membre && !input.confirmRefusal)
+    errors.confirmer_refus = KNOWN_MEMBER_RULE;
   return errors;
 }
 
@@ -79,7 +83,7 @@ export async function decideInBulk(deps: Deps, actor: StaffActor, input: BulkInp
         const templateKey: TemplateKey =
           situation === 'registration' && decision === 'refuse'
             ? (input.templateKey as TemplateKey)
-            : defaultTemplate(situation, decision);
+            : defaultTemplate(situation, decision, patron.channel);
         const template = templates[templateKey];
         await applyDecision(tx, {
           now: deps.clock.now(),

@@ -24,7 +24,7 @@ import {
 import { DomainError, notFound, ValidationError } from '../../domain/errors.js';
 import { frenchDay, STATE_LABELS, subscriptionEnd } from '../../domain/patron-lifecycle.js';
 import { stateAfterRefusedRenewal } from '../../domain/renewal-rules.js';
-import { fillTemplate, type TemplateKey } from '../../domain/response-templates.js';
+import { fillTemplate, quotaLines, type TemplateKey } from '../../domain/response-templates.js';
 import { decisionMail } from '../../mail/decision-mails.js';
 import type { Deps } from '../deps.js';
 import { assertLicenceAvailable, withLicencePoolAlert } from '../resources/licence-pool.js';
@@ -37,6 +37,8 @@ export interface DecisionInput {
   subject: string;
   message: string;
   checks: Record<CheckName, boolean>;
+  /** "Je confirme le refus": refusing a patron ticked as a member of the library. */
+  confirmRefusal?: boolean;
   /**
    * End date (AAAA-MM-JJ) written in the prefilled message. If the form stayed open past
    * midnight the end date moved: staff are asked to check the text rather than send a wrong date.
@@ -171,6 +173,8 @@ export async function applyDecision(tx: Executor, d: ApplyDecision): Promise<Dec
     activeUntil: shownEnd ? frenchDay(shownEnd) : '',
     identifier: patron.identifier ?? '',
     networkName: network.name,
+    quotas: quotaLines(settings),
+    baseUrl: d.baseUrl,
   };
   const subject = fillTemplate(d.subject.trim(), values);
   const body = fillTemplate(d.message.replace(/\r\n?/g, '\n').trim(), values);
@@ -266,8 +270,10 @@ export async function decideRequest(
           templateKey: input.templateKey,
           subject: input.subject,
           message: input.message,
+          confirmRefusal: input.confirmRefusal,
         },
         situation,
+        patron.channel,
       );
       if (Object.keys(errors).length) throw new ValidationError(errors);
       const network = await getNetwork(tx);

@@ -25,7 +25,7 @@ export async function decisionFormErrors(
   if (!patron) throw notFound('Cette demande');
   const situation = situationOf(patron.state);
   if (!situation) throw notAwaitingError(patron);
-  return decisionErrors(input, situation);
+  return decisionErrors(input, situation, patron.channel);
 }
 
 /** Decides, and says how long the decision stays undoable (the network's setting, read after). */

@@ -5,7 +5,7 @@ import type { StaffActor } from '../../domain/actor.js';
 import { type DecisionKind, type DecisionSituation, situationOf } from '../../domain/decision-rules.js';
 import { parisDay } from '../../domain/paris.js';
 import { ageOn, frenchDay } from '../../domain/patron-lifecycle.js';
-import { fillTemplate, type TemplateKey } from '../../domain/response-templates.js';
+import { fillTemplate, quotaLines, type TemplateKey, templateFits } from '../../domain/response-templates.js';
 import type { Deps } from '../deps.js';
 import { askLibraryIls, type IlsCheck } from '../sip2/ils-membership.js';
 import { decidedEnd } from './decide-request.js';
@@ -94,7 +94,7 @@ export async function loadDecisionPanel(
     askLibraryIls(deps, patron.libraryId, patron.cardNumber),
   ]);
   const templates = all
-    .filter((t) => t.kind === situation)
+    .filter((t) => templateFits(t.key, situation, patron.channel))
     .map((t) => {
       const decision: DecisionKind = t.decision === 'accepted' ? 'accept' : 'refuse';
       const { shownEnd } = decidedEnd(patron, situation, decision, now, network.settings);
@@ -104,6 +104,8 @@ export async function loadDecisionPanel(
         activeUntil: shownEnd ? frenchDay(shownEnd) : '',
         identifier: patron.identifier ?? '',
         networkName: network.name,
+        quotas: quotaLines(network.settings),
+        baseUrl: deps.baseUrl,
       };
       return {
         key: t.key,
@@ -120,10 +122,7 @@ export async function loadDecisionPanel(
     undo: null,
     decide: {
       situation,
-      templates:
-        mode === 'activation' && patron.passwordHash === null
-          ? templates.map((t) => (t.key === 'accept' ? { ...t, body: withPasswordReminder(t.body) } : t))
-          : templates,
+      templates,
       expectedEnd,
       birthDate: patron.birthDate,
       age: patron.birthDate ? ageOn(patron.birthDate, parisDay(now)) : null,
@@ -135,16 +134,4 @@ export async function loadDecisionPanel(
       ils: ils?.check ?? null,
     },
   };
-}
-
-const PASSWORD_REMINDER =
-  'Vous n’avez pas encore choisi votre mot de passe : utilisez le lien du courriel « Définissez votre mot de passe » ou, s’il a expiré, « Mot de passe oublié » sur la page de connexion.';
-
-/** The acceptance text for a patron who has no password yet: says how to get one, before the signature. */
-function withPasswordReminder(body: string): string {
-  const paragraphs = body.split(/\n{2,}/);
-  const signature = paragraphs.findIndex((p) => /^(bien )?cordialement/i.test(p.trim()));
-  if (signature < 0) return `${body}\n\n${PASSWORD_REMINDER}`;
-  paragraphs.splice(signature, 0, PASSWORD_REMINDER);
-  return paragraphs.join('\n\n');
 }

@@ -9,7 +9,7 @@ import type { StaffActor } from '../../domain/actor.js';
 import { renewalEnd } from '../../domain/decision-rules.js';
 import { DomainError, notFound, ValidationError } from '../../domain/errors.js';
 import { frenchDay, type PatronState, STATE_LABELS } from '../../domain/patron-lifecycle.js';
-import { fillTemplate } from '../../domain/response-templates.js';
+import { fillTemplate, quotaLines } from '../../domain/response-templates.js';
 import { decisionMail } from '../../mail/decision-mails.js';
 import type { Deps } from '../deps.js';
 import { patronDisplayName } from './decide-request.js';
@@ -92,6 +92,8 @@ async function applyRenewal(
     activeUntil: frenchDay(newEnd),
     identifier: patron.identifier ?? '',
     networkName: network.name,
+    quotas: quotaLines(network.settings),
+    baseUrl: deps.baseUrl,
   };
   const subject = fillTemplate(template.subject.trim(), values);
   const body = fillTemplate(template.body.replace(/\r\n?/g, '\n').trim(), values);

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { PatronActor, StaffActor } from '../../domain/actor.js';
 import { ASSETS } from '../assets.js';
+import { ContactLines, hasContact, type NetworkContact } from './components/contact-block.js';
 
 /** What every page needs from the request, given by the route to the layout. */
 export interface PageContext {
@@ -14,6 +15,8 @@ export interface PageContext {
   flash?: { kind: 'success' | 'info' | 'error'; message: string } | null;
   /** Staff: unread threads of their "Messages" inbox, shown as a badge in the menu. */
   unreadMessages?: number;
+  /** The network's contact block (settings), shown in the footer. */
+  contact?: NetworkContact | null;
 }
 
 interface NavItem {
@@ -52,7 +55,7 @@ function navigation(
   if (actor.role === 'network_admin')
     return [
       ...common,
-      { href: '/admin/usagers', label: 'Usagers' },
+      { href: '/admin/usagers', label: 'Validation des inscriptions' },
       { href: '/admin/retards', label: 'En retard' },
       { href: '/admin/ressources', label: 'Ressources' },
       { href: '/admin/statistiques', label: 'Statistiques' },
@@ -224,6 +227,14 @@ export function Layout(props: {
                   La médiathèque numérique du réseau des bibliothèques : films, livres numériques, BD, presse,
                   accessibles gratuitement aux adhérents de nos bibliothèques.
                 </p>
+                {hasContact(ctx.contact) && (
+                  <div class="fr-footer__content-desc sesame-contact">
+                    <p class="fr-mb-1v">
+                      <strong>Un souci ? Une question ?</strong>
+                    </p>
+                    <ContactLines contact={ctx.contact} />
+                  </div>
+                )}
               </div>
             </div>
             <div class="fr-footer__bottom">

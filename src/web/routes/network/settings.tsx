@@ -8,6 +8,7 @@ import {
   SETTINGS,
   type SettingGroup,
   type SettingKey,
+  textSettingError,
 } from '../../../domain/settings.js';
 import {
   integerRangeMessage,
@@ -62,6 +63,16 @@ function fieldSchema(key: SettingKey) {
           ),
       );
   if (def.kind === 'boolean') return z.enum([YES, NO], 'Choisissez Oui ou Non.').transform((v) => v === YES);
+  if (def.kind === 'text')
+    return z
+      .string()
+      .optional()
+      .default('')
+      .transform((v) => v.trim())
+      .superRefine((v, ctx) => {
+        const message = textSettingError(def, v);
+        if (message) ctx.addIssue({ code: 'custom', message });
+      });
   return z.enum(Object.keys(def.choices) as [string, ...string[]], 'Choisissez l’une des possibilités.');
 }
 
@@ -103,6 +114,7 @@ function describeValue(key: SettingKey, value: NetworkSettings[SettingKey]): str
   const def = SETTINGS[key];
   if (def.kind === 'number') return `${numberFormat.format(value as number)} ${def.unit}`;
   if (def.kind === 'boolean') return value ? 'Oui' : 'Non';
+  if (def.kind === 'text') return value ? `« ${value} »` : '(vide)';
   return (def.choices as Record<string, string>)[value as string] ?? String(value);
 }
 
@@ -138,6 +150,23 @@ function SettingField({
         errors={errors}
         maxLength={14}
         required
+      />
+    );
+  if (def.kind === 'text')
+    return (
+      <TextInput
+        name={settingKey}
+        label={def.label}
+        hint={
+          <>
+            {def.hint}
+            <br />
+            {defaultHint}
+          </>
+        }
+        values={values}
+        errors={errors}
+        maxLength={def.maxLength}
       />
     );
   const options =
@@ -182,8 +211,8 @@ export async function settingsRoutes(app: FastifyInstance, { deps }: RouteOption
           <h1>Paramètres du réseau</h1>
           <p>
             Chaque règle chiffrée de {network.name} se règle ici. Les valeurs par défaut viennent du profil «{' '}
-            {network.profile} » choisi à l’installation. Tous les champs sont obligatoires ; rien n’est
-            enregistré tant qu’une valeur est incorrecte.
+            {network.profile} » choisi à l’installation. Les champs chiffrés et les choix sont obligatoires,
+            les coordonnées peuvent rester vides ; rien n’est enregistré tant qu’une valeur est incorrecte.
           </p>
           <nav class="fr-summary fr-mb-4w" role="navigation" aria-labelledby="sommaire-titre">
             <p class="fr-summary__title" id="sommaire-titre">
@@ -191,7 +220,7 @@ export async function settingsRoutes(app: FastifyInstance, { deps }: RouteOption
             </p>
             <ol class="fr-summary__list">
               <li>
-                <a class="fr-summary__link" href="#groupe-reseau">
+                <a class="fr-summary__link" href="#groupe-nom">
                   Réseau
                 </a>
               </li>
@@ -212,8 +241,8 @@ export async function settingsRoutes(app: FastifyInstance, { deps }: RouteOption
           <ErrorSummary errors={state.errors} labels={FIELD_LABELS} />
           <Form action={PAGE_URL} csrf={ctx.csrf}>
             <input type="hidden" name="version" value={settingsVersion(network)} />
-            <fieldset class="fr-fieldset fr-mb-4w" id="groupe-reseau" aria-labelledby="groupe-reseau-legende">
-              <legend class="fr-fieldset__legend fr-h4" id="groupe-reseau-legende">
+            <fieldset class="fr-fieldset fr-mb-4w" id="groupe-nom" aria-labelledby="groupe-nom-legende">
+              <legend class="fr-fieldset__legend fr-h4" id="groupe-nom-legende">
                 Réseau
               </legend>
               <div class="fr-fieldset__element">

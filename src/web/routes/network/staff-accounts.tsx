@@ -98,6 +98,7 @@ export async function staffAccountRoutes(app: FastifyInstance, { deps }: RouteOp
         <NewAccountPage
           csrf={ctx.csrf}
           libraries={libraries}
+          identifierFormat={request.network?.settings.staffIdentifierFormat ?? ''}
           values={state.values ?? {}}
           errors={state.errors}
         />

@@ -47,7 +47,7 @@ export async function templateRoutes(app: FastifyInstance, { deps }: RouteOption
   }
 
   function keyOf(raw: string): TemplateKey {
-    if (!isTemplateKey(raw)) throw notFound('Ce modèle');
+    if (!isTemplateKey(raw) || DEFAULT_TEMPLATES[raw].retired) throw notFound('Ce modèle');
     return raw;
   }
 

@@ -21,10 +21,6 @@ import { registrationConfirmation } from '../../views/registration/registration-
 import { REGISTRATION_TITLE, RegistrationFormPage } from '../../views/registration/registration-form-page.js';
 import { RegistrationSentPage } from '../../views/registration/registration-sent.js';
 
-// The staff registration form shows the same fields (kept here until its route imports the view).
-export { LibrarySelect } from '../../views/registration/library-select.js';
-export { RegistrationFields } from '../../views/registration/registration-fields.js';
-
 const SENT_PATH = '/inscription/envoyee';
 const RESEND_PATH = '/inscription/renvoyer';
 /** The address a registration was sent to, for its "check your mail" page: signed, this browser only. */

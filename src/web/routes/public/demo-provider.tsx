@@ -104,7 +104,9 @@ export async function demoProviderRoutes(app: FastifyInstance, { deps }: RouteOp
   const query = (request: FastifyRequest) => new URLSearchParams(request.url.split('?')[1] ?? '');
   const show = (request: FastifyRequest, reply: FastifyReply, handOff: DemoHandOff) =>
     sendPage(request, reply, {
-      title: `${handOff.resource.provider} (démonstration)`,
+      title: /\(démonstration\)\s*$/.test(handOff.resource.provider)
+        ? handOff.resource.provider
+        : `${handOff.resource.provider} (démonstration)`,
       body: () => <DemoPage handOff={handOff} />,
     });
 

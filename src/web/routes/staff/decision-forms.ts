@@ -16,6 +16,7 @@ export const decisionForm = z.object({
   decision: text(20),
   membre: text(10),
   naissance: text(10),
+  confirmer_refus: text(10),
   modele: text(60),
   modele_affiche: text(60),
   objet: text(2_000),
@@ -38,6 +39,7 @@ export const bulkForm = z.object({
   decision: text(20),
   membre: text(10),
   naissance: text(10),
+  confirmer_refus: text(10),
   modele: text(60),
   retour: text(2_000),
 });

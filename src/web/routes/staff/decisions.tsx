@@ -31,6 +31,7 @@ export async function decisionRoutes(app: FastifyInstance, { deps }: RouteOption
       decision: f.decision,
       membre: f.membre,
       naissance: f.naissance,
+      confirmer_refus: f.confirmer_refus,
       modele: f.modele,
       objet: f.objet,
       message: f.message,
@@ -50,6 +51,7 @@ export async function decisionRoutes(app: FastifyInstance, { deps }: RouteOption
         const errors = await decisionFormErrors(deps, actor, id, {
           decision,
           checks,
+          confirmRefusal: f.confirmer_refus === 'oui',
           templateKey: f.modele,
           subject: f.objet ?? '',
           message: f.message ?? '',
@@ -66,6 +68,7 @@ export async function decisionRoutes(app: FastifyInstance, { deps }: RouteOption
         subject: f.objet ?? '',
         message: f.message ?? '',
         checks,
+        confirmRefusal: f.confirmer_refus === 'oui',
         expectedEnd: f.fin_prevue,
       });
       setFlash(reply, 'success', decisionDoneMessage(outcome, decision));
@@ -120,6 +123,7 @@ export async function decisionRoutes(app: FastifyInstance, { deps }: RouteOption
         decision: decisionKind(f.decision),
         templateKey: f.modele,
         checks: { membre: f.membre === 'oui', naissance: f.naissance === 'oui' },
+        confirmRefusal: f.confirmer_refus === 'oui',
       });
       const { kind, message } = bulkDecisionMessage(outcome, decisionKind(f.decision) === 'accept');
       setFlash(reply, kind, message);

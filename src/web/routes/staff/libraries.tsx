@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { StaffActor } from '../../../domain/actor.js';
 import { DomainError } from '../../../domain/errors.js';
+import { importSummary } from '../../../domain/library-csv.js';
 import { importLibraries } from '../../../usecases/network/import-libraries.js';
 import { findLibraryForActor, loadLibraryDetails } from '../../../usecases/network/library-details.js';
 import { listLibraryPage } from '../../../usecases/network/library-list.js';
@@ -145,11 +146,7 @@ export async function libraryRoutes(app: FastifyInstance, { deps }: RouteOptions
         report: { filename: upload.filename, errors: result.errors },
         status: 400,
       });
-    setFlash(
-      reply,
-      'success',
-      `Import terminé : ${result.created} créée(s), ${result.updated} mise(s) à jour.`,
-    );
+    setFlash(reply, 'success', importSummary(result));
     return reply.redirect(LIST_URL, 303);
   });
 

@@ -1,5 +1,5 @@
 import { frenchDay, type PatronState } from '../../../domain/patron-lifecycle.js';
-import { renewalEligibility } from '../../../domain/renewal-rules.js';
+import { AT_LIBRARY, renewalEligibility } from '../../../domain/renewal-rules.js';
 import type { NetworkSettings } from '../../../domain/settings.js';
 
 /**
@@ -12,6 +12,13 @@ export function RenewalCallout(props: {
   today?: string;
 }) {
   const { patron } = props;
+  // Renewal done at the library (MDO): the patron is told where to go, never offered a button.
+  if (!props.settings.onlineRenewal)
+    return patron.state === 'active' || patron.state === 'expired' ? (
+      <div class="fr-callout fr-mt-2w">
+        <p class="fr-callout__text">{AT_LIBRARY}</p>
+      </div>
+    ) : null;
   const eligible =
     patron.state === 'expired' ||
     (props.today !== undefined && renewalEligibility(patron, props.today, props.settings).ok);

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { OutboxRow } from '../../../db/repositories/outbox.js';
 import { formatDateTime } from '../../../domain/paris.js';
+import { mailTemplateLabel } from '../../../mail/template-labels.js';
 import type { MailForAdmin } from '../../../usecases/network/read-mail.js';
 import { PageHeading } from '../components/admin-page.js';
 import { Form, SubmitButton } from '../components/forms.js';
@@ -71,7 +72,7 @@ function MailDetails({ mail, now, maxAttempts }: { mail: OutboxRow; now: Date; m
   const rows: Array<[string, ComponentChildren]> = [
     ['Destinataire', mail.toAddress],
     ['Objet', mail.subject],
-    ['Modèle', <code>{mail.template}</code>],
+    ['Type de courriel', mailTemplateLabel(mail.template)],
     ['État', STATUS_DISPLAY[mail.status].label],
     ['Tentatives', `${mail.attempts} sur ${maxAttempts} au plus`],
     ['Créé le', formatDateTime(mail.createdAt)],

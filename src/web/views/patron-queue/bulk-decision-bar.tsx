@@ -1,5 +1,5 @@
 import type { StaffActor } from '../../../domain/actor.js';
-import { CHECKS, templatesFor } from '../../../domain/decision-rules.js';
+import { CHECKS, CONFIRM_REFUSAL_LABEL, templatesFor } from '../../../domain/decision-rules.js';
 import { DEFAULT_TEMPLATES } from '../../../domain/response-templates.js';
 
 /**
@@ -55,6 +55,18 @@ export function BulkDecisionBar({ actor }: { actor: StaffActor }) {
               </div>
             </div>
           ))}
+          <div class="fr-fieldset__element">
+            <div class="fr-checkbox-group">
+              <input type="checkbox" id="groupe-confirmer-refus" name="confirmer_refus" value="oui" />
+              <label class="fr-label" for="groupe-confirmer-refus">
+                {CONFIRM_REFUSAL_LABEL}
+                <span class="fr-hint-text">
+                  Pour refuser des demandes cochées ① : une bibliothèque ne peut en aucun cas refuser une
+                  inscription à partir du moment où le demandeur s’est précédemment inscrit à la bibliothèque.
+                </span>
+              </label>
+            </div>
+          </div>
         </fieldset>
       </div>
       <div class="fr-fieldset__element">

@@ -1,4 +1,9 @@
-import { CHECKS, type DecisionKind, parisTime } from '../../../domain/decision-rules.js';
+import {
+  CHECKS,
+  CONFIRM_REFUSAL_LABEL,
+  type DecisionKind,
+  parisTime,
+} from '../../../domain/decision-rules.js';
 import { formatDate } from '../../../domain/paris.js';
 import { frenchDay } from '../../../domain/patron-lifecycle.js';
 import type { DecisionPanelData } from '../../../usecases/patrons/decision-panel.js';
@@ -30,6 +35,7 @@ const FIELD_LABELS: Record<string, string> = {
   decision: 'Décision',
   membre: 'Vérification ①',
   naissance: 'Vérification ②',
+  confirmer_refus: 'Refus d’un adhérent',
   modele: 'Modèle de réponse',
   objet: 'Objet',
   message: 'Réponse à l’utilisateur',
@@ -79,6 +85,7 @@ export function panelValues(data: NonNullable<DecisionPanelData['decide']>, valu
     decision: values?.decision,
     membre: memberValue(data, values),
     naissance: values?.naissance,
+    confirmer_refus: values?.confirmer_refus,
     modele: chosen.key,
     objet: values?.objet ?? chosen.subject,
     message: values?.message ?? chosen.body,
@@ -200,6 +207,16 @@ export function DecisionPanel(props: {
               errors={errors}
             />
           </div>
+          {(errors?.confirmer_refus || values.confirmer_refus) && (
+            <div class="fr-fieldset__element">
+              <Checkbox
+                name="confirmer_refus"
+                label={CONFIRM_REFUSAL_LABEL}
+                values={values}
+                errors={errors}
+              />
+            </div>
+          )}
         </fieldset>
         <div class={`fr-select-group${modeleError ? ' fr-select-group--error' : ''}`}>
           <label class="fr-label" for="champ-modele">

@@ -87,7 +87,8 @@ export function dataDocument(d: PatronData) {
       type: KIND_LABELS[c.kind as ResourceKind] ?? c.kind,
       categorie: c.category ? (CATEGORY_LABELS[c.category as QuotaCategory] ?? c.category) : null,
       document: documentTitle(c),
-      compte_dans_le_forfait: c.counted,
+      // Only a "Forfait" resource counts against the month's quotas ("Accès libre" never does).
+      compte_dans_le_forfait: c.counted && c.kind === 'quota',
     })),
     messages: d.messages.map((m) => ({
       date: m.createdAt.toISOString(),
@@ -250,7 +251,7 @@ export function PatronDataPage({ data }: { data: PatronData }) {
                 <td>{formatDateTime(data.consultations[i]!.at)}</td>
                 <td>{c.ressource ?? '—'}</td>
                 <td>{c.document}</td>
-                <td>{c.compte_dans_le_forfait ? `Oui (${c.categorie ?? c.type})` : 'Non'}</td>
+                <td>{c.compte_dans_le_forfait ? (c.categorie ? `Oui (${c.categorie})` : 'Oui') : 'Non'}</td>
               </tr>
             ))}
           </Table>

@@ -66,7 +66,9 @@ export function ConsultationHistory({ data }: { data: AccountUsage }) {
         <DsfrTable>
           <table>
             <caption>
-              Vos {data.history.length} dernières consultations, de la plus récente à la plus ancienne
+              {data.history.length === 1
+                ? 'Votre dernière consultation'
+                : `Vos ${data.history.length} dernières consultations, de la plus récente à la plus ancienne`}
             </caption>
             <thead>
               <tr>

@@ -11,15 +11,69 @@ const CARDS = [
   },
 ];
 
-/** The home page (/): what the digital library is, and the two ways in. */
-export function HomePage({ networkName }: { networkName: string }) {
+/** A free resource as the home page lists it. */
+export interface FreeResource {
+  name: string;
+  provider: string;
+  description: string | null;
+}
+
+/** The home page (/): what the digital library is, the ways in, and what anyone may open now. */
+export function HomePage(props: {
+  networkName: string;
+  free: FreeResource[];
+  showRegister: boolean;
+  showLogin: boolean;
+}) {
+  const { free } = props;
   return (
     <>
-      <h1>{networkName}</h1>
+      <h1>{props.networkName}</h1>
       <p class="fr-text--lead">
         Films, livres numériques, bandes dessinées, magazines et journaux : la médiathèque numérique est
         offerte aux adhérents des bibliothèques du réseau.
       </p>
+      <ul class="fr-btns-group fr-btns-group--inline-md fr-mb-4w">
+        {props.showRegister && (
+          <li>
+            <a class="fr-btn" href="/inscription">
+              S’inscrire
+            </a>
+          </li>
+        )}
+        {props.showLogin && (
+          <li>
+            <a class="fr-btn fr-btn--secondary" href="/connexion">
+              Se connecter
+            </a>
+          </li>
+        )}
+        <li>
+          <a class="fr-btn fr-btn--tertiary" href="/aide">
+            Aide
+          </a>
+        </li>
+      </ul>
+      <section class="fr-mb-4w" aria-labelledby="ressources-libres">
+        <h2 id="ressources-libres">Ressources libres, sans inscription</h2>
+        {free.length === 0 ? (
+          <p>Aucune ressource libre n’est proposée pour le moment.</p>
+        ) : (
+          <>
+            <p>Ces ressources sont ouvertes à tous les visiteurs et ne sont pas décomptées d’un forfait.</p>
+            <ul>
+              {free.map((r) => (
+                <li>
+                  <strong>{r.name}</strong> ({r.provider}){r.description ? ` : ${r.description}` : ''}
+                </li>
+              ))}
+            </ul>
+            <p>
+              <a href="/ressources">Voir et ouvrir les ressources libres</a>
+            </p>
+          </>
+        )}
+      </section>
       <div class="fr-grid-row fr-grid-row--gutters">
         {CARDS.map((card) => (
           <div class="fr-col-12 fr-col-md-6">

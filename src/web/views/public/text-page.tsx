@@ -1,7 +1,16 @@
+import type { ComponentChildren } from 'preact';
 import { HOME_CRUMB, PageFrame } from '../components/page.js';
 
 /** A page of text under headings (help, legal notices): each section a heading and its paragraphs. */
-export function TextPage({ title, sections }: { title: string; sections: Array<[string, string[]]> }) {
+export function TextPage({
+  title,
+  sections,
+  children,
+}: {
+  title: string;
+  sections: Array<[string, string[]]>;
+  children?: ComponentChildren;
+}) {
   return (
     <PageFrame title={title} breadcrumb={[HOME_CRUMB, { label: title }]} cols="fr-col-md-9">
       {sections.map(([heading, texts]) => (
@@ -12,6 +21,7 @@ export function TextPage({ title, sections }: { title: string; sections: Array<[
           ))}
         </section>
       ))}
+      {children}
     </PageFrame>
   );
 }

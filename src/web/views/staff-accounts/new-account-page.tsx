@@ -8,6 +8,8 @@ export function NewAccountPage(props: {
   libraries: Library[];
   values: FormValues;
   errors?: FieldErrors;
+  /** The network's format of library identifiers ("52#####"), empty when there is none. */
+  identifierFormat: string;
 }) {
   const { values, errors } = props;
   return (
@@ -30,7 +32,11 @@ export function NewAccountPage(props: {
         <TextInput
           name="identifier"
           label="Identifiant"
-          hint="Sert à se connecter, par exemple 5210001 ou prenom.nom : lettres sans accent, chiffres et . _ -"
+          hint={
+            props.identifierFormat
+              ? `Sert à se connecter. Compte de bibliothèque : format ${props.identifierFormat} (chaque # est un chiffre, par exemple ${props.identifierFormat.replaceAll('#', '1')}). Administration du réseau : lettres sans accent, chiffres et . _ -`
+              : 'Sert à se connecter, par exemple 5210001 ou prenom.nom : lettres sans accent, chiffres et . _ -'
+          }
           values={values}
           errors={errors}
           maxLength={50}

@@ -3,7 +3,6 @@ import type { DuplicateMatch } from '../../../db/repositories/patron-records.js'
 import type { StaffActor } from '../../../domain/actor.js';
 import { CARD_NUMBER_MAX } from '../../../domain/patron-identity.js';
 import { REGISTRATION_LABELS } from '../../../domain/registration-form.js';
-import { LibrarySelect, RegistrationFields } from '../../routes/patron/registration.js';
 import { PageHeading } from '../components/admin-page.js';
 import {
   Checkbox,
@@ -15,6 +14,8 @@ import {
   TextInput,
 } from '../components/forms.js';
 import { QUEUE_TITLE, QUEUE_URL } from '../patron-queue/queue-criteria.js';
+import { LibrarySelect } from '../registration/library-select.js';
+import { RegistrationFields } from '../registration/registration-fields.js';
 import { DuplicateList } from './duplicate-list.js';
 
 export const STAFF_REGISTRATION_URL = '/admin/usagers/nouveau';

@@ -47,6 +47,8 @@ export function TemplatePage(props: {
   /** The end date of a subscription decided today (JJ/MM/AAAA), for the preview. */
   endDate: string;
   networkName: string;
+  quotas: string;
+  baseUrl: string;
   values?: FormValues;
   errors?: FieldErrors;
   notice?: string;
@@ -54,7 +56,13 @@ export function TemplatePage(props: {
   const { csrf, template, endDate, errors, notice } = props;
   const key = template.key;
   const values = props.values ?? { objet: template.subject, texte: template.body };
-  const sample = { ...SAMPLE, activeUntil: endDate, networkName: props.networkName };
+  const sample = {
+    ...SAMPLE,
+    activeUntil: endDate,
+    networkName: props.networkName,
+    quotas: props.quotas,
+    baseUrl: props.baseUrl,
+  };
   return (
     <>
       <PageHeading
