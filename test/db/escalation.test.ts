@@ -167,7 +167,7 @@ describe('overdue reminder to the library', () => {
     await decideRequest(ctx.deps, alpha, {
       patronId: patron.id,
       decision: 'refuse',
-      templateKey: 'refuse_other',
+      templateKey: 'refuse_not_member',
       subject: 'Votre demande',
       message: 'Bonjour [prenom].',
       checks: { membre: false, naissance: false },

@@ -144,4 +144,14 @@ describe('contact block and home page', () => {
     expect(home.body).not.toContain('href="/inscription"');
     expect(home.body).toContain('Horaires : du lundi au vendredi, de 9 h à 17 h');
   });
+
+  it('serves the mode d’emploi that the acceptance e-mail links to, and /aide points to it', async () => {
+    const visitor = new TestBrowser(ctx.app, '198.51.100.61');
+    const guide = await visitor.get('/aide/mode-d-emploi');
+    expect(guide.statusCode).toBe(200);
+    expect(guide.body).toContain('<h1>Mode d’emploi</h1>');
+    expect(guide.body).toContain('La validation par votre bibliothèque');
+    expect(guide.body).not.toContain('lisez le');
+    expect((await visitor.get('/aide')).body).toContain('href="/aide/mode-d-emploi"');
+  });
 });

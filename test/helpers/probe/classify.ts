@@ -57,7 +57,8 @@ export const ROUTE_RULES: RouteRule[] = [
   { match: /^GET \/static\/([0-9a-f]+\/)?\*$/, access: 'public', params: { '*': 'staticFile' } },
   { match: /^GET \/dsfr\/([0-9a-f]+\/)?\*$/, access: 'public', params: { '*': 'dsfrFile' } },
   {
-    match: /^GET \/(|bibliotheques|aide|accessibilite|mentions-legales|donnees-personnelles)$/,
+    match:
+      /^GET \/(|bibliotheques|aide|aide\/mode-d-emploi|accessibilite|mentions-legales|donnees-personnelles)$/,
     access: 'public',
   },
   { match: /^(GET|POST) \/(connexion|mot-de-passe-oublie|inscription)$/, access: 'public' },

@@ -61,6 +61,9 @@ export async function publicPages(app: FastifyInstance, { deps }: RouteOptions):
   const helpContact = (ctx: PageContext) => (
     <HelpContact networkName={ctx.networkName} contact={ctx.contact} />
   );
+  const helpWithGuide = (ctx: PageContext) => (
+    <HelpContact networkName={ctx.networkName} contact={ctx.contact} guide />
+  );
 
   textPage(
     '/aide',
@@ -84,6 +87,48 @@ export async function publicPages(app: FastifyInstance, { deps }: RouteOptions):
         'Bibliothèques : se connecter',
         [
           'Votre identifiant vous a été communiqué par l’administration du réseau. À la première connexion, suivez le lien « Définissez votre mot de passe » reçu par courriel, ou utilisez « Mot de passe oublié ».',
+        ],
+      ],
+    ],
+    helpWithGuide,
+  );
+
+  // The "mode d'emploi" the acceptance e-mail points to: the patron's way through, step by step.
+  textPage(
+    '/aide/mode-d-emploi',
+    'Mode d’emploi',
+    [
+      [
+        '1. Demander votre accès',
+        [
+          'Vous devez être adhérent de l’une des bibliothèques du réseau. Remplissez le formulaire « S’inscrire » (nom, prénom, date de naissance, numéro de carte si vous l’avez, bibliothèque, adresse électronique, identifiant et mot de passe), ou demandez à votre bibliothèque de vous inscrire.',
+          'Vous recevez un courriel : cliquez sur le lien qu’il contient pour confirmer votre adresse. Sans confirmation, la demande est abandonnée après quelques jours.',
+        ],
+      ],
+      [
+        '2. La validation par votre bibliothèque',
+        [
+          'Une fois votre adresse confirmée, votre compte est temporaire : les contenus en Accès libre sont déjà ouverts. Votre bibliothèque vérifie que vous êtes un emprunteur actif et votre date de naissance, puis valide votre inscription ; vous en êtes averti par courriel.',
+        ],
+      ],
+      [
+        '3. Consulter les ressources',
+        [
+          'Connectez-vous avec votre identifiant (ou votre adresse électronique) et votre mot de passe, puis ouvrez « Ressources ». Les ressources libres sont ouvertes à tous ; l’Accès libre est illimité ; le Forfait (films, livres numériques, BD, presse) compte chaque mois un nombre de documents par catégorie, remis à zéro le 1er du mois. Rouvrir le même document dans le mois ne le compte pas deux fois.',
+          'Avant d’utiliser le dernier document du mois, ou quand vous arrivez d’un autre site, Sésame vous demande de confirmer.',
+        ],
+      ],
+      [
+        '4. Mon compte',
+        [
+          '« Mon compte » montre l’état de votre abonnement, vos consultations du mois, vos messages, et permet de changer d’adresse électronique ou de mot de passe, de télécharger vos données ou de supprimer votre compte.',
+          'Mot de passe oublié ? Utilisez le lien « Mot de passe oublié » de la page de connexion : un lien pour en choisir un nouveau vous est envoyé.',
+        ],
+      ],
+      [
+        '5. Renouveler votre abonnement',
+        [
+          'L’abonnement dure un an. Un courriel vous prévient avant son terme : selon le réseau, vous demandez le renouvellement depuis « Mon compte » ou vous vous présentez à votre bibliothèque.',
         ],
       ],
     ],

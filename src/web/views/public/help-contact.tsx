@@ -1,25 +1,30 @@
 import { ContactLines, hasContact, type NetworkContact } from '../components/contact-block.js';
 
-/** "Un souci ? Une question ?" on /aide: the library first, then the support form and the network's contact. */
-export function HelpContact({
-  networkName,
-  contact,
-}: {
+/** "Un souci ? Une question ?": the library first, then the support form and the network's contact. */
+export function HelpContact(props: {
   networkName: string;
   contact?: NetworkContact | null;
+  /** On /aide: point to the step-by-step guide first. */
+  guide?: boolean;
 }) {
   return (
     <section class="fr-mb-4w" aria-labelledby="nous-contacter">
+      {props.guide && (
+        <p>
+          Pas à pas, de la demande d’accès au renouvellement : lisez le{' '}
+          <a href="/aide/mode-d-emploi">mode d’emploi</a>.
+        </p>
+      )}
       <h2 id="nous-contacter">Un souci ? Une question ?</h2>
       <p>
         Pour une question sur votre inscription, adressez-vous d’abord à votre bibliothèque (
         <a href="/bibliotheques">liste des bibliothèques du réseau</a>). Pour un problème technique, vous
         pouvez nous écrire par <a href="/aide/contact">ce formulaire</a>.
       </p>
-      {hasContact(contact) && (
+      {hasContact(props.contact) && (
         <div class="fr-callout">
-          <p class="fr-callout__title">{networkName}</p>
-          <ContactLines contact={contact} />
+          <p class="fr-callout__title">{props.networkName}</p>
+          <ContactLines contact={props.contact} />
         </div>
       )}
     </section>
