@@ -9,6 +9,7 @@ export default defineConfig({
     './src/db/schema-messages.ts',
     './src/db/schema-oidc.ts',
     './src/db/schema-cas.ts',
+    './src/db/schema-content.ts',
     './src/db/schema-statistics.ts',
   ],
   out: './src/db/migrations',

@@ -279,6 +279,7 @@ export const responseTemplates = pgTable('response_templates', {
 });
 
 export * from './schema-cas.js';
+export * from './schema-content.js';
 export * from './schema-messages.js';
 export * from './schema-oidc.js';
 export * from './schema-resources.js';

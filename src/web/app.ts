@@ -21,6 +21,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { precompressBundle } from './precompress.js';
 import { casRoutes } from './routes/cas/cas.js';
 import { casAdminRoutes } from './routes/cas/cas-admin.js';
+import { contentRoutes } from './routes/content/content-pages.js';
 import { outboxRoutes } from './routes/network/outbox.js';
 import { overdueRoutes } from './routes/network/overdue.js';
 import { adminResourceRoutes } from './routes/network/resources.js';
@@ -221,6 +222,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(decisionRoutes, { deps });
   await app.register(overdueRoutes, { deps });
   await app.register(templateRoutes, { deps });
+  await app.register(contentRoutes, { deps });
   await app.register(demoProviderRoutes, { deps });
   await app.register(resourceRoutes, { deps });
   await app.register(adminResourceRoutes, { deps });

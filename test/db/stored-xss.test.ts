@@ -3,6 +3,8 @@ import { eq, inArray } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  contentPages,
+  contentPageVersions,
   events,
   libraries,
   messageThreads,
@@ -25,7 +27,7 @@ import { injected, shownAsText, XSS } from '../helpers/probe/xss.js';
 /**
  * The outside probe's stored-XSS payloads in every stored text field (patron names and card
  * number, library name and town, staff names, resource name, provider and description, e-mail
- * template, e-mails, history, network name, messages to the library and support), then every page of the app as each actor sees it,
+ * template, help pages in Markdown, e-mails, history, network name, messages to the library and support), then every page of the app as each actor sees it,
  * the e-mails it writes and the exports: never a live tag, attribute or link, and no
  * spreadsheet formula.
  */
@@ -58,6 +60,19 @@ beforeAll(async () => {
       target: responseTemplates.key,
       set: { subject: XSS, body: `Bonjour [prenom], ${XSS}` },
     });
+  // Help pages written in Markdown: raw HTML, a javascript: link, an image with a handler.
+  const markdown = `## ${XSS}\n\n### ${XSS}\n\n${XSS}\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>`;
+  for (const key of [
+    'faq',
+    'mode-d-emploi',
+    'accessibilite',
+    'donnees-personnelles',
+    'faq-bibliotheques',
+    'boite-a-idees',
+  ]) {
+    await db.insert(contentPages).values({ key, body: markdown, updatedAt: now, updatedBy: XSS });
+    await db.insert(contentPageVersions).values({ key, body: markdown, createdAt: now, createdBy: XSS });
+  }
   for (const id of [world.A.mailId, world.patrons.active.mailId])
     await db.update(outbox).set({ subject: XSS, text: XSS }).where(eq(outbox.id, id));
   // Messages to the library and to support: subject, every message, the names of their writers.

@@ -24,6 +24,7 @@ export type ParamKind =
   | 'thread'
   | 'patronThread'
   | 'template'
+  | 'contentPage'
   | 'resource'
   | 'token'
   | 'document'
@@ -58,7 +59,7 @@ export const ROUTE_RULES: RouteRule[] = [
   { match: /^GET \/dsfr\/([0-9a-f]+\/)?\*$/, access: 'public', params: { '*': 'dsfrFile' } },
   {
     match:
-      /^GET \/(|bibliotheques|aide|aide\/mode-d-emploi|accessibilite|mentions-legales|donnees-personnelles)$/,
+      /^GET \/(|bibliotheques|aide|aide\/faq|aide\/mode-d-emploi|accessibilite|mentions-legales|donnees-personnelles)$/,
     access: 'public',
   },
   { match: /^(GET|POST) \/(connexion|mot-de-passe-oublie|inscription)$/, access: 'public' },
@@ -174,6 +175,14 @@ export const ROUTE_RULES: RouteRule[] = [
   { match: /^(GET|POST) \/admin\/sip2(\/supprimer)?$/, access: 'admin' },
   { match: /^(GET|POST) \/admin\/bibliotheques\/:id\/sigb$/, access: 'admin', params: { id: 'library' } },
   { match: /^(GET|POST) \/admin\/modeles\/:key(\/[a-z]+)?$/, access: 'admin', params: { key: 'template' } },
+  // Help pages for the libraries' staff; the editor of every help page, for administrators.
+  { match: /^GET \/admin\/aide(\/idees)?$/, access: 'staff' },
+  { match: /^GET \/admin\/contenus$/, access: 'admin' },
+  {
+    match: /^(GET|POST) \/admin\/contenus\/:cle(\/retablir)?$/,
+    access: 'admin',
+    params: { cle: 'contentPage' },
+  },
 ];
 
 export interface ClassifiedRoute extends DeclaredRoute {

@@ -72,6 +72,7 @@ export async function fillUrl(
       return side === 'A' && state ? world.patrons[state].threadId : world.B.threadId;
     },
     template: async () => 'accept',
+    contentPage: async () => 'faq',
     resource: async () => (fresh ? (await addResource(ctx)).id : world.resource.id),
     token: async () => randomBytes(32).toString('base64url'),
     document: async () => 'document-1',

@@ -214,6 +214,10 @@ export async function settingsRoutes(app: FastifyInstance, { deps }: RouteOption
             {network.profile} » choisi à l’installation. Les champs chiffrés et les choix sont obligatoires,
             les coordonnées peuvent rester vides ; rien n’est enregistré tant qu’une valeur est incorrecte.
           </p>
+          <p>
+            Les textes de la FAQ, du mode d’emploi et des pages d’information se modifient dans{' '}
+            <a href="/admin/contenus">Pages d’aide et d’information</a>.
+          </p>
           <nav class="fr-summary fr-mb-4w" role="navigation" aria-labelledby="sommaire-titre">
             <p class="fr-summary__title" id="sommaire-titre">
               Sommaire

@@ -58,11 +58,8 @@ export async function publicPages(app: FastifyInstance, { deps }: RouteOptions):
       }),
     );
 
-  const helpContact = (ctx: PageContext) => (
-    <HelpContact networkName={ctx.networkName} contact={ctx.contact} />
-  );
   const helpWithGuide = (ctx: PageContext) => (
-    <HelpContact networkName={ctx.networkName} contact={ctx.contact} guide />
+    <HelpContact networkName={ctx.networkName} contact={ctx.contact} guide staff={Boolean(ctx.actor)} />
   );
 
   textPage(
@@ -93,69 +90,8 @@ export async function publicPages(app: FastifyInstance, { deps }: RouteOptions):
     helpWithGuide,
   );
 
-  // The "mode d'emploi" the acceptance e-mail points to: the patron's way through, step by step.
-  textPage(
-    '/aide/mode-d-emploi',
-    'Mode d’emploi',
-    [
-      [
-        '1. Demander votre accès',
-        [
-          'Vous devez être adhérent de l’une des bibliothèques du réseau. Remplissez le formulaire « S’inscrire » (nom, prénom, date de naissance, numéro de carte si vous l’avez, bibliothèque, adresse électronique, identifiant et mot de passe), ou demandez à votre bibliothèque de vous inscrire.',
-          'Vous recevez un courriel : cliquez sur le lien qu’il contient pour confirmer votre adresse. Sans confirmation, la demande est abandonnée après quelques jours.',
-        ],
-      ],
-      [
-        '2. La validation par votre bibliothèque',
-        [
-          'Une fois votre adresse confirmée, votre compte est temporaire : les contenus en Accès libre sont déjà ouverts. Votre bibliothèque vérifie que vous êtes un emprunteur actif et votre date de naissance, puis valide votre inscription ; vous en êtes averti par courriel.',
-        ],
-      ],
-      [
-        '3. Consulter les ressources',
-        [
-          'Connectez-vous avec votre identifiant (ou votre adresse électronique) et votre mot de passe, puis ouvrez « Ressources ». Les ressources libres sont ouvertes à tous ; l’Accès libre est illimité ; le Forfait (films, livres numériques, BD, presse) compte chaque mois un nombre de documents par catégorie, remis à zéro le 1er du mois. Rouvrir le même document dans le mois ne le compte pas deux fois.',
-          'Avant d’utiliser le dernier document du mois, ou quand vous arrivez d’un autre site, Sésame vous demande de confirmer.',
-        ],
-      ],
-      [
-        '4. Mon compte',
-        [
-          '« Mon compte » montre l’état de votre abonnement, vos consultations du mois, vos messages, et permet de changer d’adresse électronique ou de mot de passe, de télécharger vos données ou de supprimer votre compte.',
-          'Mot de passe oublié ? Utilisez le lien « Mot de passe oublié » de la page de connexion : un lien pour en choisir un nouveau vous est envoyé.',
-        ],
-      ],
-      [
-        '5. Renouveler votre abonnement',
-        [
-          'L’abonnement dure un an. Un courriel vous prévient avant son terme : selon le réseau, vous demandez le renouvellement depuis « Mon compte » ou vous vous présentez à votre bibliothèque.',
-        ],
-      ],
-    ],
-    helpContact,
-  );
-
-  textPage('/accessibilite', 'Déclaration d’accessibilité', [
-    [
-      'État de conformité',
-      [
-        'Ce service vise la conformité au référentiel général d’amélioration de l’accessibilité (RGAA 4.1) et aux règles WCAG 2.1 niveau AA. Il est partiellement conforme : l’audit complet n’a pas encore été réalisé.',
-        'Chaque page est vérifiée automatiquement à chaque version, et toutes les fonctions sont utilisables au clavier et sans JavaScript.',
-      ],
-    ],
-    [
-      'Retour d’information et contact',
-      [
-        'Si vous n’arrivez pas à accéder à un contenu ou à un service, contactez votre bibliothèque ou l’administration du réseau pour être orienté vers une alternative accessible.',
-      ],
-    ],
-    [
-      'Voies de recours',
-      [
-        'Si vous constatez un défaut d’accessibilité vous empêchant d’accéder à un contenu et que vous n’obtenez pas de réponse satisfaisante, vous pouvez saisir le Défenseur des droits.',
-      ],
-    ],
-  ]);
+  // The mode d'emploi, FAQ, accessibility statement and privacy notice are written by the network
+  // administrators: src/web/routes/content/content-pages.tsx.
 
   textPage('/mentions-legales', 'Mentions légales', [
     [
@@ -167,27 +103,6 @@ export async function publicPages(app: FastifyInstance, { deps }: RouteOptions):
     [
       'Hébergement',
       ['Les données sont hébergées en France, sur les serveurs choisis par l’éditeur du service.'],
-    ],
-  ]);
-
-  textPage('/donnees-personnelles', 'Données personnelles', [
-    [
-      'Données collectées',
-      [
-        'Pour vous inscrire, nous collectons vos nom, prénom, date de naissance, adresse électronique, identifiant et bibliothèque de proximité. Votre date de naissance sert uniquement à déterminer les contenus consultables.',
-      ],
-    ],
-    [
-      'Durée de conservation',
-      [
-        'Une demande non confirmée est supprimée à l’expiration du lien de confirmation. Les données d’un abonnement non renouvelé ne sont pas conservées plus d’un an : elles sont ensuite anonymisées, seules des statistiques sans lien avec vous sont gardées.',
-      ],
-    ],
-    [
-      'Vos droits',
-      [
-        'Vous pouvez consulter, télécharger, corriger ou supprimer vos données depuis votre compte ou en vous adressant à votre bibliothèque, conformément au règlement général sur la protection des données (RGPD).',
-      ],
     ],
   ]);
 }

@@ -107,6 +107,20 @@ export async function dashboardRoutes(app: FastifyInstance, { deps }: RouteOptio
             </>
           )}
           {limits && <LimitsDashboard data={limits} />}
+          <h2 class="fr-h4">Aide</h2>
+          <ul>
+            <li>
+              <a href="/admin/aide">Aide pour les bibliothèques</a>
+            </li>
+            <li>
+              <a href="/admin/aide/idees">Boîte à idées numériques</a>
+            </li>
+            {actor.role === 'network_admin' && (
+              <li>
+                <a href="/admin/contenus">Pages d’aide et d’information</a> (modifier les textes)
+              </li>
+            )}
+          </ul>
           {actor.role === 'library_staff' && (
             <p>
               <a class="fr-link" href="/admin/bibliotheques">

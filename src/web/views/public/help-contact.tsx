@@ -6,14 +6,27 @@ export function HelpContact(props: {
   contact?: NetworkContact | null;
   /** On /aide: point to the step-by-step guide first. */
   guide?: boolean;
+  /** Staff: their own help pages. */
+  staff?: boolean;
 }) {
   return (
     <section class="fr-mb-4w" aria-labelledby="nous-contacter">
       {props.guide && (
-        <p>
-          Pas à pas, de la demande d’accès au renouvellement : lisez le{' '}
-          <a href="/aide/mode-d-emploi">mode d’emploi</a>.
-        </p>
+        <ul>
+          <li>
+            Pas à pas, de la demande d’accès au renouvellement : lisez le{' '}
+            <a href="/aide/mode-d-emploi">mode d’emploi</a>.
+          </li>
+          <li>
+            Les réponses aux questions les plus posées : les <a href="/aide/faq">questions fréquentes</a>.
+          </li>
+          {props.staff && (
+            <li>
+              Pour les équipes des bibliothèques : l’<a href="/admin/aide">aide pour les bibliothèques</a> et
+              la <a href="/admin/aide/idees">Boîte à idées numériques</a>.
+            </li>
+          )}
+        </ul>
       )}
       <h2 id="nous-contacter">Un souci ? Une question ?</h2>
       <p>
