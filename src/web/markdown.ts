@@ -55,8 +55,14 @@ const SANITIZE: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
 };
 
+/** Cleans the HTML, then puts each table in the DSFR wrapper that scrolls on a narrow screen. */
 export function sanitize(html: string): string {
-  return sanitizeHtml(html, SANITIZE);
+  return sanitizeHtml(html, SANITIZE)
+    .replace(
+      /<table>/g,
+      '<div class="fr-table"><div class="fr-table__wrapper"><div class="fr-table__container" tabindex="0"><div class="fr-table__content"><table>',
+    )
+    .replace(/<\/table>/g, '</table></div></div></div></div>');
 }
 
 /** Markdown to safe HTML. */

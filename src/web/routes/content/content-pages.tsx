@@ -153,7 +153,10 @@ export async function contentRoutes(app: FastifyInstance, { deps }: RouteOptions
     if (!actor) return reply;
     const key = keyOf(request.params.cle);
     const form = parseForm(restoreForm, request.body);
-    if (!form.ok) throw notFound('Cette version');
+    if (!form.ok) {
+      setFlash(reply, 'error', 'Choisissez la version à rétablir dans la liste des versions.');
+      return reply.redirect(contentEditUrl(key), 303);
+    }
     const { changed } = await restoreContent(deps, actor, { key, versionId: form.data.version });
     setFlash(
       reply,
