@@ -183,3 +183,22 @@ describe('editing a help page', () => {
     expect((await admin.get('/admin/contenus/inconnue')).statusCode).toBe(404);
   });
 });
+
+describe('default texts per profile', () => {
+  it('tells MDO patrons to renew at their library, NuMos patrons from their account', async () => {
+    const { defaultContent } = await import('../../src/domain/content-pages.js');
+    const { defaultSettings } = await import('../../src/domain/settings.js');
+    const mdo = defaultContent('mode-d-emploi', {
+      profile: 'mdo',
+      networkName: 'MDO',
+      settings: defaultSettings('mdo'),
+    });
+    const numos = defaultContent('mode-d-emploi', {
+      profile: 'numos',
+      networkName: 'NuMos',
+      settings: defaultSettings('numos'),
+    });
+    expect(mdo).toContain('présentez-vous à votre bibliothèque');
+    expect(numos).toContain('demandez le renouvellement depuis « Mon compte »');
+  });
+});
