@@ -256,7 +256,8 @@ describe('The header on a phone', () => {
   it('shows a visitor "Se connecter" behind the menu button', async () => {
     const page = await freshPage(PHONE);
     await page.goto('/');
-    const login = page.getByRole('link', { name: 'Se connecter' });
+    // The header's link (the home page's own "Se connecter" button is another way in).
+    const login = page.locator('header').getByRole('link', { name: 'Se connecter' });
     await expect(login.isVisible()).resolves.toBe(false);
     await openMenu(page);
     await login.waitFor({ state: 'visible' });
@@ -272,7 +273,7 @@ describe('The header on a phone', () => {
     const page = await context.newPage();
     await page.goto('/');
     await expect(page.getByRole('button', { name: 'Menu' }).isVisible()).resolves.toBe(false);
-    await page.getByRole('link', { name: 'Se connecter' }).click();
+    await page.locator('header').getByRole('link', { name: 'Se connecter' }).click();
     await page.waitForURL((u) => u.pathname === '/connexion');
     // (No axe here: it runs as a script in the page, which is off.)
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
