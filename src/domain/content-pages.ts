@@ -45,11 +45,14 @@ export function contentError(body: string): string | null {
 export interface DefaultContext {
   profile: ProfileName;
   networkName: string;
-  settings: Pick<NetworkSettings, 'retentionDays' | 'confirmationDays' | 'temporaryAccountDays'>;
+  settings: Pick<
+    NetworkSettings,
+    'retentionDays' | 'confirmationDays' | 'temporaryAccountDays' | 'onlineRenewal'
+  >;
 }
 
 const faq = ({
-  profile,
+  settings,
   networkName,
 }: DefaultContext) => `Vous ne trouvez pas votre réponse ? Lisez le [mode d’emploi](/aide/mode-d-emploi) ou [posez votre question au support technique](/aide/contact).
 
@@ -77,9 +80,9 @@ Sur la page de connexion, utilisez le lien « Mot de passe oublié » : un lien 
 
 Depuis « Mon compte », rubrique « Paramètres du compte ».
 
-### Comment ${profile === 'mdo' ? 'renouveler mon inscription' : 'renouveler mon abonnement'} ?
+### Comment ${settings.onlineRenewal ? 'renouveler mon abonnement' : 'renouveler mon inscription'} ?
 
-${profile === 'mdo' ? 'Le renouvellement se fait à la bibliothèque : à la fin de votre abonnement, présentez-vous à votre bibliothèque pour vous réinscrire.' : 'Un courriel vous prévient avant la fin de votre abonnement : demandez le renouvellement depuis « Mon compte ».'}
+${settings.onlineRenewal ? 'Un courriel vous prévient avant la fin de votre abonnement : demandez le renouvellement depuis « Mon compte ».' : 'Le renouvellement se fait à la bibliothèque : à la fin de votre abonnement, présentez-vous à votre bibliothèque pour vous réinscrire.'}
 
 ## Les ressources
 
@@ -171,7 +174,7 @@ Mot de passe oublié ? Utilisez le lien « Mot de passe oublié » de la page de
 
 ## 5. Renouveler votre abonnement
 
-${c.profile === 'mdo' ? 'L’abonnement dure un an. Un courriel vous prévient avant son terme : pour le renouveler, présentez-vous à votre bibliothèque.' : 'L’abonnement dure un an. Un courriel vous prévient avant son terme : demandez le renouvellement depuis « Mon compte ».'}
+${c.settings.onlineRenewal ? 'L’abonnement dure un an. Un courriel vous prévient avant son terme : demandez le renouvellement depuis « Mon compte ».' : 'L’abonnement dure un an. Un courriel vous prévient avant son terme : pour le renouveler, présentez-vous à votre bibliothèque.'}
 `;
 
 const accessibility = () => `## État de conformité

@@ -66,6 +66,15 @@ export function renewalEligibility(
 export const AT_LIBRARY =
   'Le renouvellement se fait à votre bibliothèque : à la fin de votre abonnement, rendez-vous à votre bibliothèque pour vous réinscrire ; elle renouvellera vos droits.';
 
+/**
+ * Where a patron of a network without online renewal goes (MDO seed: "il devra revenir dans sa
+ * bibliothèque pour se réinscrire"), named when known.
+ */
+export function atLibrarySentence(libraryName?: string | null, networkName?: string): string {
+  const where = libraryName ? `votre bibliothèque (${libraryName})` : 'votre bibliothèque';
+  return `Le renouvellement se fait à ${where} : rendez-vous-y pour vous réinscrire ; elle renouvellera vos droits${networkName ? ` à ${networkName}` : ''}.`;
+}
+
 /** Why a renewal cannot be asked now, as the patron reads it. */
 export function renewalRefusalMessage(e: Exclude<RenewalEligibility, { ok: true }>): string {
   switch (e.reason) {

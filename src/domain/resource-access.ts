@@ -149,7 +149,12 @@ export function audienceMessage(audience: Audience): string {
   return `Contenu réservé aux ${AUDIENCE_MIN_AGE[audience]} ans et plus`;
 }
 
-function standingRefusal(standing: Standing, kind: ResourceKind, viewer: Viewer): ResourceRefusal {
+function standingRefusal(
+  standing: Standing,
+  kind: ResourceKind,
+  viewer: Viewer,
+  settings: NetworkSettings,
+): ResourceRefusal {
   switch (standing) {
     case 'anonymous':
       return new ResourceRefusal(
@@ -173,7 +178,9 @@ function standingRefusal(standing: Standing, kind: ResourceKind, viewer: Viewer)
       const end = viewer.kind === 'patron' && viewer.activeUntil ? frenchDay(viewer.activeUntil) : null;
       return new ResourceRefusal(
         'subscription_expired',
-        `Abonnement expiré${end ? ` le ${end}` : ''} : demandez son renouvellement depuis « Mon compte » pour consulter de nouveau cette ressource.`,
+        settings.onlineRenewal
+          ? `Abonnement expiré${end ? ` le ${end}` : ''} : demandez son renouvellement depuis « Mon compte » pour consulter de nouveau cette ressource.`
+          : `Abonnement expiré${end ? ` le ${end}` : ''} : rendez-vous à votre bibliothèque pour vous réinscrire ; elle renouvellera vos droits et vous pourrez consulter de nouveau cette ressource.`,
         403,
       );
     }
@@ -209,7 +216,8 @@ export interface AccessQuestion {
  */
 export function accessRefusal(q: AccessQuestion): ResourceRefusal | null {
   const standing = standingOf(q.viewer, q.now, q.settings);
-  if (!kindAllowed(standing, q.resource.kind)) return standingRefusal(standing, q.resource.kind, q.viewer);
+  if (!kindAllowed(standing, q.resource.kind))
+    return standingRefusal(standing, q.resource.kind, q.viewer, q.settings);
   const age = viewerAge(q.viewer, parisDay(q.now));
   if (!audienceAllows(q.resource.audience, age))
     return age === null

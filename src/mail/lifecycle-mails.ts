@@ -1,4 +1,5 @@
 import { frenchDay } from '../domain/patron-lifecycle.js';
+import { atLibrarySentence } from '../domain/renewal-rules.js';
 import { renderMail } from './layout.js';
 
 /**
@@ -11,6 +12,9 @@ interface Person {
   firstName: string;
   lastName: string;
 }
+
+/** "Le renouvellement…" inside a sentence. */
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 const fullName = (p: Person) => `${p.firstName} ${p.lastName}`.trim();
 
@@ -36,7 +40,7 @@ export function renewalReminderMail(p: {
         paragraphs: [
           `Vous vous êtes inscrit à ${p.networkName}, la médiathèque numérique.`,
           `Votre abonnement arrive à échéance le ${frenchDay(p.activeUntil)} et nous vous invitons à le renouveler.`,
-          `Le renouvellement se fait à votre bibliothèque (${p.libraryName}) : rendez-vous-y pour vous réinscrire ; elle renouvellera vos droits à ${p.networkName}.`,
+          atLibrarySentence(p.libraryName, p.networkName),
           `Bien cordialement,\nL’équipe de ${p.networkName}.`,
         ],
       }),
@@ -115,6 +119,8 @@ export function subscriptionExpiredMail(p: {
   activeUntil: string;
   loginUrl: string;
   eraseOn: string;
+  /** Network setting: false when renewal is done at the library only (MDO). */
+  onlineRenewal: boolean;
 }) {
   return {
     ...renderMail({
@@ -125,11 +131,15 @@ export function subscriptionExpiredMail(p: {
       greeting: `Bonjour ${fullName(p.patron)},`,
       paragraphs: [
         `Votre abonnement à ${p.networkName} a expiré le ${frenchDay(p.activeUntil)}. Les contenus en Accès libre et au Forfait ne vous sont plus accessibles ; les ressources libres restent ouvertes à tous.`,
-        `Pour continuer, vérifiez votre adhésion auprès de votre bibliothèque (${p.libraryName}), puis connectez-vous et choisissez « Demander le renouvellement » sur la page « Mon compte ». Votre bibliothèque validera votre réinscription.`,
+        p.onlineRenewal
+          ? `Pour continuer, vérifiez votre adhésion auprès de votre bibliothèque (${p.libraryName}), puis connectez-vous et choisissez « Demander le renouvellement » sur la page « Mon compte ». Votre bibliothèque validera votre réinscription.`
+          : `Pour continuer, ${lowerFirst(atLibrarySentence(p.libraryName, p.networkName))} Votre compte reste ouvert en attendant : vous pouvez vous y connecter pour télécharger vos données.`,
       ],
       action: { label: 'Me connecter', url: p.loginUrl },
       afterAction: [
-        `Sans renouvellement, vos données personnelles seront effacées le ${frenchDay(p.eraseOn)}.`,
+        p.onlineRenewal
+          ? `Sans renouvellement, vos données personnelles seront effacées le ${frenchDay(p.eraseOn)}.`
+          : `Sans réinscription à votre bibliothèque, vos données personnelles seront effacées le ${frenchDay(p.eraseOn)}.`,
       ],
     }),
     patronId: p.patronId,
@@ -145,6 +155,8 @@ export function retentionWarningMail(p: {
   eraseOn: string;
   reason: 'expired' | 'refused';
   loginUrl: string;
+  /** Network setting: false when renewal is done at the library only (MDO). */
+  onlineRenewal: boolean;
 }) {
   const why =
     p.reason === 'expired'
@@ -160,9 +172,11 @@ export function retentionWarningMail(p: {
       paragraphs: [
         why,
         `Le ${frenchDay(p.eraseOn)}, votre nom, votre adresse électronique, votre identifiant et votre mot de passe seront effacés ; seules des données anonymes (bibliothèque, dates, année de naissance) seront gardées pour les statistiques.`,
-        p.reason === 'expired'
-          ? 'Pour garder votre compte, connectez-vous avant cette date et choisissez « Demander le renouvellement » sur la page « Mon compte ». Vous pouvez aussi y télécharger vos données.'
-          : 'Si vous êtes adhérent de votre bibliothèque, vous pourrez faire une nouvelle demande d’inscription à tout moment.',
+        p.reason === 'refused'
+          ? 'Si vous êtes adhérent de votre bibliothèque, vous pourrez faire une nouvelle demande d’inscription à tout moment.'
+          : p.onlineRenewal
+            ? 'Pour garder votre compte, connectez-vous avant cette date et choisissez « Demander le renouvellement » sur la page « Mon compte ». Vous pouvez aussi y télécharger vos données.'
+            : 'Pour garder votre compte, rendez-vous avant cette date à votre bibliothèque pour vous réinscrire : elle renouvellera vos droits. Vous pouvez aussi vous connecter pour télécharger vos données depuis « Mon compte ».',
       ],
       ...(p.reason === 'expired' ? { action: { label: 'Me connecter', url: p.loginUrl } } : {}),
       afterAction: ['Vous n’avez rien à faire si vous ne souhaitez pas conserver votre compte.'],

@@ -211,7 +211,7 @@ describe('renewal reminder and link', () => {
     expect(late.statusCode).toBe(410);
     expect(late.body).toContain('Ce lien de renouvellement a expiré.');
     expect(late.body).toContain('Connectez-vous : sur la page « Mon compte »');
-    expect(late.body).toContain('Demander le renouvellement');
+    expect(late.body).toContain('vous verrez l’état de votre abonnement et comment le renouveler');
   });
 
   it('offers no renewal before the reminder window; a forged request is refused with the opening date, nothing written', async () => {

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getNetwork, updateNetwork } from '../../src/db/repositories/network.js';
 import type { StaffActor } from '../../src/domain/actor.js';
 import { DomainError, ValidationError } from '../../src/domain/errors.js';
-import { sendRenewalReminders } from '../../src/jobs/lifecycle-sweeps.js';
+import { parisToday, retentionCutoffs } from '../../src/domain/renewal-rules.js';
+import {
+  applyRetention,
+  expireSubscriptions,
+  sendRenewalReminders,
+} from '../../src/jobs/lifecycle-sweeps.js';
 import { decideRequest } from '../../src/usecases/patrons/decide-request.js';
 import { addLibrary, addStaff, createTestApp, type TestContext } from '../helpers/app.js';
 import { TestBrowser } from '../helpers/browser.js';
@@ -56,6 +61,52 @@ describe('MDO profile: renewal at the library', () => {
     expect(forged.statusCode).toBeGreaterThanOrEqual(400);
     expect(forged.body).toContain('Le renouvellement se fait à votre bibliothèque');
     expect((await patronRow(ctx, expired.id)).state).toBe('expired');
+  });
+});
+
+describe('every renewal text is true in both modes (setting « renouvellement en ligne »)', () => {
+  /** An expiry mail, a retention warning, the catalog and « Mon compte » of an expired patron. */
+  async function renewalTexts() {
+    const network = await getNetwork(ctx.database.db);
+    const ending = await addMember(ctx, lib.id, { activeUntil: '2026-11-20' });
+    await expireSubscriptions(sweepCtx());
+    const { warnUpTo } = retentionCutoffs(parisToday(ctx.clock.now()), network.settings);
+    const lapsing = await addMember(ctx, lib.id, { state: 'expired', activeUntil: warnUpTo });
+    await applyRetention(sweepCtx());
+    const [expiry] = await mailsTo(ctx, ending.email!);
+    const [warning] = await mailsTo(ctx, lapsing.email!);
+    const b = await loggedIn(ctx, ending);
+    const catalog = (await b.get('/ressources')).body;
+    const account = (await b.get('/mon-compte')).body;
+    return { expiry: expiry!.text, warning: warning!.text, catalog, account };
+  }
+
+  it('MDO (off): the expiry and retention e-mails and the pages send the patron back to their library', async () => {
+    const t = await renewalTexts();
+    for (const text of [t.expiry, t.warning, t.catalog, t.account])
+      expect(text).not.toContain('Demander le renouvellement');
+    expect(t.expiry).toContain('rendez-vous-y pour vous réinscrire ; elle renouvellera vos droits');
+    expect(t.expiry).toContain('Sans réinscription à votre bibliothèque');
+    expect(t.warning).toContain('rendez-vous avant cette date à votre bibliothèque pour vous réinscrire');
+    expect(t.catalog).toContain('Rendez-vous à votre bibliothèque pour vous réinscrire');
+    expect(t.account).toContain('pour vous réinscrire');
+    expect(t.account).not.toContain('href="/mon-compte/renouveler"');
+  });
+
+  it('online renewal on: the same texts point to « Demander le renouvellement » on « Mon compte »', async () => {
+    const network = await getNetwork(ctx.database.db);
+    await updateNetwork(ctx.database.db, { settings: { ...network.settings, onlineRenewal: true } });
+    try {
+      const t = await renewalTexts();
+      expect(t.expiry).toContain('choisissez « Demander le renouvellement » sur la page « Mon compte »');
+      expect(t.expiry).not.toContain('pour vous réinscrire ;');
+      expect(t.warning).toContain('choisissez « Demander le renouvellement »');
+      expect(t.catalog).toContain('<a href="/mon-compte">Demander le renouvellement</a>');
+      expect(t.account).toContain('href="/mon-compte/renouveler"');
+      expect(t.account).not.toContain('Le renouvellement se fait à votre bibliothèque');
+    } finally {
+      await updateNetwork(ctx.database.db, { settings: network.settings });
+    }
   });
 });
 

@@ -87,6 +87,21 @@ describe('rights table: state × kind', () => {
     expect(r?.status).toBe(403);
   });
 
+  it('tells how to renew as the network does it: online from « Mon compte », or at the library (MDO)', () => {
+    const viewer = patron('expired', { activeUntil: '2026-10-31' });
+    expect(open(viewer, 'quota')?.message).toContain('demandez son renouvellement depuis « Mon compte »');
+    const atLibrary = accessRefusal({
+      viewer,
+      resource: { kind: 'quota', audience: 'all' },
+      subscribed: true,
+      withdrawn: false,
+      now: NOW,
+      settings: { ...settings, onlineRenewal: false },
+    });
+    expect(atLibrary?.message).toContain('rendez-vous à votre bibliothèque pour vous réinscrire');
+    expect(atLibrary?.message).not.toContain('renouvellement depuis');
+  });
+
   it('treats an active account past its end date as expired before the sweep runs', () => {
     const viewer = patron('active', { activeUntil: '2026-11-22' });
     expect(standingOf(viewer, NOW, settings)).toBe('expired');

@@ -36,6 +36,8 @@ export interface CatalogView {
   lockedKinds: ResourceKind[];
   /** Left this month per category (members only). */
   quotas: Array<{ category: QuotaCategory; used: number; limit: number }> | null;
+  /** Network setting: patrons ask for renewal online (else at their library). */
+  onlineRenewal: boolean;
 }
 
 /**
@@ -87,5 +89,6 @@ export async function loadCatalog(deps: Deps, actor: PatronActor | null): Promis
     resources: allowed,
     lockedKinds: [...locked],
     quotas,
+    onlineRenewal: network.settings.onlineRenewal,
   };
 }

@@ -99,8 +99,10 @@ export function AccountStatus({
             {patron.activeUntil
               ? `Votre abonnement a pris fin le ${frenchDay(patron.activeUntil)}. `
               : 'Votre abonnement a pris fin. '}
-            Seules les ressources libres restent consultables. Vérifiez votre adhésion auprès de{' '}
-            {patron.libraryName}, puis demandez le renouvellement de votre abonnement.
+            Seules les ressources libres restent consultables.
+            {settings.onlineRenewal
+              ? ` Vérifiez votre adhésion auprès de ${patron.libraryName}, puis demandez le renouvellement de votre abonnement.`
+              : ` Pour continuer, rendez-vous à ${patron.libraryName} pour vous réinscrire.`}
           </p>
           <RenewalCallout patron={patron} settings={settings} today={today} />
         </AccessSection>

@@ -16,8 +16,8 @@ export function RenewalDeadLinkPage({ message, loggedIn }: { message: string; lo
       </Notice>
       <p>
         {loggedIn
-          ? 'Sur la page « Mon compte », vous voyez l’état de votre abonnement et, s’il peut être renouvelé, le bouton « Demander le renouvellement ».'
-          : 'Connectez-vous : sur la page « Mon compte », vous verrez l’état de votre abonnement et, s’il peut être renouvelé, le bouton « Demander le renouvellement ».'}
+          ? 'Sur la page « Mon compte », vous voyez l’état de votre abonnement et comment le renouveler.'
+          : 'Connectez-vous : sur la page « Mon compte », vous verrez l’état de votre abonnement et comment le renouveler.'}
       </p>
       <ButtonLinks
         links={[

@@ -66,7 +66,11 @@ export function StandingNotice({ view }: { view: CatalogView }) {
         <Notice kind="warning" class="fr-mb-4w" title="Abonnement expiré">
           <p>
             Seules les ressources libres restent consultables.{' '}
-            <a href="/mon-compte">Demander le renouvellement</a>
+            {view.onlineRenewal ? (
+              <a href="/mon-compte">Demander le renouvellement</a>
+            ) : (
+              'Rendez-vous à votre bibliothèque pour vous réinscrire : elle renouvellera vos droits.'
+            )}
           </p>
         </Notice>
       );

@@ -22,7 +22,8 @@ function nextSteps(code: RefusalCode, here: string): Array<{ href: string; label
         { href: `${CATALOG_URL}#acces-libre`, label: 'Contenus en Accès libre' },
       ];
     case 'subscription_expired':
-      return [{ href: '/mon-compte', label: 'Renouveler mon abonnement' }, catalog];
+      // The message says how to renew (online or at the library): the account page shows the way.
+      return [{ href: '/mon-compte', label: 'Voir mon compte' }, catalog];
     case 'registration_refused':
       return [{ href: '/mon-compte', label: 'Voir mon compte' }, catalog];
     case 'quota_reached':
