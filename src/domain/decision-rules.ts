@@ -7,6 +7,7 @@ import {
   isTemplateKey,
   PLACEHOLDERS,
   type RegistrationChannel,
+  type ResponseTemplate,
   type TemplateKey,
   templateFits,
   unknownPlaceholders,
@@ -78,8 +79,8 @@ export const SUBJECT_MAX = 200;
 export const BODY_MAX = 20_000;
 
 /** "Balise inconnue : [xxx]. Balises possibles : …" for a text with unknown placeholders. */
-export function placeholderMessage(unknown: readonly string[]): string {
-  const list = PLACEHOLDERS.join(', ');
+export function placeholderMessage(unknown: readonly string[], kind?: ResponseTemplate['kind']): string {
+  const list = kind === 'message' ? '[reseau], [bibliotheque]' : PLACEHOLDERS.join(', ');
   return unknown.length === 1
     ? `Balise inconnue : ${unknown[0]}. Balises possibles : ${list}.`
     : `Balises inconnues : ${unknown.join(', ')}. Balises possibles : ${list}.`;
@@ -90,24 +91,28 @@ export function messageErrors(
   subject: string,
   body: string,
   fields: { subject: string; body: string } = { subject: 'objet', body: 'message' },
+  /** A saved reply ('message'): its title instead of a subject, its own placeholders. */
+  kind?: ResponseTemplate['kind'],
 ): Record<string, string> {
   const errors: Record<string, string> = {};
   const s = subject.trim();
   const b = body.trim();
-  if (!s) errors[fields.subject] = 'Indiquez l’objet du courriel.';
+  if (!s)
+    errors[fields.subject] =
+      kind === 'message' ? 'Indiquez le titre de la réponse.' : 'Indiquez l’objet du courriel.';
   else if (s.length > SUBJECT_MAX)
     errors[fields.subject] = `L’objet ne doit pas dépasser ${SUBJECT_MAX} caractères.`;
   else if (/[\r\n]/.test(s)) errors[fields.subject] = 'L’objet doit tenir sur une seule ligne.';
   else {
-    const unknown = unknownPlaceholders(s);
-    if (unknown.length) errors[fields.subject] = placeholderMessage(unknown);
+    const unknown = unknownPlaceholders(s, kind);
+    if (unknown.length) errors[fields.subject] = placeholderMessage(unknown, kind);
   }
   if (!b) errors[fields.body] = 'Écrivez le message envoyé à l’usager.';
   else if (b.length > BODY_MAX)
     errors[fields.body] = `Le message ne doit pas dépasser ${BODY_MAX} caractères.`;
   else {
-    const unknown = unknownPlaceholders(b);
-    if (unknown.length) errors[fields.body] = placeholderMessage(unknown);
+    const unknown = unknownPlaceholders(b, kind);
+    if (unknown.length) errors[fields.body] = placeholderMessage(unknown, kind);
   }
   return errors;
 }

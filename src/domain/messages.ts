@@ -1,6 +1,6 @@
 /**
  * Messages from patrons and visitors (SPEC §4, §5): "Écrire à ma médiathèque" and "Poser une
- * question au support technique". Pure rules: states, limits, field checks, saved replies.
+ * question au support technique". Pure rules: states, limits, field checks (saved replies are response templates of kind 'message').
  */
 
 export type ThreadKind = 'library' | 'support';
@@ -56,41 +56,6 @@ export function cleanSubject(s: string): string {
 /** Line breaks normalised, trailing spaces and blank lines at both ends removed. */
 export function cleanBody(s: string): string {
   return s.replace(/\r\n?/g, '\n').trim();
-}
-
-/**
- * Saved replies offered to staff answering a message. The text is prefilled in the reply and
- * stays editable; [reseau] is the network's name, [bibliotheque] the answering library's.
- */
-export const SAVED_REPLIES = {
-  accuse: {
-    label: 'Accusé de réception',
-    body: 'Bonjour,\n\nNous avons bien reçu votre message et nous vous répondrons dès que possible.\n\nBien cordialement,\n[bibliotheque]',
-  },
-  mot_de_passe: {
-    label: 'Mot de passe oublié',
-    body: 'Bonjour,\n\nPour choisir un nouveau mot de passe, utilisez le lien « Mot de passe oublié » de la page de connexion de [reseau] : vous recevrez un lien par courriel.\n\nBien cordialement,\n[bibliotheque]',
-  },
-  adhesion: {
-    label: 'Adhésion à vérifier à la bibliothèque',
-    body: 'Bonjour,\n\nL’accès à [reseau] est réservé aux adhérents actifs d’une bibliothèque du réseau. Nous vous invitons à passer à la bibliothèque pour vérifier ou renouveler votre adhésion.\n\nBien cordialement,\n[bibliotheque]',
-  },
-  transmis: {
-    label: 'Transmis au prestataire',
-    body: 'Bonjour,\n\nNous avons transmis votre signalement au prestataire de la ressource concernée. Nous reviendrons vers vous dès que nous aurons sa réponse.\n\nBien cordialement,\n[bibliotheque]',
-  },
-} as const;
-
-export type SavedReplyKey = keyof typeof SAVED_REPLIES;
-
-export function isSavedReply(v: unknown): v is SavedReplyKey {
-  return typeof v === 'string' && Object.hasOwn(SAVED_REPLIES, v);
-}
-
-export function fillSavedReply(key: SavedReplyKey, v: { networkName: string; signature: string }): string {
-  return SAVED_REPLIES[key].body
-    .replaceAll('[reseau]', v.networkName)
-    .replaceAll('[bibliotheque]', v.signature);
 }
 
 /** Overdue like a request: the same delay, counted in elapsed 24-hour periods. */

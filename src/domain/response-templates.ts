@@ -31,14 +31,22 @@ export type TemplateKey =
   | 'refuse_duplicate'
   | 'refuse_other'
   | 'renewal_accept'
-  | 'renewal_refuse';
+  | 'renewal_refuse'
+  | 'reply_accuse'
+  | 'reply_mot_de_passe'
+  | 'reply_adhesion'
+  | 'reply_transmis';
 
 export interface ResponseTemplate {
   key: TemplateKey;
   label: string;
-  decision: 'accepted' | 'refused';
-  /** Used for a first registration or a renewal request. */
-  kind: 'registration' | 'renewal';
+  /** The decision it is sent with; absent for a saved reply to a message. */
+  decision?: 'accepted' | 'refused';
+  /**
+   * Used for a first registration, a renewal request, or as a saved reply ("réponse
+   * enregistrée") in the staff's Messages: then `subject` is its title in the staff's list.
+   */
+  kind: 'registration' | 'renewal' | 'message';
   /**
    * For whom the text is true: a patron who registered online (chose an identifier and a
    * password in the form) or one the library registered. Absent: both.
@@ -125,6 +133,30 @@ export const DEFAULT_TEMPLATES: Record<TemplateKey, Omit<ResponseTemplate, 'key'
     subject: 'Votre demande de renouvellement à [reseau]',
     body: `Bonjour [prenom] [nom_destinataire],\n\nNous ne pouvons pas renouveler votre abonnement en l’état (date de fin de votre abonnement : [actif-jusquau]).\n\nNous vous invitons à vérifier votre adhésion auprès de votre bibliothèque.\n\n${SIGNATURE}`,
   },
+  reply_accuse: {
+    label: 'Réponse enregistrée : accusé de réception',
+    kind: 'message',
+    subject: 'Accusé de réception',
+    body: 'Bonjour,\n\nNous avons bien reçu votre message et nous vous répondrons dès que possible.\n\nBien cordialement,\n[bibliotheque]',
+  },
+  reply_mot_de_passe: {
+    label: 'Réponse enregistrée : mot de passe oublié',
+    kind: 'message',
+    subject: 'Mot de passe oublié',
+    body: 'Bonjour,\n\nPour choisir un nouveau mot de passe, utilisez le lien « Mot de passe oublié » de la page de connexion de [reseau] : vous recevrez un lien par courriel.\n\nBien cordialement,\n[bibliotheque]',
+  },
+  reply_adhesion: {
+    label: 'Réponse enregistrée : adhésion à vérifier',
+    kind: 'message',
+    subject: 'Adhésion à vérifier à la bibliothèque',
+    body: 'Bonjour,\n\nL’accès à [reseau] est réservé aux adhérents actifs d’une bibliothèque du réseau. Nous vous invitons à passer à la bibliothèque pour vérifier ou renouveler votre adhésion.\n\nBien cordialement,\n[bibliotheque]',
+  },
+  reply_transmis: {
+    label: 'Réponse enregistrée : transmis au prestataire',
+    kind: 'message',
+    subject: 'Transmis au prestataire',
+    body: 'Bonjour,\n\nNous avons transmis votre signalement au prestataire de la ressource concernée. Nous reviendrons vers vous dès que nous aurons sa réponse.\n\nBien cordialement,\n[bibliotheque]',
+  },
 };
 
 export const TEMPLATE_KEYS = Object.keys(DEFAULT_TEMPLATES) as TemplateKey[];
@@ -145,16 +177,31 @@ export function templateFits(
 }
 
 export function isTemplateKey(v: unknown): v is TemplateKey {
-  return typeof v === 'string' && v in DEFAULT_TEMPLATES;
+  return typeof v === 'string' && Object.hasOwn(DEFAULT_TEMPLATES, v);
+}
+
+/** The saved replies offered to staff answering a message, in their order. */
+export const SAVED_REPLY_KEYS = TEMPLATE_KEYS.filter((k) => DEFAULT_TEMPLATES[k].kind === 'message');
+
+export function isSavedReplyKey(v: unknown): v is TemplateKey {
+  return isTemplateKey(v) && DEFAULT_TEMPLATES[v].kind === 'message';
 }
 
 /** [reseau] is filled too, though not listed to staff: the network's own name. */
 const ALLOWED = new Set<string>([...PLACEHOLDERS, '[reseau]']);
+/** A saved reply knows no patron: the network's name and the signature of whoever answers. */
+const ALLOWED_IN_REPLIES = new Set<string>(['[reseau]', '[bibliotheque]']);
 
 /** Placeholders in a text that Sésame does not know (a typo would be sent as is). */
-export function unknownPlaceholders(text: string): string[] {
+export function unknownPlaceholders(text: string, kind?: ResponseTemplate['kind']): string[] {
+  const allowed = kind === 'message' ? ALLOWED_IN_REPLIES : ALLOWED;
   const found = text.match(/\[[^\]\s]{1,40}\]/g) ?? [];
-  return [...new Set(found.filter((p) => !ALLOWED.has(p)))];
+  return [...new Set(found.filter((p) => !allowed.has(p)))];
+}
+
+/** A saved reply as prefilled: [reseau] the network's name, [bibliotheque] the reply's signature. */
+export function fillSavedReply(body: string, v: { networkName: string; signature: string }): string {
+  return body.replaceAll('[reseau]', v.networkName).replaceAll('[bibliotheque]', v.signature);
 }
 
 export interface TemplateValues {

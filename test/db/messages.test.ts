@@ -127,7 +127,7 @@ describe('Écrire à ma médiathèque', () => {
     expect(badge(page.body)).toBe(before);
 
     // A saved reply prefills the answer (no JavaScript needed).
-    const saved = await staffA.get(`/admin/messages/${id}?reponse=adhesion`);
+    const saved = await staffA.get(`/admin/messages/${id}?reponse=reply_adhesion`);
     expect(saved.body).toContain('vérifier ou renouveler votre adhésion');
     expect(saved.body).toContain('Médiathèque de Nilvange</textarea>');
 
@@ -275,6 +275,57 @@ describe('Écrire à ma médiathèque', () => {
     expect(page.body).not.toContain('href="https://exemple.fr/page"');
     expect(page.body).not.toContain('<script>alert(1)');
     expect(page.body).toMatch(/class="sesame-pre[^"]*">Voir https:\/\/exemple\.fr\/page\n/);
+  });
+});
+
+describe('saved replies (réponses enregistrées)', () => {
+  it('are response templates network administrators edit; staff get the new text; library staff cannot edit them', async () => {
+    const { c } = await patronOf(libA);
+    const id = await writeToLibrary(c, 'Question de compte', 'Bonjour,\nune question.');
+    const list = await admin.get('/admin/modeles');
+    expect(list.body).toContain('Réponses enregistrées');
+    expect(list.body).toContain('href="/admin/modeles/reply_adhesion"');
+
+    // An unknown placeholder is refused next to the field, the typed text kept, nothing saved.
+    const bad = await admin.post('/admin/modeles/reply_adhesion', {
+      objet: 'Adhésion',
+      texte: 'Bonjour [prenom], passez à [bibliotheque].',
+      action: 'enregistrer',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Balise inconnue : [prenom]. Balises possibles : [reseau], [bibliotheque].');
+    expect(bad.body).toContain('Bonjour [prenom], passez à [bibliotheque].');
+
+    const saved = await admin.post('/admin/modeles/reply_adhesion', {
+      objet: 'Adhésion échue',
+      texte: 'Bonjour,\nVotre adhésion est à renouveler au guichet.\n[bibliotheque]',
+      action: 'enregistrer',
+    });
+    expect(saved.statusCode).toBe(303);
+    const page = await staffA.get(`/admin/messages/${id}?reponse=reply_adhesion`);
+    expect(page.body).toContain('<option value="reply_adhesion" selected>Adhésion échue</option>');
+    expect(page.body).toContain(
+      'Votre adhésion est à renouveler au guichet.\nMédiathèque de Nilvange</textarea>',
+    );
+    // A key that is not a saved reply (a decision template) prefills nothing.
+    const decision = await staffA.get(`/admin/messages/${id}?reponse=accept`);
+    expect(decision.body).not.toContain('Votre compte');
+    expect(decision.body).not.toContain('value="accept"');
+
+    const byLibrary = await staffA.post('/admin/modeles/reply_adhesion', {
+      objet: 'Piraté',
+      texte: 'Piraté',
+      action: 'enregistrer',
+    });
+    expect(byLibrary.statusCode).toBe(403);
+    expect((await staffA.get(`/admin/messages/${id}?reponse=reply_adhesion`)).body).toContain(
+      'Adhésion échue',
+    );
+
+    expect((await admin.post('/admin/modeles/reply_adhesion/retablir', {})).statusCode).toBe(303);
+    expect((await staffA.get(`/admin/messages/${id}?reponse=reply_adhesion`)).body).toContain(
+      'vérifier ou renouveler votre adhésion',
+    );
   });
 });
 

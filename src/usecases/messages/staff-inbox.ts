@@ -9,11 +9,14 @@ import {
   threadCounts,
 } from '../../db/repositories/messages.js';
 import { getNetwork } from '../../db/repositories/network.js';
+import { listResponseTemplates } from '../../db/repositories/response-templates.js';
 import type { StaffActor } from '../../domain/actor.js';
 import { overdueCutoff } from '../../domain/decision-rules.js';
 import { notFound } from '../../domain/errors.js';
 import { isMessageOverdue, type ThreadState } from '../../domain/messages.js';
+import { fillSavedReply, isSavedReplyKey, type TemplateKey } from '../../domain/response-templates.js';
 import type { Deps } from '../deps.js';
+import { replySender } from './thread-words.js';
 
 export const THREADS_PER_PAGE = 30;
 
@@ -76,6 +79,10 @@ export interface StaffThread {
   mayReply: boolean;
   /** This opening marked it read (the menu's badge, counted before, goes down by one). */
   markedRead: boolean;
+  /** The network's saved replies (response templates of kind 'message'), by title. */
+  savedReplies: Array<{ key: TemplateKey; title: string }>;
+  /** The saved reply chosen, and its text filled for this thread's signature. */
+  chosenReply?: { key: TemplateKey; text: string };
 }
 
 /**
@@ -87,19 +94,21 @@ export async function openStaffThread(
   deps: Deps,
   actor: StaffActor,
   id: string,
-  options: { markRead: boolean } = { markRead: true },
+  options: { markRead?: boolean; savedReply?: string } = {},
 ): Promise<StaffThread> {
   const thread = await findThreadForStaff(deps.db, actor.scope, id);
   if (!thread) throw notFound('Ce message');
   const isAdmin = actor.role === 'network_admin';
   const answers = thread.kind === 'support' ? isAdmin : !isAdmin || Boolean(thread.takenOverAt);
   // A refused reply shows the thread again and writes nothing (it was read to write the reply).
-  const markedRead = options.markRead && answers && thread.unread;
+  const markedRead = (options.markRead ?? true) && answers && thread.unread;
   if (markedRead) {
     await markThreadRead(deps.db, actor.scope, id);
     thread.unread = false;
   }
-  const network = await getNetwork(deps.db);
+  const [network, templates] = await Promise.all([getNetwork(deps.db), listResponseTemplates(deps.db)]);
+  const replies = templates.filter((t) => isSavedReplyKey(t.key));
+  const chosen = replies.find((t) => t.key === options.savedReply);
   const overdue =
     thread.kind === 'library' &&
     thread.state === 'new' &&
@@ -111,6 +120,18 @@ export async function openStaffThread(
     mayTakeOver: isAdmin && thread.kind === 'library' && overdue && !thread.takenOverAt,
     mayReply: answers,
     markedRead,
+    savedReplies: replies.map((t) => ({ key: t.key, title: t.subject })),
+    ...(chosen && answers
+      ? {
+          chosenReply: {
+            key: chosen.key,
+            text: fillSavedReply(chosen.body, {
+              networkName: network.name,
+              signature: replySender(thread, network.name),
+            }),
+          },
+        }
+      : {}),
   };
 }
 

@@ -36,7 +36,12 @@ export async function saveResponseTemplate(
   const key = requireKey(actor, input.key);
   const subject = input.subject.trim();
   const body = input.body.replace(/\r\n?/g, '\n').trim();
-  const errors = messageErrors(subject, body, { subject: 'objet', body: 'texte' });
+  const errors = messageErrors(
+    subject,
+    body,
+    { subject: 'objet', body: 'texte' },
+    DEFAULT_TEMPLATES[key].kind,
+  );
   if (Object.keys(errors).length) throw new ValidationError(errors);
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {

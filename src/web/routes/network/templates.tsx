@@ -76,7 +76,9 @@ export async function templateRoutes(app: FastifyInstance, { deps }: RouteOption
         reply,
         changed ? 'success' : 'info',
         changed
-          ? `Modèle « ${DEFAULT_TEMPLATES[key].label} » enregistré : il servira aux prochaines décisions.`
+          ? DEFAULT_TEMPLATES[key].kind === 'message'
+            ? `Modèle « ${DEFAULT_TEMPLATES[key].label} » enregistré : il sera proposé aux prochaines réponses.`
+            : `Modèle « ${DEFAULT_TEMPLATES[key].label} » enregistré : il servira aux prochaines décisions.`
           : 'Aucune modification : le modèle est inchangé.',
       );
       return reply.redirect(editUrl(key), 303);

@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DomainError, ValidationError } from '../../../domain/errors.js';
-import { fillSavedReply, isSavedReply } from '../../../domain/messages.js';
 import { changeThreadState } from '../../../usecases/messages/change-thread-state.js';
 import { replyAsStaff } from '../../../usecases/messages/reply-as-staff.js';
 import { loadInbox, openStaffThread } from '../../../usecases/messages/staff-inbox.js';
 import { takeOverThread } from '../../../usecases/messages/take-over-thread.js';
-import { replySender } from '../../../usecases/messages/thread-words.js';
 import type { RouteOptions } from '../../app.js';
 import { parseForm, submitForm } from '../../form.js';
 import { requireStaff } from '../../guards.js';
@@ -53,21 +51,13 @@ export async function messageInboxRoutes(app: FastifyInstance, { deps }: RouteOp
   app.get<Params>(`${INBOX_URL}/:id`, async (request, reply) => {
     const actor = requireStaff(request, reply);
     if (!actor) return reply;
-    const data = await openStaffThread(deps, actor, request.params.id);
-    if (data.markedRead && request.unreadMessages) request.unreadMessages--;
     const { reponse } = threadQuery.parse(request.query ?? {});
-    const savedReply = isSavedReply(reponse) ? reponse : undefined;
-    const values = savedReply
-      ? {
-          message: fillSavedReply(savedReply, {
-            networkName: data.networkName,
-            signature: replySender(data.thread, data.networkName),
-          }),
-        }
-      : undefined;
+    const data = await openStaffThread(deps, actor, request.params.id, { savedReply: reponse });
+    if (data.markedRead && request.unreadMessages) request.unreadMessages--;
+    const values = data.chosenReply ? { message: data.chosenReply.text } : undefined;
     return sendPage(request, reply, {
       title: `Message : ${data.thread.subject}`,
-      body: (ctx) => <StaffThreadPage data={data} csrf={ctx.csrf} values={values} savedReply={savedReply} />,
+      body: (ctx) => <StaffThreadPage data={data} csrf={ctx.csrf} values={values} />,
     });
   });
 

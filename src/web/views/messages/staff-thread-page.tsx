@@ -1,4 +1,4 @@
-import { SAVED_REPLIES, THREAD_KIND_LABELS } from '../../../domain/messages.js';
+import { THREAD_KIND_LABELS } from '../../../domain/messages.js';
 import { formatDateTime } from '../../../domain/paris.js';
 import type { StaffThread } from '../../../usecases/messages/staff-inbox.js';
 import { replySender } from '../../../usecases/messages/thread-words.js';
@@ -21,7 +21,6 @@ export function StaffThreadPage(props: {
   csrf: string;
   values?: FormValues;
   errors?: FieldErrors;
-  savedReply?: string;
 }) {
   const { thread, networkName } = props.data;
   const url = `${INBOX_URL}/${thread.id}`;
@@ -89,9 +88,9 @@ export function StaffThreadPage(props: {
                     </span>
                   </label>
                   <select class="fr-select" id="champ-reponse" name="reponse">
-                    {Object.entries(SAVED_REPLIES).map(([key, r]) => (
-                      <option value={key} selected={props.savedReply === key}>
-                        {r.label}
+                    {props.data.savedReplies.map((r) => (
+                      <option value={r.key} selected={props.data.chosenReply?.key === r.key}>
+                        {r.title}
                       </option>
                     ))}
                   </select>

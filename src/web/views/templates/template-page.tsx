@@ -1,7 +1,7 @@
 import type { StoredTemplate } from '../../../db/repositories/response-templates.js';
 import { BODY_MAX, SUBJECT_MAX } from '../../../domain/decision-rules.js';
 import { formatDateTime } from '../../../domain/paris.js';
-import { fillTemplate } from '../../../domain/response-templates.js';
+import { fillSavedReply, fillTemplate } from '../../../domain/response-templates.js';
 import { PageHeading } from '../components/admin-page.js';
 import {
   ErrorSummary,
@@ -11,9 +11,26 @@ import {
   TextArea,
   TextInput,
 } from '../components/forms.js';
-import { SAMPLE, TEMPLATES_URL, templateUrl, USE } from './template-words.js';
+import {
+  SAMPLE,
+  SAMPLE_SIGNATURE,
+  subjectLabel,
+  TEMPLATES_URL,
+  templateUrl,
+  templateUse,
+} from './template-words.js';
 
-function Preview({ subject, body, endDate }: { subject: string; body: string; endDate: string }) {
+function Preview({
+  subject,
+  body,
+  sampleText,
+  subjectName,
+}: {
+  subject: string;
+  body: string;
+  sampleText: string;
+  subjectName: string;
+}) {
   const lines = body
     .replace(/\r\n?/g, '\n')
     .split('\n')
@@ -22,13 +39,10 @@ function Preview({ subject, body, endDate }: { subject: string; body: string; en
   return (
     <section class="fr-mt-6w" aria-labelledby="apercu-titre">
       <h2 id="apercu-titre">Aperçu</h2>
-      <p class="fr-hint-text">
-        Avec des données d’exemple : {SAMPLE.firstName} {SAMPLE.lastName}, identifiant {SAMPLE.identifier},
-        abonnement jusqu’au {endDate}.
-      </p>
+      <p class="fr-hint-text">{sampleText}</p>
       <div class="fr-p-3w fr-background-alt--grey">
         <p>
-          <strong>Objet : </strong>
+          <strong>{subjectName} : </strong>
           {subject}
         </p>
         {lines.map((l) => (
@@ -55,6 +69,7 @@ export function TemplatePage(props: {
 }) {
   const { csrf, template, endDate, errors, notice } = props;
   const key = template.key;
+  const reply = template.kind === 'message';
   const values = props.values ?? { objet: template.subject, texte: template.body };
   const sample = {
     ...SAMPLE,
@@ -71,7 +86,7 @@ export function TemplatePage(props: {
         label={template.label}
       />
       <p>
-        {USE[template.kind][template.decision]}.{' '}
+        {templateUse(template)}.{' '}
         {template.customised && template.updatedAt
           ? `Texte modifié par ${template.updatedBy} le ${formatDateTime(template.updatedAt)}.`
           : 'Texte d’origine.'}
@@ -81,12 +96,12 @@ export function TemplatePage(props: {
           <p>{notice}</p>
         </div>
       )}
-      <ErrorSummary errors={errors} labels={{ objet: 'Objet', texte: 'Texte' }} />
+      <ErrorSummary errors={errors} labels={{ objet: subjectLabel(template), texte: 'Texte' }} />
       <Form action={templateUrl(key)} csrf={csrf}>
         <input type="hidden" name="version" value={props.version} />
         <TextInput
           name="objet"
-          label="Objet"
+          label={subjectLabel(template)}
           values={values}
           errors={errors}
           maxLength={SUBJECT_MAX}
@@ -96,11 +111,19 @@ export function TemplatePage(props: {
           name="texte"
           label="Texte"
           hint={
-            <>
-              Balises remplacées pour chaque usager : [prenom], [nom_destinataire], [actif-jusquau] (date de
-              fin d’abonnement), [identifiant] et [reseau] (nom du réseau). Chaque ligne devient un paragraphe
-              du courriel. {BODY_MAX.toLocaleString('fr-FR')} caractères au plus.
-            </>
+            reply ? (
+              <>
+                Balises remplacées : [reseau] (nom du réseau) et [bibliotheque] (signature de qui répond). Le
+                texte préremplit la réponse, modifiable avant l’envoi. {BODY_MAX.toLocaleString('fr-FR')}{' '}
+                caractères au plus.
+              </>
+            ) : (
+              <>
+                Balises remplacées pour chaque usager : [prenom], [nom_destinataire], [actif-jusquau] (date de
+                fin d’abonnement), [identifiant] et [reseau] (nom du réseau). Chaque ligne devient un
+                paragraphe du courriel. {BODY_MAX.toLocaleString('fr-FR')} caractères au plus.
+              </>
+            )
           }
           rows={20}
           values={values}
@@ -127,11 +150,24 @@ export function TemplatePage(props: {
           </button>
         </Form>
       )}
-      <Preview
-        subject={fillTemplate(values.objet ?? '', sample)}
-        body={fillTemplate(values.texte ?? '', sample)}
-        endDate={endDate}
-      />
+      {reply ? (
+        <Preview
+          subject={values.objet ?? ''}
+          body={fillSavedReply(values.texte ?? '', {
+            networkName: props.networkName,
+            signature: SAMPLE_SIGNATURE,
+          })}
+          sampleText={`Avec la signature d’exemple « ${SAMPLE_SIGNATURE} ».`}
+          subjectName="Titre"
+        />
+      ) : (
+        <Preview
+          subject={fillTemplate(values.objet ?? '', sample)}
+          body={fillTemplate(values.texte ?? '', sample)}
+          sampleText={`Avec des données d’exemple : ${SAMPLE.firstName} ${SAMPLE.lastName}, identifiant ${SAMPLE.identifier}, abonnement jusqu’au ${endDate}.`}
+          subjectName="Objet"
+        />
+      )}
     </>
   );
 }
