@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logIn, passwordThroughReset, setPasswordThroughLink, text } from './helpers/accounts.js';
 import { expectNoAxeViolations, launchBrowser, newContext } from './helpers/browser.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
@@ -39,7 +39,10 @@ beforeAll(async () => {
   const page = await freshPage(DESK);
   passwords.admin = await setPasswordThroughLink(page, server.admin.url);
   passwords.librarian = await setPasswordThroughLink(page, server.librarian.url);
-  passwords.patron = await patronPasswordThroughReset(page);
+  passwords.patron = await passwordThroughReset(page, PATRON, {
+    identifier: server.admin.identifier,
+    password: passwords.admin!,
+  });
 });
 
 afterAll(async () => {
@@ -56,50 +59,6 @@ async function freshPage(viewport: { width: number; height: number }): Promise<P
 
 function pathOf(page: Page): string {
   return new URL(page.url()).pathname;
-}
-
-async function text(page: Page, selector: string): Promise<string> {
-  return ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** Long, with the four classes: meets the rule whatever the network demands. */
-function strongPassword(): string {
-  return `Tilleul-${randomBytes(6).toString('hex')}-2026!A`;
-}
-
-async function setPasswordThroughLink(page: Page, url: string): Promise<string> {
-  await page.goto(url);
-  const password = strongPassword();
-  await page.locator('#champ-password').fill(password);
-  await page.locator('#champ-confirmation').fill(password);
-  await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
-  await page.waitForURL((u) => u.pathname === '/connexion');
-  return password;
-}
-
-async function logIn(page: Page, login: string, password: string, landing: string): Promise<void> {
-  await page.goto('/connexion');
-  await page.locator('#champ-login').fill(login);
-  await page.locator('#champ-password').fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL((u) => u.pathname === landing);
-}
-
-/** The demo patrons have no password: "Mot de passe oublié", the link read by the administrator. */
-async function patronPasswordThroughReset(page: Page): Promise<string> {
-  await page.goto('/mot-de-passe-oublie');
-  await page.locator('#champ-login').fill(PATRON);
-  await page.getByRole('button', { name: 'Recevoir un lien' }).click();
-  await page.waitForLoadState('load');
-  await logIn(page, server.admin.identifier, passwords.admin!, '/admin');
-  await page.goto(`/admin/courriels?q=${PATRON}`);
-  await page.getByRole('link', { name: /^Réinitialisation de votre mot de passe/ }).click();
-  await page.waitForURL((u) => /^\/admin\/courriels\/\d+$/.test(u.pathname));
-  const link = /https?:\/\/\S+\/mot-de-passe\/[A-Za-z0-9_-]+/.exec(await text(page, 'pre'))?.[0];
-  expect(link, 'reset link in the e-mail').toBeTruthy();
-  await page.getByRole('button', { name: 'Se déconnecter' }).first().click();
-  await page.waitForURL((u) => u.pathname === '/connexion');
-  return setPasswordThroughLink(page, new URL(link!).pathname);
 }
 
 /** One key per kind of page: ids in the path replaced, query values dropped. */
