@@ -42,6 +42,35 @@ export function contentError(body: string): string | null {
   return null;
 }
 
+/** Version of a page as its edit form carries it: its newest saved version's id, or "" for the default text. */
+export function contentVersion(newest: { id: number } | null | undefined): string {
+  return newest ? String(newest.id) : '';
+}
+
+/**
+ * What a colleague changed between two texts, line by line (blank lines ignored): the lines
+ * only in the newer text, and the lines only in the older one, in their order.
+ */
+export function changedLines(before: string, after: string): { added: string[]; removed: string[] } {
+  const lines = (s: string) =>
+    s
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter((l) => l.trim() !== '');
+  const minus = (a: string[], b: string[]) => {
+    const left = new Map<string, number>();
+    for (const l of b) left.set(l, (left.get(l) ?? 0) + 1);
+    return a.filter((l) => {
+      const n = left.get(l) ?? 0;
+      if (n === 0) return true;
+      left.set(l, n - 1);
+      return false;
+    });
+  };
+  const [b, a] = [lines(before), lines(after)];
+  return { added: minus(a, b), removed: minus(b, a) };
+}
+
 export interface DefaultContext {
   profile: ProfileName;
   networkName: string;

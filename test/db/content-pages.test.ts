@@ -119,6 +119,75 @@ describe('editing a help page', () => {
     expect(await versions()).toHaveLength(3);
   });
 
+  it('refuses a save from a form opened before a colleague’s save: French message, typed text kept, changes shown; saving again replaces knowingly', async () => {
+    const b = await addStaff(ctx, {
+      identifier: 'admin-contenus-2',
+      name: 'Paul Réseau',
+      role: 'network_admin',
+    });
+    const colleague = new TestBrowser(ctx.app, '198.51.100.74');
+    expect((await colleague.logIn(b.identifier, b.password)).statusCode).toBe(303);
+    // The edit form's version (the first one on the page; an empty value is rendered bare).
+    const versionIn = (html: string) => {
+      const m = /name="version" value(?:="([^"]*)")?/.exec(html);
+      return m ? (m[1] ?? '') : undefined;
+    };
+
+    // Both open the editor on the default text (no version yet).
+    const mine = versionIn((await admin.get('/admin/contenus/mode-d-emploi')).body);
+    const theirs = versionIn((await colleague.get('/admin/contenus/mode-d-emploi')).body);
+    expect(mine).toBe('');
+    expect(theirs).toBe('');
+    const colleagueText = '# Mode d’emploi\n\nHoraires du guichet numérique : mardi et samedi.';
+    const first = await colleague.post('/admin/contenus/mode-d-emploi', {
+      texte: colleagueText,
+      version: theirs,
+      action: 'enregistrer',
+    });
+    expect(first.statusCode).toBe(303);
+
+    // My save, from the form opened before: refused, nothing written, my text kept.
+    const myText = '# Mode d’emploi\n\nMon texte & mes <idées> à moi.';
+    const stale = await admin.post('/admin/contenus/mode-d-emploi', {
+      texte: myText,
+      version: mine,
+      action: 'enregistrer',
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('Cette page a été modifiée par Paul Réseau le ');
+    expect(stale.body).toContain('votre texte n’est pas enregistré');
+    expect(stale.body).toContain('Mon texte &amp; mes &lt;idées> à moi.</textarea>');
+    expect(stale.body).toContain('Lignes ajoutées par votre collègue :');
+    expect(stale.body).toContain('<code>Horaires du guichet numérique : mardi et samedi.</code>');
+    expect(stale.body).toContain('Recharger la version actuelle');
+    expect((await visitor.get('/aide/mode-d-emploi')).body).toContain('Horaires du guichet numérique');
+    expect(await versions()).toHaveLength(1);
+
+    // The form now carries the colleague's version: saving again replaces it, knowingly.
+    const now = versionIn(stale.body);
+    expect(now).toBe(String((await versions())[0]!.id));
+    const again = await admin.post('/admin/contenus/mode-d-emploi', {
+      texte: myText,
+      version: now,
+      action: 'enregistrer',
+    });
+    expect(again.statusCode).toBe(303);
+    expect((await visitor.get('/aide/mode-d-emploi')).body).toContain(
+      'Mon texte &amp; mes &lt;idées&gt; à moi.',
+    );
+
+    // A stale form after that shows what changed between the two saved versions.
+    const late = await colleague.post('/admin/contenus/mode-d-emploi', {
+      texte: 'Autre chose',
+      version: theirs === '' ? now : theirs,
+      action: 'enregistrer',
+    });
+    expect(late.statusCode).toBe(409);
+    expect(late.body).toContain('Lignes retirées par votre collègue :');
+    expect(late.body).toContain('<code>Horaires du guichet numérique : mardi et samedi.</code>');
+    expect(await versions()).toHaveLength(2);
+  });
+
   it('previews without writing anything', async () => {
     const res = await admin.post('/admin/contenus/mode-d-emploi', {
       texte: '## Essai\n\n**gras**',

@@ -50,3 +50,9 @@ export async function writeContentPage(
     .onConflictDoUpdate({ target: contentPages.key, set: { body, updatedAt: now, updatedBy: by } });
   await db.insert(contentPageVersions).values({ key, body, createdAt: now, createdBy: by });
 }
+
+/** The newest saved text of a page (its version), or null while it shows its default text. */
+export async function newestContentVersion(db: Executor, key: string): Promise<ContentVersion | null> {
+  const [row] = await listContentVersions(db, key, 1);
+  return row ?? null;
+}

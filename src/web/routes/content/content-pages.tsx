@@ -5,7 +5,7 @@ import { CONTENT_PAGES, type ContentKey, isContentKey } from '../../../domain/co
 import { notFound, ValidationError } from '../../../domain/errors.js';
 import { listContent, loadContentEditor, loadContentPage } from '../../../usecases/content/load-content.js';
 import { restoreContent } from '../../../usecases/content/restore-content.js';
-import { saveContent } from '../../../usecases/content/save-content.js';
+import { type ContentConflict, saveContent } from '../../../usecases/content/save-content.js';
 import type { RouteOptions } from '../../app.js';
 import { parseForm } from '../../form.js';
 import { requireAdmin, requireStaff } from '../../guards.js';
@@ -22,6 +22,7 @@ import { HelpContact } from '../../views/public/help-contact.js';
 
 const contentForm = z.object({
   texte: z.string().optional().default(''),
+  version: z.string().max(100).optional(),
   action: z.enum(['apercu', 'enregistrer']).catch('enregistrer'),
 });
 const restoreForm = z.object({ version: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
@@ -31,7 +32,13 @@ const searchOf = (request: FastifyRequest) =>
     .trim()
     .slice(0, 100);
 
-type EditState = { values?: FormValues; errors?: FieldErrors; status?: number; preview?: string };
+type EditState = {
+  values?: FormValues;
+  errors?: FieldErrors;
+  status?: number;
+  preview?: string;
+  conflict?: ContentConflict;
+};
 
 /** Help and legal pages written by the network administrators, and their editor. */
 export async function contentRoutes(app: FastifyInstance, { deps }: RouteOptions): Promise<void> {
@@ -132,7 +139,17 @@ export async function contentRoutes(app: FastifyInstance, { deps }: RouteOptions
     if (form.data.action === 'apercu')
       return editPage(request, reply, key, { values: form.values, preview: renderMarkdown(form.data.texte) });
     try {
-      const { changed } = await saveContent(deps, actor, { key, body: form.data.texte });
+      const { changed, conflict } = await saveContent(deps, actor, {
+        key,
+        body: form.data.texte,
+        version: form.data.version,
+      });
+      if (conflict)
+        return editPage(request, reply, key, {
+          values: { ...form.values, version: conflict.version },
+          conflict,
+          status: 409,
+        });
       setFlash(
         reply,
         changed ? 'success' : 'info',

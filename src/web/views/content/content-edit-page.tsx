@@ -1,16 +1,60 @@
 import { CONTENT_MAX } from '../../../domain/content-pages.js';
 import { formatDateTime } from '../../../domain/paris.js';
 import type { ContentEditor } from '../../../usecases/content/load-content.js';
+import type { ContentConflict } from '../../../usecases/content/save-content.js';
 import { PageHeading } from '../components/admin-page.js';
 import { ErrorSummary, type FieldErrors, Form, type FormValues, TextArea } from '../components/forms.js';
 import { DsfrTable } from '../components/table.js';
 import { CONTENT_ADMIN_URL, contentEditUrl } from './content-words.js';
 
+function LineList({ title, lines }: { title: string; lines: string[] }) {
+  if (lines.length === 0) return null;
+  return (
+    <>
+      <p class="fr-mb-1w">{title}</p>
+      <ul class="sesame-break">
+        {lines.slice(0, 50).map((l) => (
+          <li>
+            <code>{l}</code>
+          </li>
+        ))}
+        {lines.length > 50 && <li>… et {lines.length - 50} autres lignes</li>}
+      </ul>
+    </>
+  );
+}
+
+/** A colleague saved meanwhile: what they changed, and how to start again from their text. */
+function ConflictNotice({ conflict, url }: { conflict: ContentConflict; url: string }) {
+  return (
+    <div class="fr-alert fr-alert--warning fr-mb-4w" role="alert" id="conflit">
+      <h2 class="fr-alert__title">Page modifiée entre-temps</h2>
+      <p>{conflict.message}</p>
+      <LineList title="Lignes ajoutées par votre collègue :" lines={conflict.added} />
+      <LineList title="Lignes retirées par votre collègue :" lines={conflict.removed} />
+      {conflict.added.length === 0 && conflict.removed.length === 0 && (
+        <p>Seuls des espaces ou des lignes vides ont changé.</p>
+      )}
+      <p class="fr-mt-2w">
+        <a class="fr-link" href={url}>
+          Recharger la version actuelle (votre texte sera perdu)
+        </a>
+      </p>
+    </div>
+  );
+}
+
 /** One help page: its Markdown, a preview (sanitised HTML given by the route) and its versions. */
 export function ContentEditPage(
-  props: ContentEditor & { csrf: string; values?: FormValues; errors?: FieldErrors; preview?: string },
+  props: ContentEditor & {
+    csrf: string;
+    values?: FormValues;
+    errors?: FieldErrors;
+    preview?: string;
+    conflict?: ContentConflict;
+  },
 ) {
-  const { page, versions, csrf, errors } = props;
+  const { page, versions, csrf, errors, conflict } = props;
   const values = props.values ?? { texte: page.body };
   const url = contentEditUrl(page.key);
   return (
@@ -24,7 +68,9 @@ export function ContentEditPage(
           : 'Texte d’origine.'}
       </p>
       <ErrorSummary errors={errors} labels={{ texte: 'Texte' }} />
+      {conflict && <ConflictNotice conflict={conflict} url={url} />}
       <Form action={url} csrf={csrf}>
+        <input type="hidden" name="version" value={values.version ?? props.version} />
         <TextArea
           name="texte"
           label="Texte (Markdown)"
