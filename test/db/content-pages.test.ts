@@ -130,7 +130,8 @@ describe('editing a help page', () => {
     // The edit form's version (the first one on the page; an empty value is rendered bare).
     const versionIn = (html: string) => {
       const m = /name="version" value(?:="([^"]*)")?/.exec(html);
-      return m ? (m[1] ?? '') : undefined;
+      if (!m) throw new Error('no version field in the edit form');
+      return m[1] ?? '';
     };
 
     // Both open the editor on the default text (no version yet).
@@ -179,7 +180,7 @@ describe('editing a help page', () => {
     // A stale form after that shows what changed between the two saved versions.
     const late = await colleague.post('/admin/contenus/mode-d-emploi', {
       texte: 'Autre chose',
-      version: theirs === '' ? now : theirs,
+      version: theirs,
       action: 'enregistrer',
     });
     expect(late.statusCode).toBe(409);
