@@ -142,7 +142,7 @@ describe('editing a help page', () => {
     const colleagueText = '# Mode d’emploi\n\nHoraires du guichet numérique : mardi et samedi.';
     const first = await colleague.post('/admin/contenus/mode-d-emploi', {
       texte: colleagueText,
-      version: theirs,
+      version: now,
       action: 'enregistrer',
     });
     expect(first.statusCode).toBe(303);
@@ -177,10 +177,11 @@ describe('editing a help page', () => {
       'Mon texte &amp; mes &lt;idées&gt; à moi.',
     );
 
-    // A stale form after that shows what changed between the two saved versions.
+    // The colleague's form, opened on their own version, is now stale in turn: it shows what
+    // changed between the two saved versions.
     const late = await colleague.post('/admin/contenus/mode-d-emploi', {
       texte: 'Autre chose',
-      version: theirs,
+      version: now,
       action: 'enregistrer',
     });
     expect(late.statusCode).toBe(409);
