@@ -142,7 +142,7 @@ describe('editing a help page', () => {
     const colleagueText = '# Mode d’emploi\n\nHoraires du guichet numérique : mardi et samedi.';
     const first = await colleague.post('/admin/contenus/mode-d-emploi', {
       texte: colleagueText,
-      version: now,
+      version: theirs,
       action: 'enregistrer',
     });
     expect(first.statusCode).toBe(303);
