@@ -6,6 +6,7 @@ export const CONTENT_KEYS = [
   'mode-d-emploi',
   'accessibilite',
   'donnees-personnelles',
+  'mentions-legales',
   'faq-bibliotheques',
   'boite-a-idees',
 ] as const;
@@ -24,6 +25,7 @@ export const CONTENT_PAGES: Record<ContentKey, ContentPageInfo> = {
   'mode-d-emploi': { title: 'Mode d’emploi', url: '/aide/mode-d-emploi', staffOnly: false },
   accessibilite: { title: 'Déclaration d’accessibilité', url: '/accessibilite', staffOnly: false },
   'donnees-personnelles': { title: 'Données personnelles', url: '/donnees-personnelles', staffOnly: false },
+  'mentions-legales': { title: 'Mentions légales', url: '/mentions-legales', staffOnly: false },
   'faq-bibliotheques': { title: 'Aide pour les bibliothèques', url: '/admin/aide', staffOnly: true },
   'boite-a-idees': { title: 'Boîte à idées numériques', url: '/admin/aide/idees', staffOnly: true },
 };
@@ -240,11 +242,29 @@ Pour vous inscrire, nous collectons vos nom, prénom, date de naissance, adresse
 Vous pouvez consulter, télécharger, corriger ou supprimer vos données depuis votre compte ou en vous adressant à votre bibliothèque, conformément au règlement général sur la protection des données (RGPD).
 `;
 
+const legal = (c: DefaultContext) => `## Éditeur
+
+${c.profile === 'numos' ? `${c.networkName}, une initiative du Département de la Moselle, est édité par le Département pour le réseau des bibliothèques de Moselle.` : `${c.networkName} est édité par la Médiathèque départementale pour le réseau des bibliothèques qu’elle dessert.`} Les coordonnées de l’éditeur sont celles de l’administration du réseau, indiquées en bas de chaque page.
+
+## Hébergement
+
+Les données sont hébergées en France, sur les serveurs choisis par l’éditeur du service.
+
+## Contenus
+
+Les films, livres numériques, BD et titres de presse sont proposés par leurs fournisseurs, selon leurs propres conditions d’utilisation.
+
+## Données personnelles et accessibilité
+
+Voir la page [Données personnelles](/donnees-personnelles) et la [déclaration d’accessibilité](/accessibilite).
+`;
+
 const DEFAULTS: Record<ContentKey, (c: DefaultContext) => string> = {
   faq,
   'mode-d-emploi': guide,
   accessibilite: accessibility,
   'donnees-personnelles': privacy,
+  'mentions-legales': legal,
   'faq-bibliotheques': faqLibraries,
   'boite-a-idees': ideas,
 };

@@ -190,6 +190,31 @@ describe('editing a help page', () => {
     expect(await versions()).toHaveLength(2);
   });
 
+  it('/mentions-legales is a content page: the profile’s default text, then the administrators’ own', async () => {
+    const before = await visitor.get('/mentions-legales');
+    expect(before.statusCode).toBe(200);
+    expect(before.body).toContain('<h1>Mentions légales</h1>');
+    expect(before.body).toContain('une initiative du Département de la Moselle');
+    expect((await admin.get('/admin/contenus')).body).toContain('href="/admin/contenus/mentions-legales"');
+    const saved = await admin.post('/admin/contenus/mentions-legales', {
+      texte: '## Éditeur\n\nConseil départemental d’Exemple, 1 place de l’Exemple.',
+      action: 'enregistrer',
+    });
+    expect(saved.statusCode).toBe(303);
+    const after = await visitor.get('/mentions-legales');
+    expect(after.body).toContain('Conseil départemental d’Exemple');
+    expect(after.body).not.toContain('une initiative du Département de la Moselle');
+    const { defaultContent } = await import('../../src/domain/content-pages.js');
+    const { defaultSettings } = await import('../../src/domain/settings.js');
+    const mdo = defaultContent('mentions-legales', {
+      profile: 'mdo',
+      networkName: 'MDO',
+      settings: defaultSettings('mdo'),
+    });
+    expect(mdo).toContain('MDO est édité par la Médiathèque départementale');
+    expect(mdo).not.toContain('Moselle');
+  });
+
   it('previews without writing anything', async () => {
     const res = await admin.post('/admin/contenus/mode-d-emploi', {
       texte: '## Essai\n\n**gras**',

@@ -85,6 +85,9 @@ export async function contentRoutes(app: FastifyInstance, { deps }: RouteOptions
   app.get(CONTENT_PAGES['donnees-personnelles'].url, (request, reply) =>
     showPage(request, reply, 'donnees-personnelles'),
   );
+  app.get(CONTENT_PAGES['mentions-legales'].url, (request, reply) =>
+    showPage(request, reply, 'mentions-legales'),
+  );
 
   const ideasLink = () => (
     <p>

@@ -90,19 +90,6 @@ export async function publicPages(app: FastifyInstance, { deps }: RouteOptions):
     helpWithGuide,
   );
 
-  // The mode d'emploi, FAQ, accessibility statement and privacy notice are written by the network
-  // administrators: src/web/routes/content/content-pages.tsx.
-
-  textPage('/mentions-legales', 'Mentions légales', [
-    [
-      'Éditeur',
-      [
-        'Ce service est édité par le réseau des bibliothèques qui le met à disposition de ses adhérents. Les coordonnées de l’éditeur sont celles de l’administration du réseau.',
-      ],
-    ],
-    [
-      'Hébergement',
-      ['Les données sont hébergées en France, sur les serveurs choisis par l’éditeur du service.'],
-    ],
-  ]);
+  // The mode d'emploi, FAQ, accessibility statement, privacy notice and legal notice are written
+  // by the network administrators: src/web/routes/content/content-pages.tsx.
 }
