@@ -66,6 +66,33 @@ const summaryColumns = {
   createdAt: messageThreads.createdAt,
 };
 
+const detailColumns = {
+  ...summaryColumns,
+  takenOverByLabel: messageThreads.takenOverByLabel,
+  patronIdentifier: patrons.identifier,
+  libraryEmail: libraries.email,
+};
+
+const onLibrary = eq(libraries.id, messageThreads.libraryId);
+const onAuthor = eq(patrons.id, messageThreads.patronId);
+
+/** Threads with their library's and author's names: what every listing starts from. */
+const selectSummaries = (db: Executor) =>
+  db.select(summaryColumns).from(messageThreads).leftJoin(libraries, onLibrary).leftJoin(patrons, onAuthor);
+
+/** The same, with what one thread's page shows besides. */
+const selectDetails = (db: Executor) =>
+  db.select(detailColumns).from(messageThreads).leftJoin(libraries, onLibrary).leftJoin(patrons, onAuthor);
+
+/** The messages of these threads, oldest first. */
+function messagesOfThreads(db: Executor, threadIds: string[]) {
+  return db
+    .select()
+    .from(threadMessages)
+    .where(inArray(threadMessages.threadId, threadIds))
+    .orderBy(asc(threadMessages.createdAt), asc(threadMessages.id));
+}
+
 /**
  * What a staff member may see: their libraries' threads; network administrators see every
  * library's and the support inbox. Filtered in SQL, never after loading.
@@ -147,24 +174,9 @@ export async function countRecentMessages(
 }
 
 async function detail(db: Executor, where: SQL | undefined): Promise<ThreadDetail | null> {
-  const [row] = await db
-    .select({
-      ...summaryColumns,
-      takenOverByLabel: messageThreads.takenOverByLabel,
-      patronIdentifier: patrons.identifier,
-      libraryEmail: libraries.email,
-    })
-    .from(messageThreads)
-    .leftJoin(libraries, eq(libraries.id, messageThreads.libraryId))
-    .leftJoin(patrons, eq(patrons.id, messageThreads.patronId))
-    .where(where)
-    .limit(1);
+  const [row] = await selectDetails(db).where(where).limit(1);
   if (!row) return null;
-  const messages = await db
-    .select()
-    .from(threadMessages)
-    .where(eq(threadMessages.threadId, row.id))
-    .orderBy(asc(threadMessages.createdAt), asc(threadMessages.id));
+  const messages = await messagesOfThreads(db, [row.id]);
   return { ...(row as Omit<ThreadDetail, 'messages'>), messages };
 }
 
@@ -285,11 +297,7 @@ export async function listThreadsForStaff(
 ): Promise<{ rows: ThreadSummary[]; total: number }> {
   const where = inboxWhere(scope, f);
   const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(messageThreads).where(where);
-  const rows = await db
-    .select(summaryColumns)
-    .from(messageThreads)
-    .leftJoin(libraries, eq(libraries.id, messageThreads.libraryId))
-    .leftJoin(patrons, eq(patrons.id, messageThreads.patronId))
+  const rows = await selectSummaries(db)
     .where(where)
     .orderBy(desc(messageThreads.unread), desc(messageThreads.lastMessageAt), asc(messageThreads.id))
     .limit(f.limit)
@@ -345,11 +353,7 @@ export async function overdueThreads(
   cutoff: Date,
   libraryId?: string,
 ): Promise<ThreadSummary[]> {
-  const rows = await db
-    .select(summaryColumns)
-    .from(messageThreads)
-    .leftJoin(libraries, eq(libraries.id, messageThreads.libraryId))
-    .leftJoin(patrons, eq(patrons.id, messageThreads.patronId))
+  const rows = await selectSummaries(db)
     .where(
       and(
         eq(messageThreads.kind, 'library'),
@@ -366,30 +370,15 @@ export async function overdueThreads(
 
 /** The patron's own threads, latest activity first. */
 export async function patronThreads(db: Executor, patronId: string, limit = 200): Promise<ThreadDetail[]> {
-  const rows = await db
-    .select({
-      ...summaryColumns,
-      takenOverByLabel: messageThreads.takenOverByLabel,
-      patronIdentifier: patrons.identifier,
-      libraryEmail: libraries.email,
-    })
-    .from(messageThreads)
-    .leftJoin(libraries, eq(libraries.id, messageThreads.libraryId))
-    .leftJoin(patrons, eq(patrons.id, messageThreads.patronId))
+  const rows = await selectDetails(db)
     .where(eq(messageThreads.patronId, patronId))
     .orderBy(desc(messageThreads.lastMessageAt), asc(messageThreads.id))
     .limit(limit);
   if (rows.length === 0) return [];
-  const messages = await db
-    .select()
-    .from(threadMessages)
-    .where(
-      inArray(
-        threadMessages.threadId,
-        rows.map((r) => r.id),
-      ),
-    )
-    .orderBy(asc(threadMessages.createdAt), asc(threadMessages.id));
+  const messages = await messagesOfThreads(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     ...(r as Omit<ThreadDetail, 'messages'>),
     messages: messages.filter((m) => m.threadId === r.id),
