@@ -169,5 +169,12 @@ describe('messages in the browser', () => {
     await admin.waitForURL((u) => /^\/admin\/messages\/[0-9a-f-]{36}$/.test(u.pathname));
     await expect(text(admin, 'main')).resolves.toContain('le lecteur de films reste noir.');
     await check(admin, 'support question, staff side');
+
+    // The saved replies, edited like the response templates.
+    await admin.goto('/admin/modeles');
+    await check(admin, 'templates with the saved replies');
+    await admin.goto('/admin/modeles/reply_accuse');
+    await expect(text(admin, 'main')).resolves.toContain('Titre dans la liste des réponses enregistrées');
+    await check(admin, 'one saved reply');
   });
 });
