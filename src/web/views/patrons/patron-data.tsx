@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { HistoryEvent, PatronConsultation } from '../../../db/repositories/patron-data.js';
 import { THREAD_KIND_LABELS, THREAD_STATE_LABELS } from '../../../domain/messages.js';
-import { formatDateTime } from '../../../domain/paris.js';
+import { formatDateTime, isoDate, parisDay } from '../../../domain/paris.js';
 import { frenchDay, STATE_LABELS } from '../../../domain/patron-lifecycle.js';
 import {
   CATEGORY_LABELS,
@@ -43,6 +43,14 @@ function documentTitle(c: PatronConsultation): string {
 }
 
 const iso = (at: Date | null) => (at ? at.toISOString() : null);
+
+/** The download of "Mes données": a dated JSON file. */
+export function dataFile(d: PatronData): { filename: string; content: string } {
+  return {
+    filename: `mes-donnees-${isoDate(parisDay(d.at))}.json`,
+    content: `${JSON.stringify(dataDocument(d), null, 2)}\n`,
+  };
+}
 
 export function dataDocument(d: PatronData) {
   const p = d.patron;
