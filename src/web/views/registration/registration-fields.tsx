@@ -30,36 +30,13 @@ export function RegistrationFields(props: {
   const staff = props.staff === true;
   return (
     <>
-      <Fieldset legend="Identité" legendId="identite-legende">
-        <TextInput
-          name="lastName"
-          label={REGISTRATION_LABELS.lastName}
-          autocomplete={staff ? 'off' : 'family-name'}
-          maxLength={NAME_MAX}
-          spellcheck={false}
-          values={values}
-          errors={errors}
-          required
-        />
-        <TextInput
-          name="firstName"
-          label={REGISTRATION_LABELS.firstName}
-          autocomplete={staff ? 'off' : 'given-name'}
-          maxLength={NAME_MAX}
-          spellcheck={false}
-          values={values}
-          errors={errors}
-          required
-        />
-        <DateInput
-          name="birthDate"
-          label={REGISTRATION_LABELS.birthDate}
-          hint="JJ/MM/AAAA. La mention d’âge détermine les contenus consultables."
-          values={values}
-          errors={errors}
-          required
-        />
-      </Fieldset>
+      <IdentityFieldset
+        labels={REGISTRATION_LABELS}
+        birthHint="JJ/MM/AAAA. La mention d’âge détermine les contenus consultables."
+        ownDetails={!staff}
+        values={values}
+        errors={errors}
+      />
       <Fieldset legend="Compte" legendId="compte-legende">
         <TextInput
           name="email"
@@ -119,8 +96,7 @@ export function RegistrationFields(props: {
           />
         )}
       </Fieldset>
-      <RadioGroup
-        name="newsletter"
+      <NewsletterChoice
         label={
           staff
             ? 'L’usager souhaite recevoir la newsletter pour connaître toutes les nouveautés.'
@@ -131,15 +107,81 @@ export function RegistrationFields(props: {
             ? 'Facultatif : sans réponse, l’usager ne la reçoit pas.'
             : 'Facultatif : sans réponse, vous ne la recevez pas.'
         }
-        options={[
-          { value: 'oui', label: 'Oui' },
-          { value: 'non', label: 'Non' },
-        ]}
-        inline
         values={values}
         errors={errors}
       />
     </>
+  );
+}
+
+/**
+ * Last name, first name and birth date, for registering and for staff correcting them. The
+ * browser offers the person's own details only when `ownDetails` (never for staff).
+ */
+export function IdentityFieldset(props: {
+  labels: { lastName: string; firstName: string; birthDate: string };
+  birthHint: string;
+  ownDetails: boolean;
+  values?: FormValues;
+  errors?: FieldErrors;
+}) {
+  const { labels, values, errors, ownDetails } = props;
+  return (
+    <Fieldset legend="Identité" legendId="identite-legende">
+      <TextInput
+        name="lastName"
+        label={labels.lastName}
+        autocomplete={ownDetails ? 'family-name' : 'off'}
+        maxLength={NAME_MAX}
+        spellcheck={false}
+        values={values}
+        errors={errors}
+        required
+      />
+      <TextInput
+        name="firstName"
+        label={labels.firstName}
+        autocomplete={ownDetails ? 'given-name' : 'off'}
+        maxLength={NAME_MAX}
+        spellcheck={false}
+        values={values}
+        errors={errors}
+        required
+      />
+      <DateInput
+        name="birthDate"
+        label={labels.birthDate}
+        hint={props.birthHint}
+        values={values}
+        errors={errors}
+        required
+      />
+    </Fieldset>
+  );
+}
+
+/** The newsletter question, Oui or Non side by side. */
+export function NewsletterChoice(props: {
+  label: string;
+  hint?: string;
+  required?: boolean;
+  values?: FormValues;
+  errors?: FieldErrors;
+}) {
+  return (
+    <RadioGroup
+      name="newsletter"
+      label={props.label}
+      hint={props.hint}
+      options={[
+        { value: 'oui', label: 'Oui' },
+        { value: 'non', label: 'Non' },
+      ]}
+      inline
+      values={props.values}
+      errors={props.errors}
+      required={props.required}
+    />
   );
 }
 
