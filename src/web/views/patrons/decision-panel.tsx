@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import {
   CHECKS,
   CONFIRM_REFUSAL_LABEL,
@@ -92,6 +93,52 @@ export function panelValues(data: NonNullable<DecisionPanelData['decide']>, valu
   };
 }
 
+/**
+ * The two checks staff tick before a patron's access opens (card holder, birth date); `hint`
+ * says when they are required, `children` adds boxes after them.
+ */
+function VerificationChecks(props: {
+  hint: string;
+  birthDate: string;
+  d: NonNullable<DecisionPanelData['decide']>;
+  values?: FormValues;
+  errors?: FieldErrors;
+  children?: ComponentChildren;
+}) {
+  const { d, values, errors } = props;
+  return (
+    <fieldset class="fr-fieldset" id="verifications" aria-labelledby="verifications-legende">
+      <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id="verifications-legende">
+        Vérifications
+        <span class="fr-hint-text">{props.hint}</span>
+      </legend>
+      <div class="fr-fieldset__element">
+        <Checkbox
+          name="membre"
+          label={`① ${CHECKS.membre}`}
+          hint={ilsHint(d.ils)}
+          values={values}
+          errors={errors}
+        />
+      </div>
+      <div class="fr-fieldset__element">
+        <Checkbox
+          name="naissance"
+          label={`② ${CHECKS.naissance}`}
+          hint={
+            d.birthDate
+              ? `${props.birthDate} : ${frenchDay(d.birthDate)}${d.age !== null ? ` (${d.age} ans)` : ''}.`
+              : undefined
+          }
+          values={values}
+          errors={errors}
+        />
+      </div>
+      {props.children}
+    </fieldset>
+  );
+}
+
 function UndoBlock({ data, csrf }: { data: DecisionPanelData; csrf: string }) {
   const u = data.undo!;
   const what = u.renewal
@@ -177,36 +224,13 @@ export function DecisionPanel(props: {
           errors={errors}
           required
         />
-        <fieldset class="fr-fieldset" id="verifications" aria-labelledby="verifications-legende">
-          <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id="verifications-legende">
-            Vérifications
-            <span class="fr-hint-text">
-              Les deux cases sont obligatoires pour accepter la demande (elles ne sont pas demandées pour un
-              refus).
-            </span>
-          </legend>
-          <div class="fr-fieldset__element">
-            <Checkbox
-              name="membre"
-              label={`① ${CHECKS.membre}`}
-              hint={ilsHint(d.ils)}
-              values={values}
-              errors={errors}
-            />
-          </div>
-          <div class="fr-fieldset__element">
-            <Checkbox
-              name="naissance"
-              label={`② ${CHECKS.naissance}`}
-              hint={
-                d.birthDate
-                  ? `Date déclarée : ${frenchDay(d.birthDate)}${d.age !== null ? ` (${d.age} ans)` : ''}.`
-                  : undefined
-              }
-              values={values}
-              errors={errors}
-            />
-          </div>
+        <VerificationChecks
+          hint="Les deux cases sont obligatoires pour accepter la demande (elles ne sont pas demandées pour un refus)."
+          birthDate="Date déclarée"
+          d={d}
+          values={values}
+          errors={errors}
+        >
           {(errors?.confirmer_refus || values.confirmer_refus) && (
             <div class="fr-fieldset__element">
               <Checkbox
@@ -217,7 +241,7 @@ export function DecisionPanel(props: {
               />
             </div>
           )}
-        </fieldset>
+        </VerificationChecks>
         <div class={`fr-select-group${modeleError ? ' fr-select-group--error' : ''}`}>
           <label class="fr-label" for="champ-modele">
             Modèle de réponse
@@ -343,34 +367,13 @@ function ActivationForm(props: {
         <input type="hidden" name="modele" value={accept.key} />
         <input type="hidden" name="modele_affiche" value={accept.key} />
         <input type="hidden" name="fin_prevue" value={d.expectedEnd} />
-        <fieldset class="fr-fieldset" id="verifications" aria-labelledby="verifications-legende">
-          <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id="verifications-legende">
-            Vérifications
-            <span class="fr-hint-text">Les deux cases sont obligatoires pour activer l’abonnement.</span>
-          </legend>
-          <div class="fr-fieldset__element">
-            <Checkbox
-              name="membre"
-              label={`① ${CHECKS.membre}`}
-              hint={ilsHint(d.ils)}
-              values={values}
-              errors={errors}
-            />
-          </div>
-          <div class="fr-fieldset__element">
-            <Checkbox
-              name="naissance"
-              label={`② ${CHECKS.naissance}`}
-              hint={
-                d.birthDate
-                  ? `Date enregistrée : ${frenchDay(d.birthDate)}${d.age !== null ? ` (${d.age} ans)` : ''}.`
-                  : undefined
-              }
-              values={values}
-              errors={errors}
-            />
-          </div>
-        </fieldset>
+        <VerificationChecks
+          hint="Les deux cases sont obligatoires pour activer l’abonnement."
+          birthDate="Date enregistrée"
+          d={d}
+          values={values}
+          errors={errors}
+        />
         <details class="fr-mb-3w" open={messageOpen}>
           <summary>Voir ou modifier le courriel envoyé à l’usager</summary>
           <div class="fr-mt-2w">
