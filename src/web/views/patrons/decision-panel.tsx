@@ -106,6 +106,7 @@ function VerificationChecks(props: {
   children?: ComponentChildren;
 }) {
   const { d, values, errors } = props;
+  const entered = { values, errors };
   return (
     <fieldset class="fr-fieldset" id="verifications" aria-labelledby="verifications-legende">
       <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id="verifications-legende">
@@ -113,13 +114,7 @@ function VerificationChecks(props: {
         <span class="fr-hint-text">{props.hint}</span>
       </legend>
       <div class="fr-fieldset__element">
-        <Checkbox
-          name="membre"
-          label={`① ${CHECKS.membre}`}
-          hint={ilsHint(d.ils)}
-          values={values}
-          errors={errors}
-        />
+        <Checkbox name="membre" label={`① ${CHECKS.membre}`} hint={ilsHint(d.ils)} {...entered} />
       </div>
       <div class="fr-fieldset__element">
         <Checkbox
@@ -130,8 +125,7 @@ function VerificationChecks(props: {
               ? `${props.birthDate} : ${frenchDay(d.birthDate)}${d.age !== null ? ` (${d.age} ans)` : ''}.`
               : undefined
           }
-          values={values}
-          errors={errors}
+          {...entered}
         />
       </div>
       {props.children}
@@ -191,6 +185,7 @@ export function DecisionPanel(props: {
     ['accept', 'Acceptation'],
     ['refuse', 'Refus'],
   ];
+  const entered = { values, errors };
   return (
     <section class="fr-mt-6w" id="decision" aria-labelledby="decision-titre">
       <h2 id="decision-titre">Que décidez-vous ?</h2>
@@ -220,25 +215,18 @@ export function DecisionPanel(props: {
             { value: DECISION_VALUES.refuse, label: 'Refuser' },
           ]}
           inline
-          values={values}
-          errors={errors}
+          {...entered}
           required
         />
         <VerificationChecks
           hint="Les deux cases sont obligatoires pour accepter la demande (elles ne sont pas demandées pour un refus)."
           birthDate="Date déclarée"
           d={d}
-          values={values}
-          errors={errors}
+          {...entered}
         >
           {(errors?.confirmer_refus || values.confirmer_refus) && (
             <div class="fr-fieldset__element">
-              <Checkbox
-                name="confirmer_refus"
-                label={CONFIRM_REFUSAL_LABEL}
-                values={values}
-                errors={errors}
-              />
+              <Checkbox name="confirmer_refus" label={CONFIRM_REFUSAL_LABEL} {...entered} />
             </div>
           )}
         </VerificationChecks>
@@ -292,14 +280,13 @@ export function DecisionPanel(props: {
             Utiliser ce modèle
           </button>
         </p>
-        <TextInput name="objet" label="Objet" values={values} errors={errors} maxLength={200} required />
+        <TextInput name="objet" label="Objet" {...entered} maxLength={200} required />
         <TextArea
           name="message"
           label="Réponse à l’utilisateur"
           hint="Préremplie avec les informations de l’usager ; vous pouvez la modifier. C’est exactement ce texte que l’usager recevra."
           rows={20}
-          values={values}
-          errors={errors}
+          {...entered}
           required
         />
         {d.undoMinutes > 0 && (
@@ -344,6 +331,7 @@ function ActivationForm(props: {
     d.membershipAnchor === 'registration'
       ? `à partir de la date d’inscription (${formatDate(d.registeredAt)})`
       : 'à partir de l’activation';
+  const entered = { values, errors };
   return (
     <section class="fr-mt-6w" id="decision" aria-labelledby="decision-titre">
       <h2 id="decision-titre">Activer l’abonnement</h2>
@@ -371,20 +359,18 @@ function ActivationForm(props: {
           hint="Les deux cases sont obligatoires pour activer l’abonnement."
           birthDate="Date enregistrée"
           d={d}
-          values={values}
-          errors={errors}
+          {...entered}
         />
         <details class="fr-mb-3w" open={messageOpen}>
           <summary>Voir ou modifier le courriel envoyé à l’usager</summary>
           <div class="fr-mt-2w">
-            <TextInput name="objet" label="Objet" values={values} errors={errors} maxLength={200} required />
+            <TextInput name="objet" label="Objet" {...entered} maxLength={200} required />
             <TextArea
               name="message"
               label="Réponse à l’utilisateur"
               hint="Préremplie avec les informations de l’usager ; vous pouvez la modifier. C’est exactement ce texte que l’usager recevra."
               rows={16}
-              values={values}
-              errors={errors}
+              {...entered}
               required
             />
           </div>

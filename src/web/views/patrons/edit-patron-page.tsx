@@ -52,6 +52,7 @@ export function EditPatronPage(props: {
     newsletter: current.newsletter ? 'oui' : 'non',
   };
   const title = editPatronTitle(patron);
+  const entered = { values, errors };
   return (
     <div class="fr-grid-row">
       <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
@@ -70,8 +71,7 @@ export function EditPatronPage(props: {
             labels={IDENTITY_LABELS}
             birthHint="JJ/MM/AAAA. Elle détermine les contenus consultables."
             ownDetails={false}
-            values={values}
-            errors={errors}
+            {...entered}
           />
           <Fieldset legend="Compte" legendId="contact-legende">
             <TextInput
@@ -82,8 +82,7 @@ export function EditPatronPage(props: {
               spellcheck={false}
               autocomplete="off"
               maxLength={254}
-              values={values}
-              errors={errors}
+              {...entered}
               required
             />
             <TextInput
@@ -93,16 +92,10 @@ export function EditPatronPage(props: {
               maxLength={CARD_NUMBER_MAX}
               spellcheck={false}
               autocomplete="off"
-              values={values}
-              errors={errors}
+              {...entered}
             />
           </Fieldset>
-          <NewsletterChoice
-            label="L’usager souhaite recevoir la newsletter"
-            values={values}
-            errors={errors}
-            required
-          />
+          <NewsletterChoice label="L’usager souhaite recevoir la newsletter" {...entered} required />
           <FormActions submit="Enregistrer les modifications" cancelHref={recordUrl(patron.id)} />
         </Form>
       </div>

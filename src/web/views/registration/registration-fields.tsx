@@ -28,14 +28,14 @@ export function RegistrationFields(props: {
   const { values, errors } = props;
   // Staff type someone else's details: their browser must not offer their own.
   const staff = props.staff === true;
+  const entered = { values, errors };
   return (
     <>
       <IdentityFieldset
         labels={REGISTRATION_LABELS}
         birthHint="JJ/MM/AAAA. La mention d’âge détermine les contenus consultables."
         ownDetails={!staff}
-        values={values}
-        errors={errors}
+        {...entered}
       />
       <Fieldset legend="Compte" legendId="compte-legende">
         <TextInput
@@ -50,8 +50,7 @@ export function RegistrationFields(props: {
           autocomplete={staff ? 'off' : 'email'}
           spellcheck={false}
           maxLength={254}
-          values={values}
-          errors={errors}
+          {...entered}
           required
         />
         <TextInput
@@ -61,8 +60,7 @@ export function RegistrationFields(props: {
           autocomplete={staff ? 'off' : 'username'}
           spellcheck={false}
           maxLength={IDENTIFIER_MAX}
-          values={values}
-          errors={errors}
+          {...entered}
           required
         />
         {props.withPassword && [
@@ -90,8 +88,7 @@ export function RegistrationFields(props: {
         {props.libraryField ?? (
           <LibrarySelect
             libraries={props.libraries}
-            values={values}
-            errors={errors}
+            {...entered}
             hint="Sélectionnez votre bibliothèque de proximité, celle où vous êtes adhérent. Les bibliothèques sont classées par commune : tapez les premières lettres de la commune pour la trouver."
           />
         )}
@@ -107,8 +104,7 @@ export function RegistrationFields(props: {
             ? 'Facultatif : sans réponse, l’usager ne la reçoit pas.'
             : 'Facultatif : sans réponse, vous ne la recevez pas.'
         }
-        values={values}
-        errors={errors}
+        {...entered}
       />
     </>
   );
@@ -126,6 +122,7 @@ export function IdentityFieldset(props: {
   errors?: FieldErrors;
 }) {
   const { labels, values, errors, ownDetails } = props;
+  const entered = { values, errors };
   return (
     <Fieldset legend="Identité" legendId="identite-legende">
       <TextInput
@@ -134,8 +131,7 @@ export function IdentityFieldset(props: {
         autocomplete={ownDetails ? 'family-name' : 'off'}
         maxLength={NAME_MAX}
         spellcheck={false}
-        values={values}
-        errors={errors}
+        {...entered}
         required
       />
       <TextInput
@@ -144,18 +140,10 @@ export function IdentityFieldset(props: {
         autocomplete={ownDetails ? 'given-name' : 'off'}
         maxLength={NAME_MAX}
         spellcheck={false}
-        values={values}
-        errors={errors}
+        {...entered}
         required
       />
-      <DateInput
-        name="birthDate"
-        label={labels.birthDate}
-        hint={props.birthHint}
-        values={values}
-        errors={errors}
-        required
-      />
+      <DateInput name="birthDate" label={labels.birthDate} hint={props.birthHint} {...entered} required />
     </Fieldset>
   );
 }
