@@ -11,7 +11,7 @@ import {
 } from '../../../domain/resources.js';
 import type { PatronData } from '../../../usecases/account/download-data.js';
 import { PATRON_THREAD_URL } from '../../../usecases/messages/thread-words.js';
-import { DsfrTable } from '../components/table.js';
+import { DataTable } from '../components/list.js';
 import { Breadcrumb } from '../layout.js';
 import { ACCOUNT_URLS } from './account-sections.js';
 import { reasonLabel } from './patron-display.js';
@@ -129,21 +129,13 @@ function Table(props: {
   children: ComponentChildren;
 }) {
   return (
-    <DsfrTable class={`fr-mb-3w${props.hideCaption ? ' fr-table--no-caption' : ''}`}>
-      <table>
-        <caption>{props.caption}</caption>
-        {props.head && (
-          <thead>
-            <tr>
-              {props.head.map((h) => (
-                <th scope="col">{h}</th>
-              ))}
-            </tr>
-          </thead>
-        )}
-        <tbody>{props.children}</tbody>
-      </table>
-    </DsfrTable>
+    <DataTable
+      class={`fr-mb-3w${props.hideCaption ? ' fr-table--no-caption' : ''}`}
+      caption={props.caption}
+      headers={props.head}
+    >
+      {props.children}
+    </DataTable>
   );
 }
 
