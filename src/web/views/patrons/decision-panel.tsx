@@ -133,6 +133,33 @@ function VerificationChecks(props: {
   );
 }
 
+/** The e-mail the patron receives: subject and text, prefilled and editable. */
+function MailFields(props: { rows: number; values?: FormValues; errors?: FieldErrors }) {
+  const entered = { values: props.values, errors: props.errors };
+  return (
+    <>
+      <TextInput name="objet" label="Objet" {...entered} maxLength={200} required />
+      <TextArea
+        name="message"
+        label="Réponse à l’utilisateur"
+        hint="Préremplie avec les informations de l’usager ; vous pouvez la modifier. C’est exactement ce texte que l’usager recevra."
+        rows={props.rows}
+        {...entered}
+        required
+      />
+    </>
+  );
+}
+
+/** Said when a network administrator acts for the patron's library. */
+function OnBehalf({ children }: { children: ComponentChildren }) {
+  return (
+    <div class="fr-callout fr-mb-3w">
+      <p class="fr-callout__text">{children}</p>
+    </div>
+  );
+}
+
 function UndoBlock({ data, csrf }: { data: DecisionPanelData; csrf: string }) {
   const u = data.undo!;
   const what = u.renewal
@@ -196,12 +223,10 @@ export function DecisionPanel(props: {
         </p>
       )}
       {data.onBehalf && (
-        <div class="fr-callout fr-mb-3w">
-          <p class="fr-callout__text">
-            Vous décidez à la place de la bibliothèque : la décision sera enregistrée « par {data.actorName}{' '}
-            pour {data.libraryName} » dans l’historique et sur la fiche.
-          </p>
-        </div>
+        <OnBehalf>
+          Vous décidez à la place de la bibliothèque : la décision sera enregistrée « par {data.actorName}{' '}
+          pour {data.libraryName} » dans l’historique et sur la fiche.
+        </OnBehalf>
       )}
       <ErrorSummary errors={errors} labels={FIELD_LABELS} />
       <Form action={decisionUrl(data.patronId)} csrf={csrf} id={DECISION_FORM_ID}>
@@ -280,15 +305,7 @@ export function DecisionPanel(props: {
             Utiliser ce modèle
           </button>
         </p>
-        <TextInput name="objet" label="Objet" {...entered} maxLength={200} required />
-        <TextArea
-          name="message"
-          label="Réponse à l’utilisateur"
-          hint="Préremplie avec les informations de l’usager ; vous pouvez la modifier. C’est exactement ce texte que l’usager recevra."
-          rows={20}
-          {...entered}
-          required
-        />
+        <MailFields rows={20} {...entered} />
         {d.undoMinutes > 0 && (
           <p class="fr-text--sm">
             Le courriel part {d.undoMinutes} minute{d.undoMinutes > 1 ? 's' : ''} après la validation : d’ici
@@ -342,12 +359,10 @@ function ActivationForm(props: {
         <strong>{frenchDay(d.expectedEnd)}</strong> ({d.membershipDays} jours {from}) et reçoit un courriel.
       </p>
       {data.onBehalf && (
-        <div class="fr-callout fr-mb-3w">
-          <p class="fr-callout__text">
-            Vous activez l’abonnement à la place de la bibliothèque : ce sera enregistré « par{' '}
-            {data.actorName} pour {data.libraryName} » dans l’historique et sur la fiche.
-          </p>
-        </div>
+        <OnBehalf>
+          Vous activez l’abonnement à la place de la bibliothèque : ce sera enregistré « par {data.actorName}{' '}
+          pour {data.libraryName} » dans l’historique et sur la fiche.
+        </OnBehalf>
       )}
       <ErrorSummary errors={errors} labels={FIELD_LABELS} />
       <Form action={decisionUrl(data.patronId)} csrf={csrf} id={DECISION_FORM_ID}>
@@ -364,15 +379,7 @@ function ActivationForm(props: {
         <details class="fr-mb-3w" open={messageOpen}>
           <summary>Voir ou modifier le courriel envoyé à l’usager</summary>
           <div class="fr-mt-2w">
-            <TextInput name="objet" label="Objet" {...entered} maxLength={200} required />
-            <TextArea
-              name="message"
-              label="Réponse à l’utilisateur"
-              hint="Préremplie avec les informations de l’usager ; vous pouvez la modifier. C’est exactement ce texte que l’usager recevra."
-              rows={16}
-              {...entered}
-              required
-            />
+            <MailFields rows={16} {...entered} />
           </div>
         </details>
         {d.undoMinutes > 0 && (
