@@ -1,11 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { PatronActor } from '../../../domain/actor.js';
 import { deleteOwnAccount } from '../../../usecases/account/delete-account.js';
 import { collectPatronData } from '../../../usecases/account/download-data.js';
 import { ownAccount } from '../../../usecases/account/own-account.js';
 import { type RouteOptions, SESSION_COOKIE } from '../../app.js';
-import { fieldErrorsOf, parseForm, type RefusedForm, submitForm } from '../../form.js';
+import { fieldErrorsOf } from '../../form.js';
+import { formRoute } from '../../form-route.js';
 import { requirePatron } from '../../guards.js';
 import { sendPage } from '../../render.js';
 import { sessionCookieOptions } from '../../session-cookie.js';
@@ -39,39 +39,23 @@ export async function accountDataRoutes(app: FastifyInstance, { deps }: RouteOpt
   });
 
   // ---- Account deletion --------------------------------------------------------------------
-  async function deletePage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    actor: PatronActor,
-    refused?: RefusedForm,
-  ) {
-    const patron = await ownAccount(deps.db, actor);
-    return sendPage(request, reply, {
-      title: 'Supprimer mon compte',
-      status: refused?.status,
-      body: (ctx) => <DeleteAccountPage csrf={ctx.csrf} patron={patron} errors={refused?.errors} />,
-    });
-  }
-
-  app.get(ACCOUNT_URLS.delete, async (request, reply) => {
-    const actor = requirePatron(request, reply);
-    if (!actor) return reply;
-    return deletePage(request, reply, actor);
-  });
-
-  app.post(ACCOUNT_URLS.delete, async (request, reply) => {
-    const actor = requirePatron(request, reply);
-    if (!actor) return reply;
-    return submitForm(
-      parseForm(deleteSchema, request.body),
-      async (data) => {
-        await deleteOwnAccount(deps, actor, data);
-        reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(deps.config.secureCookies));
-        return reply.redirect(ACCOUNT_URLS.deleted, 303);
-      },
-      (refused) => deletePage(request, reply, actor, refused),
-      fieldErrorsOf,
-    );
+  formRoute(app, ACCOUNT_URLS.delete, {
+    guard: requirePatron,
+    schema: deleteSchema,
+    page: async (request, reply, actor, refused) => {
+      const patron = await ownAccount(deps.db, actor);
+      return sendPage(request, reply, {
+        title: 'Supprimer mon compte',
+        status: refused?.status,
+        body: (ctx) => <DeleteAccountPage csrf={ctx.csrf} patron={patron} errors={refused?.errors} />,
+      });
+    },
+    submit: async (data, actor, _request, reply) => {
+      await deleteOwnAccount(deps, actor, data);
+      reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(deps.config.secureCookies));
+      return reply.redirect(ACCOUNT_URLS.deleted, 303);
+    },
+    errorsOf: fieldErrorsOf,
   });
 
   // Public: the session is gone by the time this page shows.

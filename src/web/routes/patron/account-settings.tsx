@@ -1,6 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { PatronActor } from '../../../domain/actor.js';
 import { describePasswordRule, passwordRule } from '../../../domain/password-policy.js';
 import { sha256 } from '../../../security/tokens.js';
 import {
@@ -14,7 +13,8 @@ import { readMessage } from '../../../usecases/account/patron-messages.js';
 import { setNewsletter } from '../../../usecases/account/set-newsletter.js';
 import { loadMessagesPage } from '../../../usecases/messages/patron-threads.js';
 import { type RouteOptions, SESSION_COOKIE } from '../../app.js';
-import { fieldErrorsOf, parseForm, type RefusedForm, submitForm } from '../../form.js';
+import { fieldErrorsOf, parseForm } from '../../form.js';
+import { formRoute } from '../../form-route.js';
 import { requirePatron } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
 import { ACCOUNT_FLASH } from '../../views/account/account-flash.js';
@@ -71,76 +71,49 @@ export async function accountSettingsRoutes(app: FastifyInstance, { deps }: Rout
   });
 
   // ---- Password ----------------------------------------------------------------------------
-  const passwordPage = (request: FastifyRequest, reply: FastifyReply, refused?: RefusedForm) =>
-    sendPage(request, reply, {
-      title: 'Changer de mot de passe',
-      status: refused?.status,
-      body: (ctx) => (
-        <PasswordPage
-          csrf={ctx.csrf}
-          rule={describePasswordRule(passwordRule(request.network.settings))}
-          errors={refused?.errors}
-        />
-      ),
-    });
-
-  app.get(ACCOUNT_URLS.password, async (request, reply) => {
-    const actor = requirePatron(request, reply);
-    if (!actor) return reply;
-    return passwordPage(request, reply);
-  });
-
-  app.post(ACCOUNT_URLS.password, async (request, reply) => {
-    const actor = requirePatron(request, reply);
-    if (!actor) return reply;
-    return submitForm(
-      parseForm(passwordSchema, request.body),
-      async (data) => {
-        await changePassword(deps, actor, data, currentSession(request));
-        setFlash(reply, 'success', ACCOUNT_FLASH.passwordChanged);
-        return reply.redirect(ACCOUNT_URLS.home, 303);
-      },
-      (refused) => passwordPage(request, reply, refused),
-      fieldErrorsOf,
-    );
+  formRoute(app, ACCOUNT_URLS.password, {
+    guard: requirePatron,
+    schema: passwordSchema,
+    page: (request, reply, _actor, refused) =>
+      sendPage(request, reply, {
+        title: 'Changer de mot de passe',
+        status: refused?.status,
+        body: (ctx) => (
+          <PasswordPage
+            csrf={ctx.csrf}
+            rule={describePasswordRule(passwordRule(request.network.settings))}
+            errors={refused?.errors}
+          />
+        ),
+      }),
+    submit: async (data, actor, request, reply) => {
+      await changePassword(deps, actor, data, currentSession(request));
+      setFlash(reply, 'success', ACCOUNT_FLASH.passwordChanged);
+      return reply.redirect(ACCOUNT_URLS.home, 303);
+    },
+    errorsOf: fieldErrorsOf,
   });
 
   // ---- E-mail address ----------------------------------------------------------------------
-  async function emailPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    actor: PatronActor,
-    refused?: RefusedForm,
-  ) {
-    const patron = await ownAccount(deps.db, actor);
-    return sendPage(request, reply, {
-      title: 'Changer d’adresse électronique',
-      status: refused?.status,
-      body: (ctx) => (
-        <EmailPage csrf={ctx.csrf} patron={patron} values={refused?.values} errors={refused?.errors} />
-      ),
-    });
-  }
-
-  app.get(ACCOUNT_URLS.email, async (request, reply) => {
-    const actor = requirePatron(request, reply);
-    if (!actor) return reply;
-    return emailPage(request, reply, actor);
-  });
-
-  app.post(ACCOUNT_URLS.email, async (request, reply) => {
-    const actor = requirePatron(request, reply);
-    if (!actor) return reply;
-    return submitForm(
-      parseForm(emailSchema, request.body),
-      async (data) => {
-        const { email } = await requestEmailChange(deps, actor, data);
-        setFlash(reply, 'info', ACCOUNT_FLASH.emailLinkSent(email));
-        return reply.redirect(ACCOUNT_URLS.home, 303);
-      },
-      (refused) => emailPage(request, reply, actor, refused),
-      fieldErrorsOf,
-    );
+  formRoute(app, ACCOUNT_URLS.email, {
+    guard: requirePatron,
+    schema: emailSchema,
+    page: async (request, reply, actor, refused) => {
+      const patron = await ownAccount(deps.db, actor);
+      return sendPage(request, reply, {
+        title: 'Changer d’adresse électronique',
+        status: refused?.status,
+        body: (ctx) => (
+          <EmailPage csrf={ctx.csrf} patron={patron} values={refused?.values} errors={refused?.errors} />
+        ),
+      });
+    },
+    submit: async (data, actor, _request, reply) => {
+      const { email } = await requestEmailChange(deps, actor, data);
+      setFlash(reply, 'info', ACCOUNT_FLASH.emailLinkSent(email));
+      return reply.redirect(ACCOUNT_URLS.home, 303);
+    },
+    errorsOf: fieldErrorsOf,
   });
 
   app.post(ACCOUNT_URLS.emailCancel, async (request, reply) => {
