@@ -32,6 +32,7 @@ import { templateRoutes } from './routes/network/templates.js';
 import { oidcRoutes } from './routes/oidc/oidc.js';
 import { operationsRoutes } from './routes/operations.js';
 import { accountRoutes } from './routes/patron/account.js';
+import { accountDataRoutes } from './routes/patron/account-data.js';
 import { accountSettingsRoutes } from './routes/patron/account-settings.js';
 import { libraryMessageRoutes } from './routes/patron/library-messages.js';
 import { registrationRoutes } from './routes/patron/registration.js';
@@ -213,6 +214,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(registrationRoutes, { deps });
   await app.register(accountRoutes, { deps });
   await app.register(accountSettingsRoutes, { deps });
+  await app.register(accountDataRoutes, { deps });
   await app.register(renewalRoutes, { deps });
   await app.register(patronQueueRoutes, { deps });
   await app.register(patronExportRoutes, { deps });

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError } from '../domain/errors.js';
+import { DomainError, ValidationError } from '../domain/errors.js';
 import type { FieldErrors, FormValues } from './views/components/forms.js';
 
 /** Field names never sent back to the page, whatever form they appear in. */
@@ -66,4 +66,11 @@ export async function submitForm<T, R>(
 
 function validationErrors(error: unknown): FieldErrors | null {
   return error instanceof ValidationError ? error.fieldErrors : null;
+}
+
+/** For use cases that also refuse with a DomainError naming its field (a wrong current password…). */
+export function fieldErrorsOf(error: unknown): FieldErrors | null {
+  if (error instanceof ValidationError) return error.fieldErrors;
+  if (error instanceof DomainError && error.field) return { [error.field]: error.message };
+  return null;
 }

@@ -10,16 +10,16 @@ import {
   linkError,
   setPasswordWithToken,
 } from '../../../usecases/auth/set-password-with-token.js';
+import { loginFormSuite, whereAfterLogin, whereWhenLoggedIn } from '../../after-login.js';
 import { type RouteOptions, SESSION_COOKIE } from '../../app.js';
 import { rememberDevice, trustedAccounts } from '../../device-cookie.js';
 import { parseForm } from '../../form.js';
-import { safeLocalPath } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
+import { sessionCookieOptions } from '../../session-cookie.js';
 import { DEAD_LINK_TITLE, DeadPasswordLinkPage } from '../../views/auth/dead-link-page.js';
 import { FORGOT_PASSWORD_TITLE, ForgotPasswordPage } from '../../views/auth/forgot-password-page.js';
 import { LOGIN_TITLE, LoginPage } from '../../views/auth/login-page.js';
 import { SET_PASSWORD_TITLE, SetPasswordPage } from '../../views/auth/set-password-page.js';
-import { askingBeforeOpening } from '../../views/catalog/urls.js';
 import type { FieldErrors, FormValues } from '../../views/components/forms.js';
 
 const loginSchema = z.object({
@@ -44,12 +44,7 @@ type Request = Parameters<typeof sendPage>[0];
 type FormState = { values?: FormValues; errors?: FieldErrors; status?: number };
 
 export async function authRoutes(app: FastifyInstance, { deps }: RouteOptions): Promise<void> {
-  const cookieOptions = {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: deps.config.secureCookies,
-  };
+  const cookieOptions = sessionCookieOptions(deps.config.secureCookies);
 
   function loginPage(request: Request, reply: FastifyReply, state: FormState & { notice?: string }) {
     const query = request.query as Record<string, string | undefined>;
@@ -59,7 +54,7 @@ export async function authRoutes(app: FastifyInstance, { deps }: RouteOptions): 
       body: (ctx) => (
         <LoginPage
           csrf={ctx.csrf}
-          suite={safeLocalPath(state.values?.suite ?? query.suite ?? '', '')}
+          suite={loginFormSuite(state.values?.suite, query.suite)}
           expired={query.expiree === '1'}
           values={state.values}
           errors={state.errors}
@@ -71,11 +66,8 @@ export async function authRoutes(app: FastifyInstance, { deps }: RouteOptions): 
 
   app.get('/connexion', async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;
-    if (request.actor) return reply.redirect(safeLocalPath(query.suite), 303);
-    if (request.patron) {
-      const suite = safeLocalPath(query.suite, '/mon-compte');
-      return reply.redirect(suite.startsWith('/admin') ? '/mon-compte' : suite, 303);
-    }
+    if (request.actor) return reply.redirect(whereWhenLoggedIn('staff', query.suite), 303);
+    if (request.patron) return reply.redirect(whereWhenLoggedIn('patron', query.suite), 303);
     // After "choose your password", the login page knows who is coming: only the password to type.
     const identifier = typeof query.identifiant === 'string' ? query.identifiant.slice(0, 254) : '';
     return loginPage(request, reply, identifier ? { values: { login: identifier } } : {});
@@ -95,11 +87,7 @@ export async function authRoutes(app: FastifyInstance, { deps }: RouteOptions): 
       });
       reply.setCookie(SESSION_COOKIE, sessionToken, cookieOptions);
       rememberDevice(request, reply, deviceKey, deps.config.secureCookies);
-      const home = principal.kind === 'staff' ? '/admin' : '/mon-compte';
-      // A patron following a staff link (or the reverse) lands on their own home page.
-      const suite = safeLocalPath(form.data.suite, home);
-      const fits = principal.kind === 'staff' ? suite.startsWith('/admin') : !suite.startsWith('/admin');
-      return reply.redirect(fits ? askingBeforeOpening(suite) : home, 303);
+      return reply.redirect(whereAfterLogin(principal.kind, form.data.suite), 303);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       if (error.field)

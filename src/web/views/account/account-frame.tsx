@@ -1,4 +1,6 @@
 import type { ComponentChildren } from 'preact';
+import { Fieldset } from '../components/fieldset.js';
+import { type FieldErrors, FormWithErrors, TextInput } from '../components/forms.js';
 import { HOME_CRUMB, PageFrame } from '../components/page.js';
 import { ACCOUNT_URLS } from '../patrons/account-sections.js';
 
@@ -38,5 +40,42 @@ export function CentredPage(props: { title: string; children: ComponentChildren 
     <PageFrame title={props.title} centred>
       {props.children}
     </PageFrame>
+  );
+}
+
+/** A "Mon compte" form: the error summary naming ACCOUNT_LABELS, one fieldset, its button. */
+export function AccountForm(props: {
+  action: string;
+  csrf: string;
+  errors?: FieldErrors;
+  legend: string;
+  submit: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <FormWithErrors
+      action={props.action}
+      csrf={props.csrf}
+      errors={props.errors}
+      labels={ACCOUNT_LABELS}
+      submit={props.submit}
+    >
+      <Fieldset legend={props.legend}>{props.children}</Fieldset>
+    </FormWithErrors>
+  );
+}
+
+/** The current password, asked before a change to the account. */
+export function CurrentPasswordInput(props: { errors?: FieldErrors; hint?: string }) {
+  return (
+    <TextInput
+      name="currentPassword"
+      type="password"
+      label={ACCOUNT_LABELS.currentPassword}
+      hint={props.hint}
+      autocomplete="current-password"
+      errors={props.errors}
+      required
+    />
   );
 }

@@ -3,7 +3,7 @@ import { frenchDay } from '../../../domain/patron-lifecycle.js';
 import type { NetworkSettings } from '../../../domain/settings.js';
 import type { AccountHome } from '../../../usecases/account/account-home.js';
 import { HOME_CRUMB, PageFrame } from '../components/page.js';
-import { DsfrTable } from '../components/table.js';
+import { FactsTable } from '../components/table.js';
 import { AccountSections } from '../patrons/account-sections.js';
 import { ConsultationHistory, QuotasThisMonth } from '../patrons/quotas.js';
 import { AccountStatus } from './account-status.js';
@@ -22,19 +22,7 @@ export function IdentitySummary({ patron }: { patron: PatronWithLibrary }) {
   return (
     <section class="fr-mb-4w" aria-labelledby="identite-titre">
       <h2 id="identite-titre">Vos informations</h2>
-      <DsfrTable class="fr-table--no-caption">
-        <table>
-          <caption>Vos informations</caption>
-          <tbody>
-            {rows.map(([label, value]) => (
-              <tr>
-                <th scope="row">{label}</th>
-                <td>{value}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </DsfrTable>
+      <FactsTable class="fr-table--no-caption" caption="Vos informations" rows={rows} />
       <p class="fr-text--sm">
         Nom et date de naissance sont corrigés par votre bibliothèque : écrivez-lui (
         <a href={`mailto:${patron.libraryEmail}`}>{patron.libraryEmail}</a>).

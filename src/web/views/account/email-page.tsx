@@ -1,15 +1,13 @@
-import { Fieldset } from '../components/fieldset.js';
-import {
-  type FieldErrors,
-  Form,
-  type FormValues,
-  FormWithErrors,
-  SubmitButton,
-  TextInput,
-} from '../components/forms.js';
+import { type FieldErrors, Form, type FormValues, SubmitButton, TextInput } from '../components/forms.js';
 import { Notice } from '../components/notice.js';
 import { ACCOUNT_URLS } from '../patrons/account-sections.js';
-import { ACCOUNT_LABELS, AccountFrame, BackToAccount } from './account-frame.js';
+import {
+  ACCOUNT_LABELS,
+  AccountForm,
+  AccountFrame,
+  BackToAccount,
+  CurrentPasswordInput,
+} from './account-frame.js';
 
 /** "Changer d’adresse électronique": the current address, a change waiting, the form. */
 export function EmailPage(props: {
@@ -39,37 +37,30 @@ export function EmailPage(props: {
         Un lien de confirmation sera envoyé à la nouvelle adresse : le changement n’aura lieu que lorsque vous
         l’aurez suivi. Votre adresse actuelle sera prévenue de la demande.
       </p>
-      <FormWithErrors
+      <AccountForm
         action={ACCOUNT_URLS.email}
         csrf={csrf}
         errors={errors}
-        labels={ACCOUNT_LABELS}
+        legend="Nouvelle adresse"
         submit="Envoyer le lien de confirmation"
       >
-        <Fieldset legend="Nouvelle adresse">
-          <TextInput
-            name="email"
-            type="email"
-            label={ACCOUNT_LABELS.email}
-            hint="Format attendu : nom@exemple.fr."
-            autocomplete="email"
-            spellcheck={false}
-            maxLength={254}
-            values={values}
-            errors={errors}
-            required
-          />
-          <TextInput
-            name="currentPassword"
-            type="password"
-            label={ACCOUNT_LABELS.currentPassword}
-            hint="Pour votre sécurité, confirmez qu’il s’agit bien de vous."
-            autocomplete="current-password"
-            errors={errors}
-            required
-          />
-        </Fieldset>
-      </FormWithErrors>
+        <TextInput
+          name="email"
+          type="email"
+          label={ACCOUNT_LABELS.email}
+          hint="Format attendu : nom@exemple.fr."
+          autocomplete="email"
+          spellcheck={false}
+          maxLength={254}
+          values={values}
+          errors={errors}
+          required
+        />
+        <CurrentPasswordInput
+          errors={errors}
+          hint="Pour votre sécurité, confirmez qu’il s’agit bien de vous."
+        />
+      </AccountForm>
       <BackToAccount />
     </AccountFrame>
   );

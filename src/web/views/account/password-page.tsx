@@ -1,7 +1,12 @@
-import { Fieldset } from '../components/fieldset.js';
-import { type FieldErrors, FormWithErrors, TextInput } from '../components/forms.js';
+import { type FieldErrors, TextInput } from '../components/forms.js';
 import { ACCOUNT_URLS } from '../patrons/account-sections.js';
-import { ACCOUNT_LABELS, AccountFrame, BackToAccount } from './account-frame.js';
+import {
+  ACCOUNT_LABELS,
+  AccountForm,
+  AccountFrame,
+  BackToAccount,
+  CurrentPasswordInput,
+} from './account-frame.js';
 
 /** "Changer de mot de passe"; `rule` describes the network's password rule. */
 export function PasswordPage({ csrf, rule, errors }: { csrf: string; rule: string; errors?: FieldErrors }) {
@@ -11,41 +16,32 @@ export function PasswordPage({ csrf, rule, errors }: { csrf: string; rule: strin
         Votre nouveau mot de passe remplace l’actuel dès l’enregistrement. Vos autres sessions ouvertes (sur
         un autre appareil, par exemple) seront fermées ; celle-ci reste ouverte.
       </p>
-      <FormWithErrors
+      <AccountForm
         action={ACCOUNT_URLS.password}
         csrf={csrf}
         errors={errors}
-        labels={ACCOUNT_LABELS}
+        legend="Mot de passe"
         submit="Enregistrer le nouveau mot de passe"
       >
-        <Fieldset legend="Mot de passe">
-          <TextInput
-            name="currentPassword"
-            type="password"
-            label={ACCOUNT_LABELS.currentPassword}
-            autocomplete="current-password"
-            errors={errors}
-            required
-          />
-          <TextInput
-            name="password"
-            type="password"
-            label={ACCOUNT_LABELS.password}
-            hint={rule}
-            autocomplete="new-password"
-            errors={errors}
-            required
-          />
-          <TextInput
-            name="confirmation"
-            type="password"
-            label={ACCOUNT_LABELS.confirmation}
-            autocomplete="new-password"
-            errors={errors}
-            required
-          />
-        </Fieldset>
-      </FormWithErrors>
+        <CurrentPasswordInput errors={errors} />
+        <TextInput
+          name="password"
+          type="password"
+          label={ACCOUNT_LABELS.password}
+          hint={rule}
+          autocomplete="new-password"
+          errors={errors}
+          required
+        />
+        <TextInput
+          name="confirmation"
+          type="password"
+          label={ACCOUNT_LABELS.confirmation}
+          autocomplete="new-password"
+          errors={errors}
+          required
+        />
+      </AccountForm>
       <BackToAccount />
     </AccountFrame>
   );

@@ -49,6 +49,38 @@ function Label({ name, label, hint, required }: Pick<FieldProps, 'name' | 'label
   );
 }
 
+/** The wrapper of one field: its label and hint, the control, then its error message. */
+function FieldGroup(props: {
+  kind: 'input' | 'select';
+  field: FieldProps;
+  error?: string;
+  children: ComponentChildren;
+  /** What follows the error message inside the group (a field's script). */
+  after?: ComponentChildren;
+}) {
+  const { kind, field, error } = props;
+  return (
+    <div class={`fr-${kind}-group${error ? ` fr-${kind}-group--error` : ''}`}>
+      <Label {...field} />
+      {props.children}
+      <FieldMessage name={field.name} error={error} />
+      {props.after}
+    </div>
+  );
+}
+
+/** The attributes that tie a control to its label, hint and error (split to keep their order). */
+const controlHead = (kind: 'input' | 'select', name: string, error?: string) => ({
+  class: `fr-${kind}${error ? ` fr-${kind}--error` : ''}`,
+  id: id(name),
+  name,
+});
+const controlTail = (field: FieldProps, error?: string) => ({
+  required: field.required,
+  'aria-invalid': error ? ('true' as const) : undefined,
+  'aria-describedby': describedBy(field.name, Boolean(field.hint), error),
+});
+
 export function TextInput(
   props: FieldProps & {
     type?: 'text' | 'email' | 'password' | 'number' | 'tel' | 'search' | 'url';
@@ -64,12 +96,9 @@ export function TextInput(
   const error = errors?.[name];
   const isPassword = props.type === 'password';
   return (
-    <div class={`fr-input-group${error ? ' fr-input-group--error' : ''}`}>
-      <Label {...props} />
+    <FieldGroup kind="input" field={props} error={error}>
       <input
-        class={`fr-input${error ? ' fr-input--error' : ''}`}
-        id={id(name)}
-        name={name}
+        {...controlHead('input', name, error)}
         type={props.type ?? 'text'}
         value={isPassword ? undefined : (values?.[name] ?? '')}
         autocomplete={props.autocomplete}
@@ -78,12 +107,9 @@ export function TextInput(
         maxLength={props.maxLength}
         min={props.min}
         max={props.max}
-        required={props.required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(name, Boolean(props.hint), error)}
+        {...controlTail(props, error)}
       />
-      <FieldMessage name={name} error={error} />
-    </div>
+    </FieldGroup>
   );
 }
 
@@ -103,21 +129,11 @@ export function TextArea(props: FieldProps & { rows?: number }) {
   const { name, errors, values } = props;
   const error = errors?.[name];
   return (
-    <div class={`fr-input-group${error ? ' fr-input-group--error' : ''}`}>
-      <Label {...props} />
-      <textarea
-        class={`fr-input${error ? ' fr-input--error' : ''}`}
-        id={id(name)}
-        name={name}
-        rows={props.rows ?? 6}
-        required={props.required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(name, Boolean(props.hint), error)}
-      >
+    <FieldGroup kind="input" field={props} error={error}>
+      <textarea {...controlHead('input', name, error)} rows={props.rows ?? 6} {...controlTail(props, error)}>
         {values?.[name] ?? ''}
       </textarea>
-      <FieldMessage name={name} error={error} />
-    </div>
+    </FieldGroup>
   );
 }
 
@@ -144,15 +160,15 @@ export function Select(
     </option>
   );
   return (
-    <div class={`fr-select-group${error ? ' fr-select-group--error' : ''}`}>
-      <Label {...props} />
+    <FieldGroup
+      kind="select"
+      field={props}
+      error={error}
+      after={props.combobox && <script src={ASSETS.comboboxJs} defer />}
+    >
       <select
-        class={`fr-select${error ? ' fr-select--error' : ''}`}
-        id={id(name)}
-        name={name}
-        required={props.required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(name, Boolean(props.hint), error)}
+        {...controlHead('select', name, error)}
+        {...controlTail(props, error)}
         data-combobox={props.combobox || undefined}
       >
         {props.placeholder !== undefined && (
@@ -165,9 +181,7 @@ export function Select(
           <optgroup label={g.label}>{g.options.map(option)}</optgroup>
         ))}
       </select>
-      <FieldMessage name={name} error={error} />
-      {props.combobox && <script src={ASSETS.comboboxJs} defer />}
-    </div>
+    </FieldGroup>
   );
 }
 

@@ -122,10 +122,13 @@ export function ResultCount(props: {
   );
 }
 
-/** A data table in its DSFR wrapper (which scrolls sideways on a narrow screen). */
+/**
+ * A data table in its DSFR wrapper (which scrolls sideways on a narrow screen); without
+ * `headers`, no head row (the rows carry their own headers).
+ */
 export function DataTable(props: {
   caption: ComponentChildren;
-  headers: ComponentChildren[];
+  headers?: ComponentChildren[];
   children: ComponentChildren;
   class?: string;
 }) {
@@ -133,13 +136,15 @@ export function DataTable(props: {
     <DsfrTable class={props.class}>
       <table>
         <caption>{props.caption}</caption>
-        <thead>
-          <tr>
-            {props.headers.map((h) => (
-              <th scope="col">{h}</th>
-            ))}
-          </tr>
-        </thead>
+        {props.headers && (
+          <thead>
+            <tr>
+              {props.headers.map((h) => (
+                <th scope="col">{h}</th>
+              ))}
+            </tr>
+          </thead>
+        )}
         <tbody>{props.children}</tbody>
       </table>
     </DsfrTable>

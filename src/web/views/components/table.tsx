@@ -19,3 +19,26 @@ export function DsfrTable(props: { class?: string; children: ComponentChildren }
     </div>
   );
 }
+
+/** A table of facts, one row per label (row header) and its value. */
+export function FactsTable(props: {
+  caption: string;
+  rows: Array<[string, ComponentChildren]>;
+  class?: string;
+}) {
+  return (
+    <DsfrTable class={props.class}>
+      <table>
+        <caption>{props.caption}</caption>
+        <tbody>
+          {props.rows.map(([label, value]) => (
+            <tr>
+              <th scope="row">{label}</th>
+              <td>{value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </DsfrTable>
+  );
+}

@@ -21,6 +21,7 @@ export function LibraryFieldsInputs({
   errors?: FieldErrors;
   editable: 'all' | 'email';
 }) {
+  const entered = { values, errors };
   return (
     <>
       {editable === 'all' && (
@@ -29,18 +30,16 @@ export function LibraryFieldsInputs({
             name="code"
             label="Code"
             hint="Le code de la bibliothèque dans le réseau, par exemple 5210001 : lettres sans accent, chiffres, - et _."
-            values={values}
-            errors={errors}
+            {...entered}
             maxLength={20}
             spellcheck={false}
             required
           />
-          <TextInput name="name" label="Nom" values={values} errors={errors} maxLength={200} required />
+          <TextInput name="name" label="Nom" {...entered} maxLength={200} required />
           <TextInput
             name="town"
             label="Commune"
-            values={values}
-            errors={errors}
+            {...entered}
             maxLength={120}
             autocomplete="address-level2"
             required
@@ -52,8 +51,7 @@ export function LibraryFieldsInputs({
         type="email"
         label="Courriel de notification"
         hint="Reçoit les demandes d’inscription et de renouvellement des usagers. Format attendu : nom@domaine.fr."
-        values={values}
-        errors={errors}
+        {...entered}
         maxLength={254}
         autocomplete="off"
         spellcheck={false}

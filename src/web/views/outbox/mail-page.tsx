@@ -6,7 +6,7 @@ import type { MailForAdmin } from '../../../usecases/network/read-mail.js';
 import { PageHeading } from '../components/admin-page.js';
 import { Form, SubmitButton } from '../components/forms.js';
 import { linkify } from '../components/linkify.js';
-import { DsfrTable } from '../components/table.js';
+import { FactsTable } from '../components/table.js';
 import { MailLinksNotice } from '../network/mail-links-notice.js';
 import {
   MAIL_LIST_TITLE,
@@ -82,19 +82,7 @@ function MailDetails({ mail, now, maxAttempts }: { mail: OutboxRow; now: Date; m
   ];
   return (
     <div class="fr-mt-4w">
-      <DsfrTable class="fr-mb-3w">
-        <table>
-          <caption>Informations d’envoi</caption>
-          <tbody>
-            {rows.map(([label, value]) => (
-              <tr>
-                <th scope="row">{label}</th>
-                <td>{value}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </DsfrTable>
+      <FactsTable class="fr-mb-3w" caption="Informations d’envoi" rows={rows} />
     </div>
   );
 }

@@ -8,6 +8,22 @@ import { ORDER_LABELS, QUEUE_URL, SORT_LABELS, STATE_FILTER_LABELS } from './que
  * "Critères de recherche" of the list: library (fixed for staff of one library), state, text,
  * sort and order, submitted by GET so a filtered list can be bookmarked.
  */
+/** One select of the criteria, in its column. */
+function column<K extends string>(
+  name: string,
+  label: string,
+  value: K,
+  choices: readonly K[],
+  labels: Record<K, string>,
+) {
+  const options = choices.map((c) => ({ value: c, label: labels[c] }));
+  return (
+    <div class="fr-col-12 fr-col-md-4">
+      <FilterSelect id={`critere-${name}`} name={name} label={label} value={value} options={options} />
+    </div>
+  );
+}
+
 export function CriteriaForm(props: { admin: boolean; libraries: readonly Library[]; view: QueueView }) {
   const { libraries, view } = props;
   return (
@@ -43,15 +59,7 @@ export function CriteriaForm(props: { admin: boolean; libraries: readonly Librar
                 />
               )}
             </div>
-            <div class="fr-col-12 fr-col-md-4">
-              <FilterSelect
-                id="critere-etat"
-                name="etat"
-                label="État"
-                value={view.state}
-                options={QUEUE_STATE_FILTERS.map((s) => ({ value: s, label: STATE_FILTER_LABELS[s] }))}
-              />
-            </div>
+            {column('etat', 'État', view.state, QUEUE_STATE_FILTERS, STATE_FILTER_LABELS)}
             <div class="fr-col-12 fr-col-md-4">
               <div class="fr-input-group">
                 <label class="fr-label" for="critere-q">
@@ -73,24 +81,8 @@ export function CriteriaForm(props: { admin: boolean; libraries: readonly Librar
                 />
               </div>
             </div>
-            <div class="fr-col-12 fr-col-md-4">
-              <FilterSelect
-                id="critere-tri"
-                name="tri"
-                label="Trier par"
-                value={view.sort}
-                options={QUEUE_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))}
-              />
-            </div>
-            <div class="fr-col-12 fr-col-md-4">
-              <FilterSelect
-                id="critere-ordre"
-                name="ordre"
-                label="Ordre"
-                value={view.order}
-                options={QUEUE_ORDERS.map((o) => ({ value: o, label: ORDER_LABELS[o] }))}
-              />
-            </div>
+            {column('tri', 'Trier par', view.sort, QUEUE_SORTS, SORT_LABELS)}
+            {column('ordre', 'Ordre', view.order, QUEUE_ORDERS, ORDER_LABELS)}
             <div class="fr-col-12 fr-col-md-4 sesame-criteria-actions">
               <FilterButtons submit="Rechercher" reset={{ href: QUEUE_URL, label: 'Réinitialiser' }} />
             </div>

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import {
   CHECKS,
   CONFIRM_REFUSAL_LABEL,
@@ -92,6 +93,73 @@ export function panelValues(data: NonNullable<DecisionPanelData['decide']>, valu
   };
 }
 
+/**
+ * The two checks staff tick before a patron's access opens (card holder, birth date); `hint`
+ * says when they are required, `children` adds boxes after them.
+ */
+function VerificationChecks(props: {
+  hint: string;
+  birthDate: string;
+  d: NonNullable<DecisionPanelData['decide']>;
+  values?: FormValues;
+  errors?: FieldErrors;
+  children?: ComponentChildren;
+}) {
+  const { d, values, errors } = props;
+  const entered = { values, errors };
+  return (
+    <fieldset class="fr-fieldset" id="verifications" aria-labelledby="verifications-legende">
+      <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id="verifications-legende">
+        Vérifications
+        <span class="fr-hint-text">{props.hint}</span>
+      </legend>
+      <div class="fr-fieldset__element">
+        <Checkbox name="membre" label={`① ${CHECKS.membre}`} hint={ilsHint(d.ils)} {...entered} />
+      </div>
+      <div class="fr-fieldset__element">
+        <Checkbox
+          name="naissance"
+          label={`② ${CHECKS.naissance}`}
+          hint={
+            d.birthDate
+              ? `${props.birthDate} : ${frenchDay(d.birthDate)}${d.age !== null ? ` (${d.age} ans)` : ''}.`
+              : undefined
+          }
+          {...entered}
+        />
+      </div>
+      {props.children}
+    </fieldset>
+  );
+}
+
+/** The e-mail the patron receives: subject and text, prefilled and editable. */
+function MailFields(props: { rows: number; values?: FormValues; errors?: FieldErrors }) {
+  const entered = { values: props.values, errors: props.errors };
+  return (
+    <>
+      <TextInput name="objet" label="Objet" {...entered} maxLength={200} required />
+      <TextArea
+        name="message"
+        label="Réponse à l’utilisateur"
+        hint="Préremplie avec les informations de l’usager ; vous pouvez la modifier. C’est exactement ce texte que l’usager recevra."
+        rows={props.rows}
+        {...entered}
+        required
+      />
+    </>
+  );
+}
+
+/** Said when a network administrator acts for the patron's library. */
+function OnBehalf({ children }: { children: ComponentChildren }) {
+  return (
+    <div class="fr-callout fr-mb-3w">
+      <p class="fr-callout__text">{children}</p>
+    </div>
+  );
+}
+
 function UndoBlock({ data, csrf }: { data: DecisionPanelData; csrf: string }) {
   const u = data.undo!;
   const what = u.renewal
@@ -144,6 +212,7 @@ export function DecisionPanel(props: {
     ['accept', 'Acceptation'],
     ['refuse', 'Refus'],
   ];
+  const entered = { values, errors };
   return (
     <section class="fr-mt-6w" id="decision" aria-labelledby="decision-titre">
       <h2 id="decision-titre">Que décidez-vous ?</h2>
@@ -154,12 +223,10 @@ export function DecisionPanel(props: {
         </p>
       )}
       {data.onBehalf && (
-        <div class="fr-callout fr-mb-3w">
-          <p class="fr-callout__text">
-            Vous décidez à la place de la bibliothèque : la décision sera enregistrée « par {data.actorName}{' '}
-            pour {data.libraryName} » dans l’historique et sur la fiche.
-          </p>
-        </div>
+        <OnBehalf>
+          Vous décidez à la place de la bibliothèque : la décision sera enregistrée « par {data.actorName}{' '}
+          pour {data.libraryName} » dans l’historique et sur la fiche.
+        </OnBehalf>
       )}
       <ErrorSummary errors={errors} labels={FIELD_LABELS} />
       <Form action={decisionUrl(data.patronId)} csrf={csrf} id={DECISION_FORM_ID}>
@@ -173,51 +240,21 @@ export function DecisionPanel(props: {
             { value: DECISION_VALUES.refuse, label: 'Refuser' },
           ]}
           inline
-          values={values}
-          errors={errors}
+          {...entered}
           required
         />
-        <fieldset class="fr-fieldset" id="verifications" aria-labelledby="verifications-legende">
-          <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id="verifications-legende">
-            Vérifications
-            <span class="fr-hint-text">
-              Les deux cases sont obligatoires pour accepter la demande (elles ne sont pas demandées pour un
-              refus).
-            </span>
-          </legend>
-          <div class="fr-fieldset__element">
-            <Checkbox
-              name="membre"
-              label={`① ${CHECKS.membre}`}
-              hint={ilsHint(d.ils)}
-              values={values}
-              errors={errors}
-            />
-          </div>
-          <div class="fr-fieldset__element">
-            <Checkbox
-              name="naissance"
-              label={`② ${CHECKS.naissance}`}
-              hint={
-                d.birthDate
-                  ? `Date déclarée : ${frenchDay(d.birthDate)}${d.age !== null ? ` (${d.age} ans)` : ''}.`
-                  : undefined
-              }
-              values={values}
-              errors={errors}
-            />
-          </div>
+        <VerificationChecks
+          hint="Les deux cases sont obligatoires pour accepter la demande (elles ne sont pas demandées pour un refus)."
+          birthDate="Date déclarée"
+          d={d}
+          {...entered}
+        >
           {(errors?.confirmer_refus || values.confirmer_refus) && (
             <div class="fr-fieldset__element">
-              <Checkbox
-                name="confirmer_refus"
-                label={CONFIRM_REFUSAL_LABEL}
-                values={values}
-                errors={errors}
-              />
+              <Checkbox name="confirmer_refus" label={CONFIRM_REFUSAL_LABEL} {...entered} />
             </div>
           )}
-        </fieldset>
+        </VerificationChecks>
         <div class={`fr-select-group${modeleError ? ' fr-select-group--error' : ''}`}>
           <label class="fr-label" for="champ-modele">
             Modèle de réponse
@@ -268,16 +305,7 @@ export function DecisionPanel(props: {
             Utiliser ce modèle
           </button>
         </p>
-        <TextInput name="objet" label="Objet" values={values} errors={errors} maxLength={200} required />
-        <TextArea
-          name="message"
-          label="Réponse à l’utilisateur"
-          hint="Préremplie avec les informations de l’usager ; vous pouvez la modifier. C’est exactement ce texte que l’usager recevra."
-          rows={20}
-          values={values}
-          errors={errors}
-          required
-        />
+        <MailFields rows={20} {...entered} />
         {d.undoMinutes > 0 && (
           <p class="fr-text--sm">
             Le courriel part {d.undoMinutes} minute{d.undoMinutes > 1 ? 's' : ''} après la validation : d’ici
@@ -320,6 +348,7 @@ function ActivationForm(props: {
     d.membershipAnchor === 'registration'
       ? `à partir de la date d’inscription (${formatDate(d.registeredAt)})`
       : 'à partir de l’activation';
+  const entered = { values, errors };
   return (
     <section class="fr-mt-6w" id="decision" aria-labelledby="decision-titre">
       <h2 id="decision-titre">Activer l’abonnement</h2>
@@ -330,12 +359,10 @@ function ActivationForm(props: {
         <strong>{frenchDay(d.expectedEnd)}</strong> ({d.membershipDays} jours {from}) et reçoit un courriel.
       </p>
       {data.onBehalf && (
-        <div class="fr-callout fr-mb-3w">
-          <p class="fr-callout__text">
-            Vous activez l’abonnement à la place de la bibliothèque : ce sera enregistré « par{' '}
-            {data.actorName} pour {data.libraryName} » dans l’historique et sur la fiche.
-          </p>
-        </div>
+        <OnBehalf>
+          Vous activez l’abonnement à la place de la bibliothèque : ce sera enregistré « par {data.actorName}{' '}
+          pour {data.libraryName} » dans l’historique et sur la fiche.
+        </OnBehalf>
       )}
       <ErrorSummary errors={errors} labels={FIELD_LABELS} />
       <Form action={decisionUrl(data.patronId)} csrf={csrf} id={DECISION_FORM_ID}>
@@ -343,47 +370,16 @@ function ActivationForm(props: {
         <input type="hidden" name="modele" value={accept.key} />
         <input type="hidden" name="modele_affiche" value={accept.key} />
         <input type="hidden" name="fin_prevue" value={d.expectedEnd} />
-        <fieldset class="fr-fieldset" id="verifications" aria-labelledby="verifications-legende">
-          <legend class="fr-fieldset__legend--regular fr-fieldset__legend" id="verifications-legende">
-            Vérifications
-            <span class="fr-hint-text">Les deux cases sont obligatoires pour activer l’abonnement.</span>
-          </legend>
-          <div class="fr-fieldset__element">
-            <Checkbox
-              name="membre"
-              label={`① ${CHECKS.membre}`}
-              hint={ilsHint(d.ils)}
-              values={values}
-              errors={errors}
-            />
-          </div>
-          <div class="fr-fieldset__element">
-            <Checkbox
-              name="naissance"
-              label={`② ${CHECKS.naissance}`}
-              hint={
-                d.birthDate
-                  ? `Date enregistrée : ${frenchDay(d.birthDate)}${d.age !== null ? ` (${d.age} ans)` : ''}.`
-                  : undefined
-              }
-              values={values}
-              errors={errors}
-            />
-          </div>
-        </fieldset>
+        <VerificationChecks
+          hint="Les deux cases sont obligatoires pour activer l’abonnement."
+          birthDate="Date enregistrée"
+          d={d}
+          {...entered}
+        />
         <details class="fr-mb-3w" open={messageOpen}>
           <summary>Voir ou modifier le courriel envoyé à l’usager</summary>
           <div class="fr-mt-2w">
-            <TextInput name="objet" label="Objet" values={values} errors={errors} maxLength={200} required />
-            <TextArea
-              name="message"
-              label="Réponse à l’utilisateur"
-              hint="Préremplie avec les informations de l’usager ; vous pouvez la modifier. C’est exactement ce texte que l’usager recevra."
-              rows={16}
-              values={values}
-              errors={errors}
-              required
-            />
+            <MailFields rows={16} {...entered} />
           </div>
         </details>
         {d.undoMinutes > 0 && (

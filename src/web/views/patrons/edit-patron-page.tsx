@@ -1,19 +1,17 @@
 import type { PatronWithLibrary } from '../../../db/repositories/patrons.js';
 import { CARD_NUMBER_MAX, IDENTITY_LABELS, identityOf } from '../../../domain/patron-identity.js';
 import { frenchDay } from '../../../domain/patron-lifecycle.js';
-import { NAME_MAX } from '../../../domain/registration-form.js';
 import { Fieldset } from '../components/fieldset.js';
 import {
-  DateInput,
   ErrorSummary,
   type FieldErrors,
   Form,
   FormActions,
   type FormValues,
-  RadioGroup,
   TextInput,
 } from '../components/forms.js';
 import { Breadcrumb } from '../layout.js';
+import { IdentityFieldset, NewsletterChoice } from '../registration/registration-fields.js';
 import { patronName } from './patron-display.js';
 import { recordToolUrl } from './patron-tools-panel.js';
 
@@ -54,6 +52,7 @@ export function EditPatronPage(props: {
     newsletter: current.newsletter ? 'oui' : 'non',
   };
   const title = editPatronTitle(patron);
+  const entered = { values, errors };
   return (
     <div class="fr-grid-row">
       <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
@@ -68,36 +67,12 @@ export function EditPatronPage(props: {
         <ErrorSummary errors={errors} labels={IDENTITY_LABELS} />
         <Form action={recordToolUrl(patron.id, 'modifier')} csrf={csrf}>
           <input type="hidden" name="version" value={patron.updatedAt.toISOString()} />
-          <Fieldset legend="Identité" legendId="identite-legende">
-            <TextInput
-              name="lastName"
-              label={IDENTITY_LABELS.lastName}
-              maxLength={NAME_MAX}
-              spellcheck={false}
-              autocomplete="off"
-              values={values}
-              errors={errors}
-              required
-            />
-            <TextInput
-              name="firstName"
-              label={IDENTITY_LABELS.firstName}
-              maxLength={NAME_MAX}
-              spellcheck={false}
-              autocomplete="off"
-              values={values}
-              errors={errors}
-              required
-            />
-            <DateInput
-              name="birthDate"
-              label={IDENTITY_LABELS.birthDate}
-              hint="JJ/MM/AAAA. Elle détermine les contenus consultables."
-              values={values}
-              errors={errors}
-              required
-            />
-          </Fieldset>
+          <IdentityFieldset
+            labels={IDENTITY_LABELS}
+            birthHint="JJ/MM/AAAA. Elle détermine les contenus consultables."
+            ownDetails={false}
+            {...entered}
+          />
           <Fieldset legend="Compte" legendId="contact-legende">
             <TextInput
               name="email"
@@ -107,8 +82,7 @@ export function EditPatronPage(props: {
               spellcheck={false}
               autocomplete="off"
               maxLength={254}
-              values={values}
-              errors={errors}
+              {...entered}
               required
             />
             <TextInput
@@ -118,22 +92,10 @@ export function EditPatronPage(props: {
               maxLength={CARD_NUMBER_MAX}
               spellcheck={false}
               autocomplete="off"
-              values={values}
-              errors={errors}
+              {...entered}
             />
           </Fieldset>
-          <RadioGroup
-            name="newsletter"
-            label="L’usager souhaite recevoir la newsletter"
-            options={[
-              { value: 'oui', label: 'Oui' },
-              { value: 'non', label: 'Non' },
-            ]}
-            inline
-            values={values}
-            errors={errors}
-            required
-          />
+          <NewsletterChoice label="L’usager souhaite recevoir la newsletter" {...entered} required />
           <FormActions submit="Enregistrer les modifications" cancelHref={recordUrl(patron.id)} />
         </Form>
       </div>

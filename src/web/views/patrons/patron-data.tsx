@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { HistoryEvent, PatronConsultation } from '../../../db/repositories/patron-data.js';
 import { THREAD_KIND_LABELS, THREAD_STATE_LABELS } from '../../../domain/messages.js';
-import { formatDateTime } from '../../../domain/paris.js';
+import { formatDateTime, isoDate, parisDay } from '../../../domain/paris.js';
 import { frenchDay, STATE_LABELS } from '../../../domain/patron-lifecycle.js';
 import {
   CATEGORY_LABELS,
@@ -11,7 +11,7 @@ import {
 } from '../../../domain/resources.js';
 import type { PatronData } from '../../../usecases/account/download-data.js';
 import { PATRON_THREAD_URL } from '../../../usecases/messages/thread-words.js';
-import { DsfrTable } from '../components/table.js';
+import { DataTable } from '../components/list.js';
 import { Breadcrumb } from '../layout.js';
 import { ACCOUNT_URLS } from './account-sections.js';
 import { reasonLabel } from './patron-display.js';
@@ -43,6 +43,14 @@ function documentTitle(c: PatronConsultation): string {
 }
 
 const iso = (at: Date | null) => (at ? at.toISOString() : null);
+
+/** The download of "Mes données": a dated JSON file. */
+export function dataFile(d: PatronData): { filename: string; content: string } {
+  return {
+    filename: `mes-donnees-${isoDate(parisDay(d.at))}.json`,
+    content: `${JSON.stringify(dataDocument(d), null, 2)}\n`,
+  };
+}
 
 export function dataDocument(d: PatronData) {
   const p = d.patron;
@@ -121,21 +129,13 @@ function Table(props: {
   children: ComponentChildren;
 }) {
   return (
-    <DsfrTable class={`fr-mb-3w${props.hideCaption ? ' fr-table--no-caption' : ''}`}>
-      <table>
-        <caption>{props.caption}</caption>
-        {props.head && (
-          <thead>
-            <tr>
-              {props.head.map((h) => (
-                <th scope="col">{h}</th>
-              ))}
-            </tr>
-          </thead>
-        )}
-        <tbody>{props.children}</tbody>
-      </table>
-    </DsfrTable>
+    <DataTable
+      class={`fr-mb-3w${props.hideCaption ? ' fr-table--no-caption' : ''}`}
+      caption={props.caption}
+      headers={props.head}
+    >
+      {props.children}
+    </DataTable>
   );
 }
 

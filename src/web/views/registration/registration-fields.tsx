@@ -28,38 +28,15 @@ export function RegistrationFields(props: {
   const { values, errors } = props;
   // Staff type someone else's details: their browser must not offer their own.
   const staff = props.staff === true;
+  const entered = { values, errors };
   return (
     <>
-      <Fieldset legend="Identité" legendId="identite-legende">
-        <TextInput
-          name="lastName"
-          label={REGISTRATION_LABELS.lastName}
-          autocomplete={staff ? 'off' : 'family-name'}
-          maxLength={NAME_MAX}
-          spellcheck={false}
-          values={values}
-          errors={errors}
-          required
-        />
-        <TextInput
-          name="firstName"
-          label={REGISTRATION_LABELS.firstName}
-          autocomplete={staff ? 'off' : 'given-name'}
-          maxLength={NAME_MAX}
-          spellcheck={false}
-          values={values}
-          errors={errors}
-          required
-        />
-        <DateInput
-          name="birthDate"
-          label={REGISTRATION_LABELS.birthDate}
-          hint="JJ/MM/AAAA. La mention d’âge détermine les contenus consultables."
-          values={values}
-          errors={errors}
-          required
-        />
-      </Fieldset>
+      <IdentityFieldset
+        labels={REGISTRATION_LABELS}
+        birthHint="JJ/MM/AAAA. La mention d’âge détermine les contenus consultables."
+        ownDetails={!staff}
+        {...entered}
+      />
       <Fieldset legend="Compte" legendId="compte-legende">
         <TextInput
           name="email"
@@ -73,8 +50,7 @@ export function RegistrationFields(props: {
           autocomplete={staff ? 'off' : 'email'}
           spellcheck={false}
           maxLength={254}
-          values={values}
-          errors={errors}
+          {...entered}
           required
         />
         <TextInput
@@ -84,8 +60,7 @@ export function RegistrationFields(props: {
           autocomplete={staff ? 'off' : 'username'}
           spellcheck={false}
           maxLength={IDENTIFIER_MAX}
-          values={values}
-          errors={errors}
+          {...entered}
           required
         />
         {props.withPassword && [
@@ -113,14 +88,12 @@ export function RegistrationFields(props: {
         {props.libraryField ?? (
           <LibrarySelect
             libraries={props.libraries}
-            values={values}
-            errors={errors}
+            {...entered}
             hint="Sélectionnez votre bibliothèque de proximité, celle où vous êtes adhérent. Les bibliothèques sont classées par commune : tapez les premières lettres de la commune pour la trouver."
           />
         )}
       </Fieldset>
-      <RadioGroup
-        name="newsletter"
+      <NewsletterChoice
         label={
           staff
             ? 'L’usager souhaite recevoir la newsletter pour connaître toutes les nouveautés.'
@@ -131,15 +104,72 @@ export function RegistrationFields(props: {
             ? 'Facultatif : sans réponse, l’usager ne la reçoit pas.'
             : 'Facultatif : sans réponse, vous ne la recevez pas.'
         }
-        options={[
-          { value: 'oui', label: 'Oui' },
-          { value: 'non', label: 'Non' },
-        ]}
-        inline
-        values={values}
-        errors={errors}
+        {...entered}
       />
     </>
+  );
+}
+
+/**
+ * Last name, first name and birth date, for registering and for staff correcting them. The
+ * browser offers the person's own details only when `ownDetails` (never for staff).
+ */
+export function IdentityFieldset(props: {
+  labels: { lastName: string; firstName: string; birthDate: string };
+  birthHint: string;
+  ownDetails: boolean;
+  values?: FormValues;
+  errors?: FieldErrors;
+}) {
+  const { labels, values, errors, ownDetails } = props;
+  const entered = { values, errors };
+  return (
+    <Fieldset legend="Identité" legendId="identite-legende">
+      <TextInput
+        name="lastName"
+        label={labels.lastName}
+        autocomplete={ownDetails ? 'family-name' : 'off'}
+        maxLength={NAME_MAX}
+        spellcheck={false}
+        {...entered}
+        required
+      />
+      <TextInput
+        name="firstName"
+        label={labels.firstName}
+        autocomplete={ownDetails ? 'given-name' : 'off'}
+        maxLength={NAME_MAX}
+        spellcheck={false}
+        {...entered}
+        required
+      />
+      <DateInput name="birthDate" label={labels.birthDate} hint={props.birthHint} {...entered} required />
+    </Fieldset>
+  );
+}
+
+/** The newsletter question, Oui or Non side by side. */
+export function NewsletterChoice(props: {
+  label: string;
+  hint?: string;
+  required?: boolean;
+  values?: FormValues;
+  errors?: FieldErrors;
+}) {
+  return (
+    <RadioGroup
+      name="newsletter"
+      label={props.label}
+      hint={props.hint}
+      options={[
+        { value: 'oui', label: 'Oui' },
+        { value: 'non', label: 'Non' },
+      ]}
+      inline
+      values={props.values}
+      errors={props.errors}
+      required={props.required}
+    />
   );
 }
 

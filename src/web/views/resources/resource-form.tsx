@@ -95,26 +95,19 @@ export function ResourceForm(props: {
   submit: string;
 }) {
   const { values, errors } = props;
+  const entered = { values, errors };
   return (
     <Form action={props.action} csrf={props.csrf}>
       <p class="fr-text--sm">Les champs marqués d’un astérisque sont obligatoires.</p>
       <Group id="groupe-description" legend="Description">
-        <TextInput name="name" label="Nom" values={values} errors={errors} maxLength={120} required />
-        <TextInput
-          name="provider"
-          label="Fournisseur"
-          values={values}
-          errors={errors}
-          maxLength={120}
-          required
-        />
+        <TextInput name="name" label="Nom" {...entered} maxLength={120} required />
+        <TextInput name="provider" label="Fournisseur" {...entered} maxLength={120} required />
         <TextArea
           name="description"
           label="Description"
           hint="Affichée aux usagers dans le catalogue."
           rows={3}
-          values={values}
-          errors={errors}
+          {...entered}
         />
       </Group>
       <Group id="groupe-droits" legend="Droits et quotas">
@@ -125,8 +118,7 @@ export function ResourceForm(props: {
             value: k,
             label: `${KIND_LABELS[k]} — ${k === 'open' ? 'ouverte à tous, sans compte' : k === 'unlimited' ? 'usagers inscrits, sans quota' : 'usagers validés, compté dans le quota mensuel'}`,
           }))}
-          values={values}
-          errors={errors}
+          {...entered}
           required
         />
         <Select
@@ -135,16 +127,14 @@ export function ResourceForm(props: {
           hint="Pour le Forfait seulement : la ressource compte dans le quota mensuel de cette catégorie (réglé dans les paramètres du réseau)."
           placeholder="— Aucune (ressource hors Forfait) —"
           options={QUOTA_CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABELS[c] }))}
-          values={values}
-          errors={errors}
+          {...entered}
         />
         <RadioGroup
           name="audience"
           label="Public"
           hint="L’âge est calculé chaque jour à partir de la date de naissance de l’usager."
           options={AUDIENCES.map((a) => ({ value: a, label: AUDIENCE_LABELS[a] }))}
-          values={values}
-          errors={errors}
+          {...entered}
           inline
           required
         />
@@ -169,8 +159,7 @@ export function ResourceForm(props: {
             { value: 'all', label: 'Toutes les bibliothèques du réseau' },
             { value: 'some', label: 'Seulement les bibliothèques cochées ci-dessous' },
           ]}
-          values={values}
-          errors={errors}
+          {...entered}
           required
         />
         <CheckboxGroup
@@ -178,8 +167,7 @@ export function ResourceForm(props: {
           legend="Bibliothèques abonnées"
           hint="Pris en compte seulement avec « Seulement les bibliothèques cochées »."
           options={props.libraries.map((l) => ({ value: l.id, label: `${l.name} (${l.code})` }))}
-          values={values}
-          errors={errors}
+          {...entered}
         />
       </Group>
       <Group id="groupe-fournisseur" legend="Accès au fournisseur">
@@ -187,8 +175,7 @@ export function ResourceForm(props: {
           name="connector"
           label="Mode de transmission"
           options={CONNECTOR_KINDS.map((c) => ({ value: c, label: CONNECTOR_LABELS[c] }))}
-          values={values}
-          errors={errors}
+          {...entered}
           required
         />
         <TextInput
@@ -196,8 +183,7 @@ export function ResourceForm(props: {
           type="url"
           label="Adresse du fournisseur"
           hint="Avec {document} à la place de l’identifiant du document (et {resource} si besoin). Exemple : https://fournisseur.exemple.fr/lire/{document}. Pour le format Médiathèque Numérique, c’est l’adresse de retour (return_url)."
-          values={values}
-          errors={errors}
+          {...entered}
           spellcheck={false}
           required
         />
@@ -207,24 +193,21 @@ export function ResourceForm(props: {
           label="Clé partagée avec le fournisseur"
           hint={props.secretHint}
           autocomplete="off"
-          values={values}
-          errors={errors}
+          {...entered}
         />
         <TextInput
           name="linkMinutes"
           label="Validité du lien signé, en minutes"
           hint="Lien signé Sésame seulement. 5 minutes si vide."
           inputMode="numeric"
-          values={values}
-          errors={errors}
+          {...entered}
           maxLength={5}
         />
         <TextInput
           name="ssoId"
           label="Identifiant sso_id"
           hint="Format Médiathèque Numérique seulement : donné par le fournisseur."
-          values={values}
-          errors={errors}
+          {...entered}
           spellcheck={false}
         />
         <TextInput
@@ -232,8 +215,7 @@ export function ResourceForm(props: {
           type="url"
           label="Adresse sso_login"
           hint="Format Médiathèque Numérique seulement. Exemple : https://reseau.mediatheque-numerique.exemple/sso_login"
-          values={values}
-          errors={errors}
+          {...entered}
           spellcheck={false}
         />
         <CheckboxGroup
@@ -241,8 +223,7 @@ export function ResourceForm(props: {
           legend="Données personnelles transmises (format Médiathèque Numérique)"
           hint="Rien n’est transmis sans être coché. Le lien signé Sésame ne transmet jamais de donnée personnelle, seulement un pseudonyme."
           options={MN_PERSONAL_FIELDS.map((f) => ({ value: f, label: MN_FIELD_LABELS[f] }))}
-          values={values}
-          errors={errors}
+          {...entered}
         />
       </Group>
       <Group id="groupe-plafond" legend="Plafond réseau (licences achetées)">
@@ -252,15 +233,13 @@ export function ResourceForm(props: {
           hint="Nombre total de consultations comptées pour tout le réseau. Alertes par courriel aux seuils des paramètres ; à 100 %, la ressource ferme jusqu’à la période suivante."
           placeholder="— Pas de plafond —"
           options={CAP_PERIODS.map((p) => ({ value: p, label: `Plafond ${CAP_PERIOD_LABELS[p]}` }))}
-          values={values}
-          errors={errors}
+          {...entered}
         />
         <TextInput
           name="capLimit"
           label="Consultations achetées pour la période"
           inputMode="numeric"
-          values={values}
-          errors={errors}
+          {...entered}
           maxLength={12}
         />
       </Group>
@@ -270,8 +249,7 @@ export function ResourceForm(props: {
           label="Documents (facultatif)"
           hint="Un par ligne : identifiant chez le fournisseur ; titre. Exemple : film-42 ; Le Phare des brumes. Si la liste est remplie, seuls ces documents peuvent être ouverts."
           rows={8}
-          values={values}
-          errors={errors}
+          {...entered}
         />
       </Group>
       <SubmitButton>{props.submit}</SubmitButton>

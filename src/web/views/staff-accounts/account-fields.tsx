@@ -21,14 +21,14 @@ export function ProfileFields(props: {
   emailHint: string;
 }) {
   const { values, errors, libraries, emailHint } = props;
+  const entered = { values, errors };
   return (
     <>
       <TextInput
         name="name"
         label="Nom"
         hint="Prénom et nom de la personne, ou nom du service."
-        values={values}
-        errors={errors}
+        {...entered}
         maxLength={120}
         required
       />
@@ -37,8 +37,7 @@ export function ProfileFields(props: {
         type="email"
         label="Courriel"
         hint={emailHint}
-        values={values}
-        errors={errors}
+        {...entered}
         maxLength={254}
         spellcheck={false}
         autocomplete="off"
@@ -48,8 +47,7 @@ export function ProfileFields(props: {
         name="role"
         label="Rôle"
         options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-        values={values}
-        errors={errors}
+        {...entered}
         required
       />
       <Select
@@ -58,8 +56,7 @@ export function ProfileFields(props: {
         hint="Obligatoire pour un compte de bibliothèque : il ne verra que les usagers de celle-ci. Sans objet pour l’administration du réseau."
         placeholder="Choisir une bibliothèque"
         options={libraries.map((l) => ({ value: l.id, label: `${l.name} (${l.town}, ${l.code})` }))}
-        values={values}
-        errors={errors}
+        {...entered}
       />
     </>
   );

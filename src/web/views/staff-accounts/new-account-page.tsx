@@ -12,6 +12,7 @@ export function NewAccountPage(props: {
   identifierFormat: string;
 }) {
   const { values, errors } = props;
+  const entered = { values, errors };
   return (
     <FormPage
       trail={[{ href: STAFF_ACCOUNTS_URL, label: 'Comptes du personnel' }]}
@@ -37,16 +38,14 @@ export function NewAccountPage(props: {
               ? `Sert à se connecter. Compte de bibliothèque : format ${props.identifierFormat} (chaque # est un chiffre, par exemple ${props.identifierFormat.replaceAll('#', '1')}). Administration du réseau : lettres sans accent, chiffres et . _ -`
               : 'Sert à se connecter, par exemple 5210001 ou prenom.nom : lettres sans accent, chiffres et . _ -'
           }
-          values={values}
-          errors={errors}
+          {...entered}
           maxLength={50}
           spellcheck={false}
           autocomplete="off"
           required
         />
         <ProfileFields
-          values={values}
-          errors={errors}
+          {...entered}
           libraries={props.libraries}
           emailHint="Le lien pour définir le mot de passe est envoyé à cette adresse."
         />
