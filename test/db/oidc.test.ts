@@ -255,6 +255,22 @@ describe('the authorization code flow with PKCE', () => {
     expect(await consultationCount(ctx)).toBe(before + 1);
   });
 
+  it('a click in the catalog, then the provider’s authorization, is one consultation', async () => {
+    const resource = await addResource(ctx, { kind: 'unlimited', category: null });
+    const { config } = await clientFor(resource.id);
+    const patron = await patronWith();
+    const browser = new Browser();
+    await browser.logIn(patron.identifier!);
+    const before = await consultationCount(ctx);
+    expect((await browser.request(`/ressources/${resource.id}/ouvrir`)).status).toBe(303);
+    expect(await consultationCount(ctx)).toBe(before + 1);
+    // The provider's page sends the patron through Sésame's authorization: the same opening.
+    const s = await start(config);
+    const out = await browser.authorize(s.url, patron);
+    expect(out.redirect, out.body.slice(0, 400)).toBeDefined();
+    expect(await consultationCount(ctx)).toBe(before + 1);
+  });
+
   it('asks no consent when only the pseudonymous sub is asked, and the sub is pairwise per client', async () => {
     const resource = await addResource(ctx, { kind: 'unlimited', category: null });
     const one = await clientFor(resource.id, ['courriel']);
