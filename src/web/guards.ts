@@ -50,11 +50,18 @@ export function safeLocalPath(value: unknown, fallback = '/admin'): string {
   return path;
 }
 
-/** The logged-in patron, or a redirect to the login page and back. Staff are refused (403). */
-export function requirePatron(request: FastifyRequest, reply: FastifyReply): PatronActor | null {
+/**
+ * The logged-in patron, or a redirect to the login page and back (to `back`, this page by
+ * default). Staff are refused (403).
+ */
+export function requirePatron(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  back: string = request.url,
+): PatronActor | null {
   if (request.patron) return request.patron;
   if (request.actor) throw forbidden();
-  const next = encodeURIComponent(request.url);
+  const next = encodeURIComponent(back);
   const expired = request.sessionExpired ? '&expiree=1' : '';
   reply.redirect(`/connexion?suite=${next}${expired}`, 303);
   return null;
