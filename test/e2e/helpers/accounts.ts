@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { newContext } from './browser.js';
 
@@ -13,8 +13,8 @@ import { newContext } from './browser.js';
 export function pageFactory(browser: () => Browser, baseUrl: () => string) {
   const contexts: BrowserContext[] = [];
   return {
-    async fresh(): Promise<Page> {
-      const context = await newContext(browser(), baseUrl());
+    async fresh(options: BrowserContextOptions = {}): Promise<Page> {
+      const context = await newContext(browser(), baseUrl(), options);
       contexts.push(context);
       return context.newPage();
     },
