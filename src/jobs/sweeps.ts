@@ -12,6 +12,7 @@ import { ESCALATION_SWEEPS } from './escalation-sweeps.js';
 import { LIFECYCLE_SWEEPS } from './lifecycle-sweeps.js';
 import { MESSAGE_SWEEPS } from './message-sweeps.js';
 import { REGISTRATION_SWEEPS } from './registration-sweeps.js';
+import { SSO_SWEEPS } from './sso-sweeps.js';
 import { STATISTICS_SWEEPS } from './statistics-sweeps.js';
 
 export interface SweepContext {
@@ -66,4 +67,5 @@ export const SWEEPS: Sweep[] = [
   ...LIFECYCLE_SWEEPS,
   ...MESSAGE_SWEEPS,
   ...STATISTICS_SWEEPS,
+  ...SSO_SWEEPS,
 ];

@@ -43,8 +43,8 @@ const fitsKind = (kind: Kind, path: string) =>
   kind === 'staff' ? path.startsWith(STAFF_HOME) : !path.startsWith(STAFF_HOME);
 
 /** The login page that brings the visitor back to this request's page afterwards. */
-export function loginUrlFor(request: FastifyRequest): string {
-  const next = encodeURIComponent(request.url);
+export function loginUrlFor(request: FastifyRequest, back: string = request.url): string {
+  const next = encodeURIComponent(back);
   const expired = request.sessionExpired ? '&expiree=1' : '';
   return `${LOGIN_URL}?suite=${next}${expired}`;
 }

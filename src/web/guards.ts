@@ -26,10 +26,17 @@ export function requireAdmin(request: FastifyRequest, reply: FastifyReply): Staf
   return actor;
 }
 
-/** The logged-in patron, or a redirect to the login page and back. Staff are refused (403). */
-export function requirePatron(request: FastifyRequest, reply: FastifyReply): PatronActor | null {
+/**
+ * The logged-in patron, or a redirect to the login page and back (to `back`, this page by
+ * default). Staff are refused (403).
+ */
+export function requirePatron(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  back: string = request.url,
+): PatronActor | null {
   if (request.patron) return request.patron;
   if (request.actor) throw forbidden();
-  reply.redirect(loginUrlFor(request), 303);
+  reply.redirect(loginUrlFor(request, back), 303);
   return null;
 }

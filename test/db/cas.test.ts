@@ -7,6 +7,7 @@ import { setPatronRight, setResourceLibraries } from '../../src/db/repositories/
 import { casServices, casTickets, sessions } from '../../src/db/schema.js';
 import { hashPassword } from '../../src/security/passwords.js';
 import { saveCasServiceConfig } from '../../src/usecases/cas/cas-service-admin.js';
+import { HAND_OFF_MS } from '../../src/usecases/resources/open-document.js';
 import { redactUrl } from '../../src/web/log-redaction.js';
 import { addLibrary, addStaff, createTestApp, type TestContext } from '../helpers/app.js';
 import { addPatron, staffActor } from '../helpers/decision-fixtures.js';
@@ -115,6 +116,44 @@ describe('CAS login and validation, happy path', () => {
     const p = await activePatron({ lastName: 'Dupont <b>&amp;</b>' });
     const res = await validate(await ticketFor(await as(p)));
     expect(res.body).toContain('<cas:nom>Dupont &lt;b&gt;&amp;amp;&lt;/b&gt;</cas:nom>');
+  });
+});
+
+describe('one opening, one consultation', () => {
+  /** The patron's click in Sésame's catalog: redirected to the provider, the opening recorded. */
+  async function catalogClick(client: ProbeClient) {
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/ressources/${resourceId}/ouvrir`,
+      headers: client.headers({ 'sec-fetch-site': 'same-origin' }),
+    });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(303);
+  }
+
+  it('a click in the catalog, then the provider’s CAS login, is counted once', async () => {
+    const p = await activePatron();
+    const client = await as(p);
+    const before = await consultationCount(ctx);
+    await catalogClick(client);
+    expect(await consultationCount(ctx)).toBe(before + 1);
+    // The provider sends the patron through /cas/login a few seconds later: the same opening.
+    ctx.clock.advance(20_000);
+    const res = await validate(await ticketFor(client));
+    expect(res.body).toContain('<cas:authenticationSuccess>');
+    expect(await consultationCount(ctx)).toBe(before + 1);
+  });
+
+  it('a CAS login long after the last opening, or by another patron, is an opening of its own', async () => {
+    const p = await activePatron();
+    const client = await as(p);
+    const before = await consultationCount(ctx);
+    await catalogClick(client);
+    // Another patron's opening of the same resource does not stand for this one's.
+    await ticketFor(await as(await activePatron()));
+    expect(await consultationCount(ctx)).toBe(before + 2);
+    ctx.clock.advance(HAND_OFF_MS + 1000);
+    await ticketFor(client);
+    expect(await consultationCount(ctx)).toBe(before + 3);
   });
 });
 

@@ -1,10 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import httpCasClient from 'http-cas-client';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoAxeViolations, launchBrowser, newContext } from './helpers/browser.js';
+import {
+  logIn,
+  pageFactory,
+  patronPasswordThroughReset,
+  setPasswordThroughLink,
+  text,
+} from './helpers/accounts.js';
+import { expectNoAxeViolations, launchBrowser } from './helpers/browser.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
 /**
@@ -22,7 +28,10 @@ let server: RunningServer;
 let browser: Browser;
 let provider: Server;
 let providerUrl: string;
-const contexts: BrowserContext[] = [];
+const pages = pageFactory(
+  () => browser,
+  () => server.baseUrl,
+);
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
@@ -55,45 +64,15 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
+  await pages.closeAll();
   await browser?.close();
   provider?.close();
   await server?.stop();
 });
 
-async function freshPage(): Promise<Page> {
-  const context = await newContext(browser, server.baseUrl);
-  contexts.push(context);
-  return context.newPage();
-}
-
-async function text(page: Page, selector: string): Promise<string> {
-  return ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-const strongPassword = () => `Tilleul-${randomBytes(4).toString('hex')}-26!A`;
-
-async function setPasswordThroughLink(page: Page, url: string): Promise<string> {
-  await page.goto(url);
-  const password = strongPassword();
-  await page.locator('#champ-password').fill(password);
-  await page.locator('#champ-confirmation').fill(password);
-  await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
-  await page.waitForURL((u) => u.pathname === '/connexion');
-  return password;
-}
-
-async function logIn(page: Page, login: string, password: string, landing: string): Promise<void> {
-  await page.goto('/connexion');
-  await page.locator('#champ-login').fill(login);
-  await page.locator('#champ-password').fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL((u) => u.pathname === landing);
-}
-
 describe('CAS journey in a browser', () => {
   it('provider page → Sésame login → back to the provider with the chosen attributes', async () => {
-    const admin = await freshPage();
+    const admin = await pages.fresh();
     const adminPassword = await setPasswordThroughLink(admin, server.admin.url);
     await logIn(admin, server.admin.identifier, adminPassword, '/admin');
 
@@ -113,17 +92,8 @@ describe('CAS journey in a browser', () => {
     await expectNoAxeViolations(admin, 'CAS page after saving');
 
     // The demo patron gets a password through "mot de passe oublié", the link read by the administrator.
-    const patron = await freshPage();
-    await patron.goto('/mot-de-passe-oublie');
-    await patron.locator('#champ-login').fill(PATRON);
-    await patron.getByRole('button', { name: 'Recevoir un lien' }).click();
-    await patron.waitForLoadState('load');
-    await admin.goto(`/admin/courriels?q=${PATRON}`);
-    await admin.getByRole('link', { name: /^Réinitialisation de votre mot de passe/ }).click();
-    await admin.waitForURL((u) => /^\/admin\/courriels\/\d+$/.test(u.pathname));
-    const link = /https?:\/\/\S+\/mot-de-passe\/[A-Za-z0-9_-]+/.exec(await text(admin, 'pre'))?.[0];
-    expect(link, 'reset link in the e-mail').toBeTruthy();
-    const password = await setPasswordThroughLink(patron, new URL(link!).pathname);
+    const patron = await pages.fresh();
+    const password = await patronPasswordThroughReset(patron, admin, PATRON);
 
     // The patron starts at the provider, not logged in: Sésame asks for the password.
     await patron.goto(`${providerUrl}/videos`);

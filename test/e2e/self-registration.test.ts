@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoAxeViolations, launchBrowser, newContext } from './helpers/browser.js';
+import { logIn, pageFactory, setPasswordThroughLink, text } from './helpers/accounts.js';
+import { expectNoAxeViolations, launchBrowser } from './helpers/browser.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
 /**
@@ -13,27 +14,20 @@ import { type RunningServer, startServer } from './helpers/server.js';
 
 let server: RunningServer;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
+const pages = pageFactory(
+  () => browser,
+  () => server.baseUrl,
+);
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
+  await pages.closeAll();
   await browser?.close();
   await server?.stop();
 });
-
-async function freshPage(): Promise<Page> {
-  const context = await newContext(browser, server.baseUrl);
-  contexts.push(context);
-  return context.newPage();
-}
-
-async function text(page: Page, selector: string): Promise<string> {
-  return ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
 
 function pathOf(page: Page): string {
   return new URL(page.url()).pathname;
@@ -43,24 +37,6 @@ function pathOf(page: Page): string {
 function strongPassword(minLength = 12): string {
   const base = `Tilleul-${randomBytes(4).toString('hex')}-26!A`;
   return base.padEnd(Math.max(minLength, base.length), 'x');
-}
-
-async function setPasswordThroughLink(page: Page, url: string): Promise<string> {
-  await page.goto(url);
-  const password = strongPassword();
-  await page.locator('#champ-password').fill(password);
-  await page.locator('#champ-confirmation').fill(password);
-  await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
-  await page.waitForURL((u) => u.pathname === '/connexion');
-  return password;
-}
-
-async function logIn(page: Page, login: string, password: string, landing: string): Promise<void> {
-  await page.goto('/connexion');
-  await page.locator('#champ-login').fill(login);
-  await page.locator('#champ-password').fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL((u) => u.pathname === landing);
 }
 
 /** Through the header's button, as a person would: the session ends and the login page says so. */
@@ -96,7 +72,7 @@ describe('NuMos: self-registration in a browser', () => {
     const library = server.librarian.library;
 
     // 1. The visitor opens the form: the password rule is shown before anything is typed.
-    const visitor = await freshPage();
+    const visitor = await pages.fresh();
     const opened = await visitor.goto('/inscription');
     expect(opened!.status()).toBe(200);
     await expect(text(visitor, 'h1')).resolves.toBe('Formulaire d’inscription');
@@ -156,7 +132,7 @@ describe('NuMos: self-registration in a browser', () => {
     await expectNoAxeViolations(visitor, 'check your mailbox');
 
     // 2. The network administrator reads the e-mail in the outbox (no mail server on a laptop).
-    const admin = await freshPage();
+    const admin = await pages.fresh();
     const adminPassword = await setPasswordThroughLink(admin, server.admin.url);
     await logIn(admin, server.admin.identifier, adminPassword, '/admin');
     await admin.goto(`/admin/courriels?q=${encodeURIComponent(email)}`);
@@ -190,7 +166,7 @@ describe('NuMos: self-registration in a browser', () => {
     await logOut(visitor);
 
     // 4. The library finds the request in "Validation des inscriptions" and accepts it.
-    const staff = await freshPage();
+    const staff = await pages.fresh();
     const librarianPassword = await setPasswordThroughLink(staff, server.librarian.url);
     await logIn(staff, server.librarian.identifier, librarianPassword, '/admin');
     await staff.locator('nav#navigation').getByRole('link', { name: 'Validation des inscriptions' }).click();

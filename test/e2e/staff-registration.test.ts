@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoAxeViolations, launchBrowser, newContext } from './helpers/browser.js';
+import { logIn, pageFactory, setPasswordThroughLink, strongPassword, text } from './helpers/accounts.js';
+import { expectNoAxeViolations, launchBrowser } from './helpers/browser.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
 /**
@@ -13,27 +14,20 @@ import { type RunningServer, startServer } from './helpers/server.js';
 
 let server: RunningServer;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
+const pages = pageFactory(
+  () => browser,
+  () => server.baseUrl,
+);
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer({ env: { SESAME_PROFILE: 'mdo' } }), launchBrowser()]);
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
+  await pages.closeAll();
   await browser?.close();
   await server?.stop();
 });
-
-async function freshPage(): Promise<Page> {
-  const context = await newContext(browser, server.baseUrl);
-  contexts.push(context);
-  return context.newPage();
-}
-
-async function text(page: Page, selector: string): Promise<string> {
-  return ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
 
 function pathOf(page: Page): string {
   return new URL(page.url()).pathname;
@@ -41,29 +35,6 @@ function pathOf(page: Page): string {
 
 async function checked(page: Page, label: string): Promise<void> {
   await expectNoAxeViolations(page, label);
-}
-
-/** A password with the four classes the MDO rule asks for. */
-function strongPassword(): string {
-  return `Tilleul-${randomBytes(4).toString('hex')}-26!A`;
-}
-
-async function setPasswordThroughLink(page: Page, url: string): Promise<string> {
-  await page.goto(url);
-  const password = strongPassword();
-  await page.locator('#champ-password').fill(password);
-  await page.locator('#champ-confirmation').fill(password);
-  await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
-  await page.waitForURL((u) => u.pathname === '/connexion');
-  return password;
-}
-
-async function logIn(page: Page, login: string, password: string, landing: string): Promise<void> {
-  await page.goto('/connexion');
-  await page.locator('#champ-login').fill(login);
-  await page.locator('#champ-password').fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL((u) => u.pathname === landing);
 }
 
 /** Registration date + 365 − 1 days, as JJ/MM/AAAA, counted on the Paris calendar. */
@@ -86,8 +57,8 @@ function endOfSubscriptionFromToday(): string {
 describe('MDO: staff registration in a browser', () => {
   it('registers a patron at the library, lets them set their password from the e-mail, then “Enregistrer” makes them active', async () => {
     // Both staff accounts choose their password from the links printed at start.
-    const adminPage = await freshPage();
-    const librarianPage = await freshPage();
+    const adminPage = await pages.fresh();
+    const librarianPage = await pages.fresh();
     const [adminPassword, librarianPassword] = await Promise.all([
       setPasswordThroughLink(adminPage, server.admin.url),
       setPasswordThroughLink(librarianPage, server.librarian.url),
@@ -147,7 +118,7 @@ describe('MDO: staff registration in a browser', () => {
     expect(link, mailText).toBeTruthy();
 
     // The patron opens the link: the MDO rule is shown; a password missing a class is refused by name.
-    const patron = await freshPage();
+    const patron = await pages.fresh();
     await patron.goto(new URL(link!).pathname);
     await expect(text(patron, '#champ-password-aide')).resolves.toBe(
       'Au moins 8 caractères, dont une majuscule, une minuscule, un chiffre et un caractère spécial.',

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoAxeViolations, launchBrowser, newContext } from './helpers/browser.js';
+import { logIn, pageFactory, setPasswordThroughLink, text } from './helpers/accounts.js';
+import { expectNoAxeViolations, launchBrowser } from './helpers/browser.js';
 import { type RunningServer, startServer } from './helpers/server.js';
 
 /**
@@ -13,47 +14,20 @@ import { type RunningServer, startServer } from './helpers/server.js';
 
 let server: RunningServer;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
+const pages = pageFactory(
+  () => browser,
+  () => server.baseUrl,
+);
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer({ env: { SESAME_PROFILE: 'mdo' } }), launchBrowser()]);
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
+  await pages.closeAll();
   await browser?.close();
   await server?.stop();
 });
-
-async function freshPage(): Promise<Page> {
-  const context = await newContext(browser, server.baseUrl);
-  contexts.push(context);
-  return context.newPage();
-}
-
-async function text(page: Page, selector: string): Promise<string> {
-  return ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-const strongPassword = () => `Tilleul-${randomBytes(4).toString('hex')}-26!A`;
-
-async function setPasswordThroughLink(page: Page, url: string): Promise<string> {
-  await page.goto(url);
-  const password = strongPassword();
-  await page.locator('#champ-password').fill(password);
-  await page.locator('#champ-confirmation').fill(password);
-  await page.getByRole('button', { name: 'Enregistrer mon mot de passe' }).click();
-  await page.waitForURL((u) => u.pathname === '/connexion');
-  return password;
-}
-
-async function logIn(page: Page, login: string, password: string, landing: string): Promise<void> {
-  await page.goto('/connexion');
-  await page.locator('#champ-login').fill(login);
-  await page.locator('#champ-password').fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL((u) => u.pathname === landing);
-}
 
 /** A birth date (JJ/MM/AAAA) making the child 8 today in Paris. */
 function eightYearsAgo(): string {
@@ -72,8 +46,8 @@ function eightYearsAgo(): string {
 
 describe('under-12 space in a browser', () => {
   it('lands a child on the under-12 space, opens through the demo provider, refuses a 16+ film', async () => {
-    const adminPage = await freshPage();
-    const staff = await freshPage();
+    const adminPage = await pages.fresh();
+    const staff = await pages.fresh();
     const [adminPassword, librarianPassword] = await Promise.all([
       setPasswordThroughLink(adminPage, server.admin.url),
       setPasswordThroughLink(staff, server.librarian.url),
@@ -104,7 +78,7 @@ describe('under-12 space in a browser', () => {
     await adminPage.waitForURL((u) => /^\/admin\/courriels\/\d+$/.test(u.pathname));
     const link = /https?:\/\/\S+\/mot-de-passe\/[A-Za-z0-9_-]+/.exec(await text(adminPage, 'pre'))?.[0];
     expect(link).toBeTruthy();
-    const child = await freshPage();
+    const child = await pages.fresh();
     const password = await setPasswordThroughLink(child, new URL(link!).pathname);
 
     // The library activates the account after its two checks.
@@ -130,7 +104,7 @@ describe('under-12 space in a browser', () => {
     await expectNoAxeViolations(adminPage, 'dashboard with licences and caps');
 
     // An anonymous visitor sees the free resources and the invitation to register.
-    const visitor = await freshPage();
+    const visitor = await pages.fresh();
     await visitor.goto('/ressources');
     await expect(text(visitor, 'main')).resolves.toContain('S’inscrire');
     await expectNoAxeViolations(visitor, 'catalog for a visitor');

@@ -67,7 +67,7 @@ describe('askIls', () => {
     const address = await ils((r) =>
       kohaLike(
         r,
-        `64              00220261123    090000000000000000000000000000AOBIB01|AA0123456789|AEDURAND, Élodie|BLY|BW20271015    000000|PB19850304|CC5|`,
+        `64              00220261123    090000000000000000000000000000AOBIB01|AA0123456789|AEDURAND, Élodie|BLY|BW20271015    000000|PB19850304|BEelodie.durand@exemple.fr|CC5|`,
       ),
     );
     const answer = await askIls(address, '0123456789', { now: NOW, today: TODAY });
@@ -77,6 +77,7 @@ describe('askIls', () => {
       firstName: 'Élodie',
       lastName: 'DURAND',
       birthDate: '1985-03-04',
+      email: 'elodie.durand@exemple.fr',
       expires: '2027-10-15',
       blocked: false,
       active: true,

@@ -34,6 +34,8 @@ export type IlsAnswer =
       lastName: string | null;
       /** AAAA-MM-JJ when the ILS sends one (PB). */
       birthDate: string | null;
+      /** E-mail address when the ILS sends one that looks like one (BE). */
+      email: string | null;
       /** Membership end date, AAAA-MM-JJ, when the ILS sends one (BW, PE or PA). */
       expires: string | null;
       /** Charge privileges denied, or a known end date already past. */
@@ -59,6 +61,12 @@ export function splitName(name: string): { firstName: string | null; lastName: s
   return { firstName: parts[0]!, lastName: parts.slice(1).join(' ') };
 }
 
+/** BE as an address: one, without spaces, with an "@" and a dot after it; else none. */
+function emailOf(value: string | undefined): string | null {
+  const v = value?.trim() ?? '';
+  return v.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) ? v : null;
+}
+
 /** Reads a 64 answer into what Sésame uses; `today` is AAAA-MM-JJ (Paris). */
 export function readPatronInformation(answer: string, today: string): IlsAnswer {
   let m: ReturnType<typeof parseMessage>;
@@ -78,6 +86,7 @@ export function readPatronInformation(answer: string, today: string): IlsAnswer 
     name,
     ...splitName(name),
     birthDate: isoDayOfSip(field(m, 'PB')),
+    email: emailOf(field(m, 'BE')),
     expires,
     blocked,
     active: !blocked,

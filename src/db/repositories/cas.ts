@@ -52,9 +52,16 @@ export async function insertCasTicket(db: Executor, row: typeof casTickets.$infe
   await db.insert(casTickets).values(row);
 }
 
-/** Tickets never presented: gone once expired (each issue sweeps the old ones). */
-export async function deleteExpiredCasTickets(db: Executor, now: Date): Promise<void> {
-  await db.delete(casTickets).where(lt(casTickets.expiresAt, now));
+/**
+ * Tickets never presented: gone once expired (each issue and the purge-sso sweep remove the old
+ * ones). Returns how many went.
+ */
+export async function deleteExpiredCasTickets(db: Executor, now: Date): Promise<number> {
+  const rows = await db
+    .delete(casTickets)
+    .where(lt(casTickets.expiresAt, now))
+    .returning({ hash: casTickets.hash });
+  return rows.length;
 }
 
 /** A ticket taken out of the table, with what its validation may release. */

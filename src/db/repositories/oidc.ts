@@ -110,6 +110,7 @@ export async function revokeOidcGrant(db: Db, grantId: string): Promise<void> {
   await db.delete(oidcPayloads).where(eq(oidcPayloads.grantId, grantId));
 }
 
+/** Codes, tokens, sessions and interactions past their expiry; returns how many went. */
 export async function purgeExpiredOidcPayloads(db: Db, now: Date): Promise<number> {
   const rows = await db
     .delete(oidcPayloads)

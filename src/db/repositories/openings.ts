@@ -281,6 +281,23 @@ export async function recordConsultation(
 }
 
 /**
+ * Whether the patron's opening of the resource was recorded at or after `since`: the
+ * provider's single sign-on round trip that follows a click in the catalog is that opening.
+ */
+export async function openedSince(
+  db: Executor,
+  q: { patronId: string; resourceId: string; since: Date },
+): Promise<boolean> {
+  const [row] = await queryRows<{ opened: boolean }>(
+    db,
+    sql`select exists (select 1 from ${consultations}
+      where patron_id = ${q.patronId}::uuid and resource_id = ${q.resourceId}::uuid
+        and at >= ${q.since.toISOString()}::timestamptz) as opened`,
+  );
+  return Boolean(row?.opened);
+}
+
+/**
  * Where a patron stands for one document this month: the units of its category used, and
  * whether the document was counted already (reopening it takes nothing).
  */

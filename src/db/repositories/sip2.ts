@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../client.js';
 import {
   libraryIls,
@@ -209,6 +209,17 @@ export async function findLibraryIls(db: Executor, libraryId: string): Promise<L
   if (!isUuid(libraryId)) return null;
   const [row] = await db.select().from(libraryIls).where(eq(libraryIls.libraryId, libraryId));
   return row ?? null;
+}
+
+/** Among these libraries, those whose ILS Sésame may ask. */
+export async function librariesWithIls(db: Executor, libraryIds: string[]): Promise<string[]> {
+  const ids = libraryIds.filter(isUuid);
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: libraryIls.libraryId })
+    .from(libraryIls)
+    .where(inArray(libraryIls.libraryId, ids));
+  return rows.map((r) => r.id);
 }
 
 export async function saveLibraryIls(db: Executor, values: LibraryIlsRow): Promise<void> {

@@ -43,7 +43,8 @@ export type CasLoginOutcome =
  * patron gets a ticket without typing a password again unless `renew`; `gateway` without a
  * session goes back to the service with no ticket. Before any ticket, the checks of an opening
  * (state, rights, age, the library's subscription, a withdrawal) and its consultation record,
- * through openDocument itself. Tickets: single use, bound to the exact service, stored hashed.
+ * through openDocument itself (not recorded again when the patron has just opened it from the
+ * catalog: see OpenInput.handOff). Tickets: single use, bound to the exact service, stored hashed.
  */
 export async function casLogin(deps: Deps, input: CasLoginInput): Promise<CasLoginOutcome> {
   const loggedIn = input.patron !== null || input.staff;
@@ -65,7 +66,7 @@ export async function casLogin(deps: Deps, input: CasLoginInput): Promise<CasLog
     }
   }
   try {
-    await openDocument(deps, input.patron, { resourceId: registered.resourceId });
+    await openDocument(deps, input.patron, { resourceId: registered.resourceId, handOff: true });
   } catch (e) {
     if (e instanceof ResourceRefusal) return { kind: 'refused', refusal: e };
     throw e;

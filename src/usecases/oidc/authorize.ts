@@ -64,7 +64,7 @@ export async function authorizeOidc(
 ): Promise<{ login: { accountId: string }; consent: { grantId: string } }> {
   const client = await findActiveOidcClient(deps.db, req.clientId);
   if (!client) throw notFound();
-  await openDocument(deps, patron, { resourceId: client.resourceId });
+  await openDocument(deps, patron, { resourceId: client.resourceId, handOff: true });
   const grant = new provider.Grant({ accountId: patron.id, clientId: client.clientId });
   grant.addOIDCScope(req.scopes.join(' '));
   const grantId = await grant.save();

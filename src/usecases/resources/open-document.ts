@@ -3,6 +3,7 @@ import {
   consumeOpening,
   loadOpenContext,
   type OpenContextPatron,
+  openedSince,
   recordConsultation,
 } from '../../db/repositories/openings.js';
 import { enqueueMail } from '../../db/repositories/outbox.js';
@@ -31,7 +32,21 @@ export interface OpenInput {
   resourceId: string;
   /** The provider's document id; empty or absent opens the provider's home (never counted). */
   document?: string;
+  /**
+   * The provider's single sign-on asks for the patron (CAS login, OpenID Connect
+   * authorization): the checks of an opening, and its consultation only when the patron has not
+   * opened the resource within HAND_OFF_MS. A click in the catalog is recorded there, then the
+   * provider sends the patron back through Sésame's login: one opening, one consultation.
+   */
+  handOff?: boolean;
 }
+
+/**
+ * How long after an opening the provider's sign-on round trip is taken as part of it: the
+ * validity of a signed link (5 minutes), time enough for the provider's page to send the patron
+ * on to Sésame's login.
+ */
+export const HAND_OFF_MS = 5 * 60_000;
 
 export interface OpenOutcome {
   url: string;
@@ -130,7 +145,17 @@ export async function openDocument(
         if (due.length) await alertCap(deps, network, resource, capPeriod, due, now);
       }
     }
-  } else
+  } else if (
+    !(
+      input.handOff &&
+      patron &&
+      (await openedSince(deps.db, {
+        patronId: patron.id,
+        resourceId: resource.id,
+        since: new Date(now.getTime() - HAND_OFF_MS),
+      }))
+    )
+  )
     await recordConsultation(deps.db, {
       ...line,
       patronId: patron?.id ?? null,

@@ -1,23 +1,38 @@
 import { randomBytes } from 'node:crypto';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { newContext } from './browser.js';
 
 /**
- * Accounts in a demo server driven through its pages: setting a password from a link, logging
- * in, and giving a password to a demo account that has none ("Mot de passe oublié", the link
- * read by the network administrator in "Courriels": the demo has no mail server).
+ * The steps every browser journey takes to get people logged in on the demo network: fresh
+ * pages, a password chosen through an e-mailed link, the login form, and a demo patron's
+ * password through "mot de passe oublié" (the link read by the administrator in the outbox).
  */
 
-/** Text of the first element matching the selector, spaces collapsed. */
+/** Fresh pages, each in its own context (no cookies shared), all closed by `closeAll`. */
+export function pageFactory(browser: () => Browser, baseUrl: () => string) {
+  const contexts: BrowserContext[] = [];
+  return {
+    async fresh(options: BrowserContextOptions = {}): Promise<Page> {
+      const context = await newContext(browser(), baseUrl(), options);
+      contexts.push(context);
+      return context.newPage();
+    },
+    async closeAll(): Promise<void> {
+      for (const context of contexts) await context.close().catch(() => {});
+    },
+  };
+}
+
+/** The text of the first element matching `selector`, spaces collapsed. */
 export async function text(page: Page, selector: string): Promise<string> {
   return ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
 /** Long, with the four classes: meets the rule whatever the network demands. */
-export function strongPassword(): string {
-  return `Tilleul-${randomBytes(6).toString('hex')}-2026!A`;
-}
+export const strongPassword = () => `Tilleul-${randomBytes(4).toString('hex')}-26!A`;
 
+/** Chooses a password through a set-password link; the page ends on the login form. */
 export async function setPasswordThroughLink(page: Page, url: string): Promise<string> {
   await page.goto(url);
   const password = strongPassword();
@@ -28,12 +43,30 @@ export async function setPasswordThroughLink(page: Page, url: string): Promise<s
   return password;
 }
 
+/** Logs in through the form and waits for `landing`. */
 export async function logIn(page: Page, login: string, password: string, landing: string): Promise<void> {
   await page.goto('/connexion');
   await page.locator('#champ-login').fill(login);
   await page.locator('#champ-password').fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.waitForURL((u) => u.pathname === landing);
+}
+
+/**
+ * A demo patron (no password yet) asks for a reset link on `patron`; the network administrator,
+ * logged in on `admin`, reads it in the outbox; the patron sets a password with it.
+ */
+export async function patronPasswordThroughReset(patron: Page, admin: Page, login: string): Promise<string> {
+  await patron.goto('/mot-de-passe-oublie');
+  await patron.locator('#champ-login').fill(login);
+  await patron.getByRole('button', { name: 'Recevoir un lien' }).click();
+  await patron.waitForLoadState('load');
+  await admin.goto(`/admin/courriels?q=${encodeURIComponent(login)}`);
+  await admin.getByRole('link', { name: /^Réinitialisation de votre mot de passe/ }).click();
+  await admin.waitForURL((u) => /^\/admin\/courriels\/\d+$/.test(u.pathname));
+  const link = /https?:\/\/\S+\/mot-de-passe\/[A-Za-z0-9_-]+/.exec(await text(admin, 'pre'))?.[0];
+  expect(link, 'reset link in the e-mail').toBeTruthy();
+  return setPasswordThroughLink(patron, new URL(link!).pathname);
 }
 
 /** Opens the newest e-mail "Courriels" finds for `query` whose subject starts with `subject`. */

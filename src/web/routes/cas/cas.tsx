@@ -12,7 +12,6 @@ import { validateServiceTicket } from '../../../usecases/cas/validate-ticket.js'
 import { type RouteOptions, SESSION_COOKIE } from '../../app.js';
 import { sendPage } from '../../render.js';
 import {
-  CasContinuePage,
   CasLoggedInPage,
   CasLoggedOutPage,
   CasLogoutConfirmPage,
@@ -20,6 +19,7 @@ import {
   StaffNoTicketPage,
   UnregisteredServicePage,
 } from '../../views/cas/cas-pages.js';
+import { ContinuePage } from '../../views/components/continue-page.js';
 
 /**
  * Sésame's CAS 3.0 server (Apereo's CAS Protocol Specification 3.0.3), under /cas:
@@ -77,7 +77,7 @@ export async function casRoutes(app: FastifyInstance, { deps }: RouteOptions): P
         if (out.ticket && q[AFTER_LOGIN] !== undefined)
           return sendPage(request, reply.header('refresh', `0;url=${out.url}`), {
             title: 'Connexion réussie',
-            body: () => <CasContinuePage url={out.url} />,
+            body: () => <ContinuePage url={out.url} />,
           });
         return reply.redirect(out.url, 303);
       case 'login': {
@@ -165,7 +165,7 @@ export async function casRoutes(app: FastifyInstance, { deps }: RouteOptions): P
     if (out.redirect)
       return sendPage(request, reply.header('refresh', `0;url=${out.redirect}`), {
         title: 'Vous êtes déconnecté',
-        body: () => <CasContinuePage url={out.redirect!} loggedOut />,
+        body: () => <ContinuePage url={out.redirect!} loggedOut />,
       });
     request.patron = null;
     request.actor = null;

@@ -10,10 +10,14 @@ import { oidcSigningKeys } from '../../../usecases/oidc/rotate-keys.js';
 import type { AppDeps } from '../../app.js';
 import { requirePatron } from '../../guards.js';
 import { sendPage } from '../../render.js';
+import { ContinuePage } from '../../views/components/continue-page.js';
 import { OidcConsentPage } from '../../views/oidc/consent.js';
 import { OidcExpiredPage } from '../../views/oidc/expired.js';
 import { OidcRefusalPage } from '../../views/oidc/refusal.js';
 import { oidcAdminRoutes } from './admin.js';
+
+/** Marks the interaction page reached straight from the login form (see `finish`). */
+const AFTER_LOGIN = 'apres_connexion';
 
 /**
  * OpenID Connect: oidc-provider (a Koa application) answers everything under /oidc, Sésame's
@@ -91,8 +95,19 @@ export async function oidcRoutes(
       ),
     });
 
-  /** Hands the browser back to oidc-provider, which redirects to the client with a code. */
-  async function finish(request: FastifyRequest, reply: FastifyReply, uid: string, req: OidcRequest) {
+  /**
+   * Hands the browser back to oidc-provider, which redirects to the client with a code. Right
+   * after a form (the login form, the consent page), a redirect would take the form's navigation
+   * to the client's site, which the CSP (form-action 'self') blocks in browsers: a page moves on
+   * by itself (Refresh header), with a link.
+   */
+  async function finish(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    uid: string,
+    req: OidcRequest,
+    afterForm: boolean,
+  ) {
     const patron = request.patron!;
     const p = await provider();
     try {
@@ -100,6 +115,11 @@ export async function oidcRoutes(
       const to = await p.interactionResult(request.raw, reply.raw, result, {
         mergeWithLastSubmission: false,
       });
+      if (afterForm)
+        return sendPage(request, reply.header('refresh', `0;url=${to}`).header('cache-control', 'no-store'), {
+          title: 'Connexion réussie',
+          body: () => <ContinuePage url={to} />,
+        });
       return reply.redirect(to, 303);
     } catch (error) {
       if (error instanceof ResourceRefusal) return refused(request, reply, uid, error);
@@ -110,7 +130,8 @@ export async function oidcRoutes(
   app.get<{ Params: { uid: string } }>(`${OIDC_PATH}/interaction/:uid`, async (request, reply) => {
     const d = await details(request, reply);
     if (!d) return expired(request, reply);
-    const patron = requirePatron(request, reply);
+    const afterLogin = (request.query as Record<string, unknown>)[AFTER_LOGIN] !== undefined;
+    const patron = requirePatron(request, reply, `${interactionPath(d.uid)}?${AFTER_LOGIN}=1`);
     if (!patron) return reply;
     let ask: Awaited<ReturnType<typeof askOidcAuthorization>>;
     try {
@@ -119,7 +140,7 @@ export async function oidcRoutes(
       if (error instanceof ResourceRefusal) return refused(request, reply, d.uid, error);
       throw error;
     }
-    if (ask.fields.length === 0) return finish(request, reply, d.uid, d.request);
+    if (ask.fields.length === 0) return finish(request, reply, d.uid, d.request, afterLogin);
     return sendPage(request, reply, {
       title: `Autoriser ${ask.client.name}`,
       body: (ctx) => (
@@ -139,7 +160,7 @@ export async function oidcRoutes(
     if (!d) return expired(request, reply);
     const patron = requirePatron(request, reply);
     if (!patron) return reply;
-    return finish(request, reply, d.uid, d.request);
+    return finish(request, reply, d.uid, d.request, true);
   });
 
   // The patron declines (or leaves after a refusal): the client gets access_denied, no code.
@@ -152,7 +173,11 @@ export async function oidcRoutes(
       { error: 'access_denied', error_description: 'L’usager n’a pas autorisé la connexion.' },
       { mergeWithLastSubmission: false },
     );
-    return reply.redirect(to, 303);
+    // After a form: a page, not a redirect off the site (see `finish`).
+    return sendPage(request, reply.header('refresh', `0;url=${to}`).header('cache-control', 'no-store'), {
+      title: 'Connexion non autorisée',
+      body: () => <ContinuePage url={to} declined />,
+    });
   });
 
   await app.register(oidcAdminRoutes, { deps });

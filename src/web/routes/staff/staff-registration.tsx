@@ -6,15 +6,19 @@ import { describePasswordRule, passwordRule } from '../../../domain/password-pol
 import {
   noLibraryToRegisterIn,
   registerPatronByStaff,
-  registrationLibraries,
   staffRegistrationClosed,
 } from '../../../usecases/patrons/register-by-staff.js';
+import {
+  lookUpRegistrationCard,
+  staffRegistrationFormData,
+} from '../../../usecases/patrons/registration-ils.js';
 import type { RouteOptions } from '../../app.js';
 import { keptValues } from '../../form.js';
 import { requireStaff } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
 import {
   CONFIRM_FIELD,
+  ILS_LOOKUP_ACTION,
   SEEN_FIELD,
   STAFF_REGISTRATION_URL,
   StaffRegistrationPage,
@@ -45,7 +49,7 @@ export async function staffRegistrationRoutes(app: FastifyInstance, { deps }: Ro
     actor: StaffActor,
     state: StaffRegistrationState,
   ) {
-    const libraries = await registrationLibraries(deps, actor);
+    const { libraries, ilsLibraryIds } = await staffRegistrationFormData(deps, actor);
     if (libraries.length === 0) throw noLibraryToRegisterIn();
     const settings = request.network.settings;
     return sendPage(request, reply, {
@@ -58,6 +62,7 @@ export async function staffRegistrationRoutes(app: FastifyInstance, { deps }: Ro
           passwordRule={describePasswordRule(passwordRule(settings))}
           linkDays={settings.setPasswordLinkDays}
           state={state}
+          ilsLibraryIds={ilsLibraryIds}
           csrf={ctx.csrf}
         />
       ),
@@ -78,6 +83,16 @@ export async function staffRegistrationRoutes(app: FastifyInstance, { deps }: Ro
     const form: Record<string, unknown> = {};
     for (const f of FORM_FIELDS) form[f] = typeof body[f] === 'string' ? body[f] : undefined;
     const kept = keptValues(form);
+    // "Rechercher dans le système de la bibliothèque": the form comes back, filled; nothing written.
+    if (body.action === ILS_LOOKUP_ACTION) {
+      if (!request.network.settings.staffRegistration) throw staffRegistrationClosed();
+      const { values, lookup } = await lookUpRegistrationCard(deps, actor, kept);
+      return formPage(request, reply, actor, {
+        values,
+        ilsLookup: lookup,
+        status: lookup.kind === 'problem' ? 400 : undefined,
+      });
+    }
     const confirming = body[CONFIRM_FIELD] === 'oui';
     const seen = ids(body[SEEN_FIELD]);
     try {

@@ -127,20 +127,3 @@ export function CasLoggedOutPage() {
     </Page>
   );
 }
-
-/** After the login form: on to the provider (the Refresh header does it; the link without it). */
-export function CasContinuePage(props: { url: string; loggedOut?: boolean }) {
-  return (
-    <Page title={props.loggedOut ? 'Vous êtes déconnecté' : 'Connexion réussie'}>
-      <p>
-        {props.loggedOut ? 'Votre session Sésame est fermée.' : 'Vous êtes connecté.'} Vous allez être
-        redirigé vers la ressource.
-      </p>
-      <p>
-        <a class="fr-btn" href={props.url}>
-          Continuer vers la ressource
-        </a>
-      </p>
-    </Page>
-  );
-}

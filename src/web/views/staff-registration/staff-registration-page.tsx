@@ -3,6 +3,7 @@ import type { DuplicateMatch } from '../../../db/repositories/patron-records.js'
 import type { StaffActor } from '../../../domain/actor.js';
 import { CARD_NUMBER_MAX } from '../../../domain/patron-identity.js';
 import { REGISTRATION_LABELS } from '../../../domain/registration-form.js';
+import type { IlsFilledField, RegistrationIlsLookup } from '../../../usecases/patrons/registration-ils.js';
 import { PageHeading } from '../components/admin-page.js';
 import {
   Checkbox,
@@ -14,6 +15,7 @@ import {
   TextInput,
 } from '../components/forms.js';
 import { QUEUE_TITLE, QUEUE_URL } from '../patron-queue/queue-criteria.js';
+import { ilsHint } from '../patrons/decision-panel.js';
 import { LibrarySelect } from '../registration/library-select.js';
 import { RegistrationFields } from '../registration/registration-fields.js';
 import { DuplicateList } from './duplicate-list.js';
@@ -32,19 +34,83 @@ const LABELS: Record<string, string> = {
   [CONFIRM_FIELD]: 'Doublon possible',
 };
 
+/** The value of the lookup button (`action`): the form comes back filled from the library's system. */
+export const ILS_LOOKUP_ACTION = 'sigb';
+
 export interface StaffRegistrationState {
   values?: FormValues;
   errors?: FieldErrors;
   status?: number;
   duplicates?: { matches: DuplicateMatch[]; blocking: boolean };
+  /** What "Rechercher dans le système de la bibliothèque" found, or why it found nothing. */
+  ilsLookup?: RegistrationIlsLookup;
+}
+
+const FILLED_LABELS: Record<IlsFilledField, string> = {
+  lastName: 'nom',
+  firstName: 'prénom',
+  birthDate: 'date de naissance',
+  email: 'adresse électronique',
+};
+
+const TYPE_IT = 'Saisissez les informations de l’usager vous-même.';
+
+/** The lookup's outcome as the form shows it: an error next to its field, or what was filled. */
+export function ilsLookupFeedback(lookup: RegistrationIlsLookup | undefined): {
+  errors?: FieldErrors;
+  info?: string[];
+} {
+  if (!lookup) return {};
+  switch (lookup.kind) {
+    case 'problem': {
+      const message =
+        lookup.problem === 'no_library'
+          ? 'Choisissez d’abord la bibliothèque de l’usager : la recherche interroge le système de cette bibliothèque.'
+          : lookup.problem === 'no_card'
+            ? 'Saisissez le numéro de carte de l’usager pour le rechercher dans le système de la bibliothèque.'
+            : lookup.problem === 'no_ils'
+              ? `Le système de cette bibliothèque n’est pas relié à Sésame. ${TYPE_IT}`
+              : (lookup.message ?? '');
+      return { errors: { [lookup.field]: message } };
+    }
+    case 'not_found':
+      return {
+        errors: {
+          cardNumber:
+            lookup.check.status === 'unknown'
+              ? `Carte inconnue selon le système de la bibliothèque : vérifiez le numéro, ou ${TYPE_IT.charAt(0).toLowerCase()}${TYPE_IT.slice(1)}`
+              : `${ilsHint(lookup.check)} ${TYPE_IT}`,
+        },
+      };
+    case 'found': {
+      const info = [`Carte trouvée. ${ilsHint(lookup.check) ?? ''}`.trim()];
+      if (lookup.filled.length)
+        info.push(`Rempli d’après le système : ${lookup.filled.map((f) => FILLED_LABELS[f]).join(', ')}.`);
+      for (const d of lookup.differing)
+        info.push(
+          `Gardé tel que saisi ; le système indique pour ${FILLED_LABELS[d.field]} : « ${d.value} ».`,
+        );
+      if (!lookup.filled.length && !lookup.differing.length)
+        info.push('Ce que vous avez saisi correspond au système de la bibliothèque.');
+      return { info };
+    }
+  }
 }
 
 export function staffRegistrationTitle(state: StaffRegistrationState): string {
-  return state.errors ? `Erreur — ${TITLE}` : state.duplicates ? `Doublon possible — ${TITLE}` : TITLE;
+  const errors = state.errors ?? ilsLookupFeedback(state.ilsLookup).errors;
+  return errors ? `Erreur — ${TITLE}` : state.duplicates ? `Doublon possible — ${TITLE}` : TITLE;
 }
 
 /** The library part of the form: fixed for staff of one library, a choice among theirs otherwise. */
-function LibraryField(props: { libraries: Library[]; values?: FormValues; errors?: FieldErrors }) {
+function LibraryField(props: {
+  libraries: Library[];
+  values?: FormValues;
+  errors?: FieldErrors;
+  /** Some of these libraries have an ILS Sésame may ask: the lookup button is shown. */
+  ils: boolean;
+  ilsInfo?: string[];
+}) {
   const only = props.libraries.length === 1 ? props.libraries[0]! : null;
   return (
     <>
@@ -72,13 +138,35 @@ function LibraryField(props: { libraries: Library[]; values?: FormValues; errors
         <TextInput
           name="cardNumber"
           label="Numéro de carte"
-          hint="Facultatif : le numéro de sa carte d’adhérent de la bibliothèque."
+          hint={
+            props.ils
+              ? 'Facultatif : le numéro de sa carte d’adhérent de la bibliothèque. « Rechercher dans le système de la bibliothèque » remplit les champs vides avec ce que ce système connaît de l’usager.'
+              : 'Facultatif : le numéro de sa carte d’adhérent de la bibliothèque.'
+          }
           maxLength={CARD_NUMBER_MAX}
           spellcheck={false}
           autocomplete="off"
           values={props.values}
           errors={props.errors}
         />
+        {props.ilsInfo && (
+          <div class="fr-messages-group fr-mb-2w" id="champ-cardNumber-sigb" aria-live="polite">
+            {props.ilsInfo.map((line) => (
+              <p class="fr-message fr-message--info">{line}</p>
+            ))}
+          </div>
+        )}
+        {props.ils && (
+          <button
+            type="submit"
+            name="action"
+            value={ILS_LOOKUP_ACTION}
+            formNoValidate
+            class="fr-btn fr-btn--secondary fr-btn--sm fr-mb-2w"
+          >
+            Rechercher dans le système de la bibliothèque
+          </button>
+        )}
       </div>
     </>
   );
@@ -95,9 +183,13 @@ export function StaffRegistrationPage(props: {
   passwordRule: string;
   linkDays: number;
   state: StaffRegistrationState;
+  /** The actor's libraries whose ILS Sésame may ask. */
+  ilsLibraryIds: string[];
   csrf: string;
 }) {
-  const { state, libraries, passwordRule: rule } = props;
+  const { libraries, passwordRule: rule } = props;
+  const feedback = ilsLookupFeedback(props.state.ilsLookup);
+  const state = { ...props.state, errors: props.state.errors ?? feedback.errors };
   const dup = state.duplicates;
   return (
     <div class="fr-grid-row fr-grid-row--center">
@@ -124,7 +216,15 @@ export function StaffRegistrationPage(props: {
             passwordRule={rule}
             withPassword={false}
             staff
-            libraryField={<LibraryField libraries={libraries} values={state.values} errors={state.errors} />}
+            libraryField={
+              <LibraryField
+                libraries={libraries}
+                values={state.values}
+                errors={state.errors}
+                ils={props.ilsLibraryIds.length > 0}
+                ilsInfo={feedback.info}
+              />
+            }
           />
           {dup && !dup.blocking && (
             <div class="fr-mb-3w">
