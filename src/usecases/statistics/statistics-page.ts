@@ -13,6 +13,7 @@ import {
   overdueByLibrary,
   quotaRefusals,
   quotaUse,
+  splitRange,
 } from '../../db/repositories/statistics.js';
 import type { StaffActor } from '../../domain/actor.js';
 import { notFound } from '../../domain/errors.js';
@@ -176,18 +177,20 @@ async function buildSections(
   const libName = (id: string | null) =>
     id ? (names.get(id) ?? 'bibliothèque retirée') : 'visiteurs sans compte';
 
-  const [events, delays, network, overdue, snapshots, live, consultations] = await Promise.all([
-    eventCountsByMonth(db, ids, range),
-    decisionDelaysByLibrary(db, ids, range),
-    networkDecisionDelay(db, range),
-    overdueByLibrary(db, ids, range),
+  const split = splitRange(range, today);
+  const [events, delays, network, overdue, snapshots, live, consultations, newcomers] = await Promise.all([
+    eventCountsByMonth(db, ids, split),
+    decisionDelaysByLibrary(db, ids, split),
+    networkDecisionDelay(db, split),
+    overdueByLibrary(db, ids, split),
     activeSnapshots(
       db,
       ids,
       months.filter((m) => m < currentMonth),
     ),
-    activeNow(db, ids, today),
+    activeNow(db, ids),
     consultationCounts(db, ids, range),
+    newPatronsByAgeBand(db, ids, split),
   ]);
 
   const count = (
@@ -379,7 +382,7 @@ async function buildSections(
     return rows.length ? rows.filter((r) => r.ageBand === band).reduce((a, r) => a + r.n, 0) : null;
   };
   // New patrons per band come from the acceptances' facts.
-  const newByBand = new Map((await newPatronsByAgeBand(db, ids, range)).map((r) => [r.ageBand, r.n]));
+  const newByBand = new Map(newcomers.map((r) => [r.ageBand, r.n]));
   const ageRows: Cell[][] = AGE_BANDS.map((b) => [AGE_BAND_LABELS[b], bandCounts(b), newByBand.get(b) ?? 0]);
   const libraryRows = [...new Set(live.map((r) => r.libraryId))]
     .map((id) => [libName(id), live.filter((r) => r.libraryId === id).reduce((a, r) => a + r.n, 0)] as Cell[])
