@@ -177,20 +177,20 @@ export const statEventMonths = pgTable(
 );
 
 /**
- * Decisions per Paris month × library × delay rounded to the hour (null: no known start): the
- * histogram the median and the 90th percentile are read from (shown in days to one decimal, so
- * the hour is well below what the page shows).
+ * Decisions per Paris month × library × delay in tenths of a day, rounded (null: no known
+ * start): the histogram the median and the 90th percentile are read from, to the precision the
+ * page shows them (days, one decimal).
  */
 export const statDelayMonths = pgTable(
   'stat_delay_months',
   {
     month: text('month').notNull(),
     libraryId: uuid('library_id').notNull(),
-    hours: integer('hours'),
+    tenths: integer('tenths'),
     n: integer('n').notNull(),
   },
   (t) => [
-    unique('stat_delay_months_key').on(t.month, t.libraryId, t.hours).nullsNotDistinct(),
+    unique('stat_delay_months_key').on(t.month, t.libraryId, t.tenths).nullsNotDistinct(),
     index('stat_delay_months_library_idx').on(t.libraryId, t.month),
   ],
 );

@@ -146,6 +146,32 @@ describe('decisions', () => {
     await deletePatron(ctx.deps, admin, p.id);
   });
 
+  it('counts the days a custom range cuts in a month from the facts, the same as the month rollups', async () => {
+    // The decisions were all taken on 20 November: a range of that day alone finds them all...
+    const day = await loadStatistics(
+      ctx.deps,
+      admin,
+      { periode: 'libre', du: '20/11/2026', au: '20/11/2026' },
+      settings(),
+    );
+    const month = await loadStatistics(ctx.deps, admin, novemberOnly, settings());
+    for (const id of ['decisions-delais', 'decisions-mois', 'inscriptions-mois'])
+      expect(table(day, id).rows).toEqual(table(month, id).rows);
+    // ... and a range that stops the day before finds none.
+    const before = await loadStatistics(
+      ctx.deps,
+      admin,
+      { periode: 'libre', du: '01/11/2026', au: '19/11/2026' },
+      settings(),
+    );
+    expect(table(before, 'decisions-mois').rows).toEqual([['novembre 2026', 0, 0]]);
+    expect(row(table(before, 'decisions-delais'), 'Réseau (toutes les bibliothèques)').slice(1, 4)).toEqual([
+      0,
+      null,
+      null,
+    ]);
+  });
+
   it('shows library staff their own library and the network median only', async () => {
     const page = await loadStatistics(ctx.deps, alpha, novemberOnly, settings());
     expect(table(page, 'decisions-delais').rows.map((r) => r[0])).toEqual([

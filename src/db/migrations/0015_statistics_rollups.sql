@@ -27,9 +27,9 @@ CREATE TABLE "stat_consultations_network" (
 CREATE TABLE "stat_delay_months" (
 	"month" text NOT NULL,
 	"library_id" uuid NOT NULL,
-	"hours" integer,
+	"tenths" integer,
 	"n" integer NOT NULL,
-	CONSTRAINT "stat_delay_months_key" UNIQUE NULLS NOT DISTINCT("month","library_id","hours")
+	CONSTRAINT "stat_delay_months_key" UNIQUE NULLS NOT DISTINCT("month","library_id","tenths")
 );
 --> statement-breakpoint
 CREATE TABLE "stat_event_months" (
@@ -58,8 +58,8 @@ BEGIN
   GROUP BY 1, 2, 3, 4, 5, 6, 7
   ORDER BY 1, 2, 3, 4, 5, 6, 7
   ON CONFLICT ON CONSTRAINT stat_event_months_key DO UPDATE SET n = s.n + excluded.n;
-  INSERT INTO stat_delay_months AS s (month, library_id, hours, n)
-  SELECT to_char(day, 'YYYY-MM'), library_id, round(delay_hours)::int, count(*)
+  INSERT INTO stat_delay_months AS s (month, library_id, tenths, n)
+  SELECT to_char(day, 'YYYY-MM'), library_id, round(delay_hours / 2.4)::int, count(*)
   FROM sesame_new_facts
   WHERE kind IN ('accepted', 'refused', 'renewal_accepted', 'renewal_refused')
   GROUP BY 1, 2, 3
@@ -79,11 +79,11 @@ BEGIN
     AND s.channel IS NOT DISTINCT FROM o.channel AND s.reason IS NOT DISTINCT FROM o.reason
     AND s.age_band IS NOT DISTINCT FROM o.age_band AND s.on_behalf = o.on_behalf;
   UPDATE stat_delay_months AS s SET n = s.n - o.n
-  FROM (SELECT to_char(day, 'YYYY-MM') AS month, library_id, round(delay_hours)::int AS hours, count(*)::int AS n
+  FROM (SELECT to_char(day, 'YYYY-MM') AS month, library_id, round(delay_hours / 2.4)::int AS tenths, count(*)::int AS n
     FROM sesame_old_facts
     WHERE kind IN ('accepted', 'refused', 'renewal_accepted', 'renewal_refused')
     GROUP BY 1, 2, 3) AS o
-  WHERE s.month = o.month AND s.library_id = o.library_id AND s.hours IS NOT DISTINCT FROM o.hours;
+  WHERE s.month = o.month AND s.library_id = o.library_id AND s.tenths IS NOT DISTINCT FROM o.tenths;
   RETURN NULL;
 END
 $$;
@@ -98,8 +98,8 @@ INSERT INTO stat_event_months (month, library_id, kind, channel, reason, age_ban
 SELECT to_char(day, 'YYYY-MM'), library_id, kind, channel, reason, age_band, on_behalf, count(*)
 FROM stat_events GROUP BY 1, 2, 3, 4, 5, 6, 7;
 --> statement-breakpoint
-INSERT INTO stat_delay_months (month, library_id, hours, n)
-SELECT to_char(day, 'YYYY-MM'), library_id, round(delay_hours)::int, count(*)
+INSERT INTO stat_delay_months (month, library_id, tenths, n)
+SELECT to_char(day, 'YYYY-MM'), library_id, round(delay_hours / 2.4)::int, count(*)
 FROM stat_events WHERE kind IN ('accepted', 'refused', 'renewal_accepted', 'renewal_refused')
 GROUP BY 1, 2, 3;
 --> statement-breakpoint

@@ -77,20 +77,20 @@ function facts(ids: LibraryFilter, s: Split): SQL {
   return sql`(${sql.join(parts, sql` union all `)}) as f`;
 }
 
-/** The decisions of a split range by delay rounded to the hour: (library_id, hours, n). */
+/** The decisions of a split range by delay in tenths of a day: (library_id, tenths, n). */
 function delays(ids: LibraryFilter, s: Split): SQL {
   const parts: SQL[] = [];
   if (s.months)
-    parts.push(sql`select library_id, hours, n from stat_delay_months
+    parts.push(sql`select library_id, tenths, n from stat_delay_months
       where month between ${s.months.from} and ${s.months.to} and ${libraries(sql`library_id`, ids)}`);
   for (const d of s.days)
-    parts.push(sql`select library_id, round(delay_hours)::int as hours, 1 as n from stat_events
+    parts.push(sql`select library_id, round(delay_hours / 2.4)::int as tenths, 1 as n from stat_events
       where day between ${d.from}::date and ${d.to}::date and kind in (${sql.join(
         DECISIONS.map((k) => sql`${k}`),
         sql`, `,
       )}) and ${libraries(sql`library_id`, ids)}`);
   if (parts.length === 0)
-    parts.push(sql`select null::uuid as library_id, null::int as hours, 0 as n where false`);
+    parts.push(sql`select null::uuid as library_id, null::int as tenths, 0 as n where false`);
   return sql`(${sql.join(parts, sql` union all `)}) as d`;
 }
 
@@ -136,7 +136,8 @@ export interface DelayRow {
 function interpolate(timed: number, p: number, lo: number | null, hi: number | null): number | null {
   if (timed === 0 || lo === null || hi === null) return null;
   const pos = p * (timed - 1);
-  return Number(lo) + (pos - Math.floor(pos)) * (Number(hi) - Number(lo));
+  // Tenths of a day back to hours.
+  return (Number(lo) + (pos - Math.floor(pos)) * (Number(hi) - Number(lo))) * 2.4;
 }
 
 /** Decisions, median and 90th percentile of the hours from confirmation to decision, per key. */
@@ -148,7 +149,7 @@ async function delayFigures(
 ): Promise<DelayRow[]> {
   const key = perLibrary ? sql`library_id` : sql`null::uuid`;
   const rank = (p: number, edge: 'floor' | 'ceil') =>
-    sql`min(hours) filter (where cum > ${sql.raw(edge)}(${sql.raw(String(p))} * (total - 1)))`;
+    sql`min(tenths) filter (where cum > ${sql.raw(edge)}(${sql.raw(String(p))} * (total - 1)))`;
   const rows = await queryRows<{
     libraryId: string | null;
     decisions: number;
@@ -160,9 +161,9 @@ async function delayFigures(
     onBehalf: number | null;
   }>(
     db,
-    sql`with h as (select ${key} as k, hours, sum(n)::int as n from ${delays(ids, s)} group by 1, 2 having sum(n) > 0),
-      c as (select k, hours, sum(n) over (partition by k order by hours) as cum, sum(n) over (partition by k) as total
-        from h where hours is not null),
+    sql`with h as (select ${key} as k, tenths, sum(n)::int as n from ${delays(ids, s)} group by 1, 2 having sum(n) > 0),
+      c as (select k, tenths, sum(n) over (partition by k order by tenths) as cum, sum(n) over (partition by k) as total
+        from h where tenths is not null),
       p as (select k, max(total)::int as timed, ${rank(0.5, 'floor')} as lo50, ${rank(0.5, 'ceil')} as hi50,
           ${rank(0.9, 'floor')} as lo90, ${rank(0.9, 'ceil')} as hi90
         from c group by k),
