@@ -6,6 +6,7 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/statistics.ts
  *   BENCH_PATRONS=1000000 BENCH_OPENINGS=20000000 DATABASE_URL=… npx tsx bench/statistics.ts
  *   BENCH_ROUNDS=20                                                    # page builds measured per case
+ *   BENCH_DRAW_EACH_TIME=1                                             # charts drawn again every round
  *
  * On a throwaway database (PGlite in a temporary directory, or `sesame_bench_statistics` on
  * DATABASE_URL's server, dropped at the end). Patrons come from bench/generate-patrons.ts (150
@@ -38,6 +39,7 @@ import { ManualClock } from '../src/domain/clock.js';
 import { defaultSettings } from '../src/domain/settings.js';
 import { ensureNetwork } from '../src/usecases/network/bootstrap.js';
 import { loadStatistics } from '../src/usecases/statistics/statistics-page.js';
+import { forgetDrawnCharts } from '../src/web/views/statistics/chart.js';
 import { StatisticsPageView } from '../src/web/views/statistics/statistics-page.js';
 import { generatePatrons } from './generate-patrons.js';
 import { percentile } from './lib/http-bench.js';
@@ -191,8 +193,17 @@ async function main() {
       for (const [name, q] of queries) console.log(`  ${scope}, ${name}: ${figures(await rounds(q))}`);
     }
     const page = await loadStatistics(deps, admin, {}, settings);
+    const render = () => renderToString(h(StatisticsPageView, { page }));
     console.log(
-      `  render alone (whole network): ${figures(await rounds(async () => renderToString(h(StatisticsPageView, { page }))))}`,
+      `  render alone, charts drawn each time (whole network): ${figures(
+        await rounds(async () => {
+          forgetDrawnCharts();
+          render();
+        }),
+      )}`,
+    );
+    console.log(
+      `  render alone, charts kept (whole network): ${figures(await rounds(async () => render()))}`,
     );
     console.log(
       `Page (use case + render), per round (load average ${loadavg()
@@ -202,6 +213,7 @@ async function main() {
     for (const [name, actor, query] of cases) {
       let size = 0;
       const times = await rounds(async () => {
+        if (process.env.BENCH_DRAW_EACH_TIME === '1') forgetDrawnCharts();
         const built = await loadStatistics(deps, actor, query, settings);
         size = renderToString(h(StatisticsPageView, { page: built })).length;
       });
