@@ -303,6 +303,33 @@ describe('page, scope and input', () => {
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
   });
 
+  it('lets a network administrator tick several libraries to compare them, in the query string', async () => {
+    const b = await browserFor(admin);
+    const plain = (await b.get('/admin/statistiques?periode=mois&mois=2026-11')).body;
+    // A checkbox per library, none ticked: the whole network.
+    for (const lib of [libA, libB])
+      expect(plain).toMatch(new RegExp(`name="bibliotheque" value="${lib.id}"(?! checked)`));
+    const res = await b.get(
+      `/admin/statistiques?periode=mois&mois=2026-11&bibliotheque=${libA.id}&bibliotheque=${libB.id}`,
+    );
+    expect(res.statusCode).toBe(200);
+    for (const lib of [libA, libB])
+      expect(res.body).toContain(`name="bibliotheque" value="${lib.id}" checked`);
+    expect(res.body).toContain('Bibliothèques choisies : 2');
+    const page = await loadStatistics(
+      ctx.deps,
+      admin,
+      { periode: 'mois', mois: '2026-11', bibliotheque: [libA.id, libB.id] },
+      settings(),
+    );
+    expect(page.scopeLabel).toBe('Médiathèque Alpha, Bibliothèque Bêta');
+    expect(table(page, 'decisions-delais').rows.map((r) => r[0])).toEqual([
+      'Médiathèque Alpha',
+      'Bibliothèque Bêta',
+      'Réseau (toutes les bibliothèques)',
+    ]);
+  });
+
   it('answers 404 to library staff asking for another library, on the page and the downloads', async () => {
     const b = await browserFor(alpha);
     expect((await b.get(`/admin/statistiques?bibliotheque=${libA.id}`)).statusCode).toBe(200);
