@@ -45,7 +45,7 @@ import { generatePatrons } from './generate-patrons.js';
 import { percentile } from './lib/http-bench.js';
 import { openThrowaway, timed } from './lib/throwaway-db.js';
 
-const BENCH_DB = 'sesame_bench_statistics';
+const BENCH_DB = process.env.BENCH_DB_NAME ?? 'sesame_bench_statistics';
 const PATRONS = Number(process.env.BENCH_PATRONS ?? 100_000);
 const OPENINGS = Number(process.env.BENCH_OPENINGS ?? PATRONS * 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
