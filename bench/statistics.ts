@@ -68,7 +68,7 @@ const figures = (times: number[]) =>
   `p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}, max ${ms(times.at(-1)!)}`;
 
 async function main() {
-  const { database, label, cleanup } = await openThrowaway(BENCH_DB);
+  const { database, label, cleanup } = await openThrowaway(BENCH_DB, { statementTimeoutMs: 30 * 60_000 }); // seeding 20 M rows takes minutes
   try {
     const db = database.db;
     console.log(

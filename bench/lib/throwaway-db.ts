@@ -32,7 +32,7 @@ export interface Throwaway {
 
 export async function openThrowaway(
   name: string,
-  options: { poolSize?: number; instances?: number } = {},
+  options: { poolSize?: number; instances?: number; statementTimeoutMs?: number } = {},
 ): Promise<Throwaway> {
   const poolSize = options.poolSize ?? 4;
   const instances = options.instances ?? 1;
@@ -43,7 +43,7 @@ export async function openThrowaway(
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
     const databases = Array.from({ length: instances }, () =>
-      openDatabase({ databaseUrl: url.toString(), poolSize }),
+      openDatabase({ databaseUrl: url.toString(), poolSize, statementTimeoutMs: options.statementTimeoutMs }),
     );
     return {
       database: databases[0]!,

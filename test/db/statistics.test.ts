@@ -330,6 +330,30 @@ describe('page, scope and input', () => {
     ]);
   });
 
+  it('shows the licence pool used and still available per period, for the network only', async () => {
+    const pool = await addResource(ctx, {
+      kind: 'quota',
+      category: 'films',
+      capLimit: 10,
+      capPeriod: 'month',
+    });
+    await ctx.database.db.execute(
+      sql`insert into cap_usage (resource_id, period, used) values (${pool.id}::uuid, '2026-11', 4)`,
+    );
+    const page = await loadStatistics(ctx.deps, admin, novemberOnly, settings());
+    const caps = table(page, 'limites-plafonds');
+    expect(row(caps, pool.name)).toEqual([pool.name, 'novembre 2026', 4, 10, 6, 40]);
+    const i = caps.rows.findIndex((r) => r[0] === pool.name);
+    expect(caps.chart!.categories[i]).toBe(`${pool.name}, novembre 2026`);
+    expect(caps.chart!.series.map((s) => [s.name, s.data[i]])).toEqual([
+      ['Utilisées', 4],
+      ['Disponibles', 6],
+    ]);
+    // Library staff do not see the network's caps.
+    const mine = await loadStatistics(ctx.deps, alpha, novemberOnly, settings());
+    expect(mine.sections.find((s) => s.id === 'limites')!.tables).toEqual([]);
+  });
+
   it('answers 404 to library staff asking for another library, on the page and the downloads', async () => {
     const b = await browserFor(alpha);
     expect((await b.get(`/admin/statistiques?bibliotheque=${libA.id}`)).statusCode).toBe(200);

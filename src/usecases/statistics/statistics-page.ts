@@ -644,6 +644,15 @@ async function buildSections(
 
   // ---------------------------------------------------------------- Limites
   const caps = wholeNetworkVisible ? await capUse(db, months) : [];
+  // The licence pool over time: used and still available (against today's cap) per period.
+  const capRows: Cell[][] = caps.map((c) => [
+    c.resourceName,
+    c.period.length === 7 ? mLabel(c.period) : c.period,
+    c.used,
+    c.capLimit,
+    c.capLimit === null ? null : Math.max(0, c.capLimit - c.used),
+    c.capLimit ? ratio(c.used, c.capLimit) : null,
+  ]);
   const limites: StatSection = {
     id: 'limites',
     title: 'Limites',
@@ -661,18 +670,24 @@ async function buildSections(
             columns: [
               col('Ressource', 'text'),
               col('Période', 'text'),
-              col('Utilisé'),
+              col('Licences utilisées'),
               col('Plafond actuel'),
+              col('Licences disponibles (plafond actuel)'),
               col('Part utilisée (%)', 'percent'),
             ],
-            rows: caps.map((c) => [
-              c.resourceName,
-              c.period.length === 7 ? mLabel(c.period) : c.period,
-              c.used,
-              c.capLimit,
-              c.capLimit ? ratio(c.used, c.capLimit) : null,
-            ]),
-            chart: null,
+            rows: capRows,
+            chart: capRows.length
+              ? chartOf(
+                  'stacked',
+                  'Licences utilisées et disponibles par période',
+                  ['Ressource et période', 'Licences'],
+                  capRows.map((r) => [`${r[0]}, ${r[1]}`, ...r.slice(2)]),
+                  [
+                    ['Utilisées', 1],
+                    ['Disponibles', 3],
+                  ],
+                )
+              : null,
           },
         ]
       : [],
