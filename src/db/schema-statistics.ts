@@ -195,6 +195,36 @@ export const statDelayMonths = pgTable(
   ],
 );
 
+/** stat_event_months without the library: the whole network's figures. */
+export const statEventMonthsNetwork = pgTable(
+  'stat_event_months_network',
+  {
+    month: text('month').notNull(),
+    kind: text('kind').notNull(),
+    channel: text('channel'),
+    reason: text('reason'),
+    ageBand: text('age_band'),
+    onBehalf: boolean('on_behalf').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [
+    unique('stat_event_months_network_key')
+      .on(t.month, t.kind, t.channel, t.reason, t.ageBand, t.onBehalf)
+      .nullsNotDistinct(),
+  ],
+);
+
+/** stat_delay_months without the library: the network's median, beside every library's. */
+export const statDelayMonthsNetwork = pgTable(
+  'stat_delay_months_network',
+  {
+    month: text('month').notNull(),
+    tenths: integer('tenths'),
+    n: integer('n').notNull(),
+  },
+  (t) => [unique('stat_delay_months_network_key').on(t.month, t.tenths).nullsNotDistinct()],
+);
+
 /** stat_consultations without the library: the whole network's breakdowns. */
 export const statConsultationsNetwork = pgTable(
   'stat_consultations_network',

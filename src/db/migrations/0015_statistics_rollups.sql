@@ -32,6 +32,13 @@ CREATE TABLE "stat_delay_months" (
 	CONSTRAINT "stat_delay_months_key" UNIQUE NULLS NOT DISTINCT("month","library_id","tenths")
 );
 --> statement-breakpoint
+CREATE TABLE "stat_delay_months_network" (
+	"month" text NOT NULL,
+	"tenths" integer,
+	"n" integer NOT NULL,
+	CONSTRAINT "stat_delay_months_network_key" UNIQUE NULLS NOT DISTINCT("month","tenths")
+);
+--> statement-breakpoint
 CREATE TABLE "stat_event_months" (
 	"month" text NOT NULL,
 	"library_id" uuid NOT NULL,
@@ -44,9 +51,20 @@ CREATE TABLE "stat_event_months" (
 	CONSTRAINT "stat_event_months_key" UNIQUE NULLS NOT DISTINCT("month","library_id","kind","channel","reason","age_band","on_behalf")
 );
 --> statement-breakpoint
+CREATE TABLE "stat_event_months_network" (
+	"month" text NOT NULL,
+	"kind" text NOT NULL,
+	"channel" text,
+	"reason" text,
+	"age_band" text,
+	"on_behalf" boolean NOT NULL,
+	"n" integer NOT NULL,
+	CONSTRAINT "stat_event_months_network_key" UNIQUE NULLS NOT DISTINCT("month","kind","channel","reason","age_band","on_behalf")
+);
+--> statement-breakpoint
 CREATE INDEX "stat_delay_months_library_idx" ON "stat_delay_months" USING btree ("library_id","month");--> statement-breakpoint
 CREATE INDEX "stat_event_months_library_idx" ON "stat_event_months" USING btree ("library_id","month");--> statement-breakpoint
-CREATE INDEX "stat_consultations_library_idx" ON "stat_consultations" USING btree ("library_id","month");--> statement-breakpoint
+CREATE INDEX "stat_consultations_library_idx" ON "stat_consultations" USING btree ("library_id","month");
 --> statement-breakpoint
 -- Rollups of the statistics facts (issue #16, speed): statement triggers fold each statement's
 -- rows (transition tables) into the small tables the page reads, in the same transaction.
@@ -65,6 +83,19 @@ BEGIN
   GROUP BY 1, 2, 3
   ORDER BY 1, 2, 3
   ON CONFLICT ON CONSTRAINT stat_delay_months_key DO UPDATE SET n = s.n + excluded.n;
+  INSERT INTO stat_event_months_network AS s (month, kind, channel, reason, age_band, on_behalf, n)
+  SELECT to_char(day, 'YYYY-MM'), kind, channel, reason, age_band, on_behalf, count(*)
+  FROM sesame_new_facts
+  GROUP BY 1, 2, 3, 4, 5, 6
+  ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT ON CONSTRAINT stat_event_months_network_key DO UPDATE SET n = s.n + excluded.n;
+  INSERT INTO stat_delay_months_network AS s (month, tenths, n)
+  SELECT to_char(day, 'YYYY-MM'), round(delay_hours / 2.4)::int, count(*)
+  FROM sesame_new_facts
+  WHERE kind IN ('accepted', 'refused', 'renewal_accepted', 'renewal_refused')
+  GROUP BY 1, 2
+  ORDER BY 1, 2
+  ON CONFLICT ON CONSTRAINT stat_delay_months_network_key DO UPDATE SET n = s.n + excluded.n;
   RETURN NULL;
 END
 $$;
@@ -84,6 +115,18 @@ BEGIN
     WHERE kind IN ('accepted', 'refused', 'renewal_accepted', 'renewal_refused')
     GROUP BY 1, 2, 3) AS o
   WHERE s.month = o.month AND s.library_id = o.library_id AND s.tenths IS NOT DISTINCT FROM o.tenths;
+  UPDATE stat_event_months_network AS s SET n = s.n - o.n
+  FROM (SELECT to_char(day, 'YYYY-MM') AS month, kind, channel, reason, age_band, on_behalf, count(*)::int AS n
+    FROM sesame_old_facts GROUP BY 1, 2, 3, 4, 5, 6) AS o
+  WHERE s.month = o.month AND s.kind = o.kind
+    AND s.channel IS NOT DISTINCT FROM o.channel AND s.reason IS NOT DISTINCT FROM o.reason
+    AND s.age_band IS NOT DISTINCT FROM o.age_band AND s.on_behalf = o.on_behalf;
+  UPDATE stat_delay_months_network AS s SET n = s.n - o.n
+  FROM (SELECT to_char(day, 'YYYY-MM') AS month, round(delay_hours / 2.4)::int AS tenths, count(*)::int AS n
+    FROM sesame_old_facts
+    WHERE kind IN ('accepted', 'refused', 'renewal_accepted', 'renewal_refused')
+    GROUP BY 1, 2) AS o
+  WHERE s.month = o.month AND s.tenths IS NOT DISTINCT FROM o.tenths;
   RETURN NULL;
 END
 $$;
@@ -102,6 +145,15 @@ INSERT INTO stat_delay_months (month, library_id, tenths, n)
 SELECT to_char(day, 'YYYY-MM'), library_id, round(delay_hours / 2.4)::int, count(*)
 FROM stat_events WHERE kind IN ('accepted', 'refused', 'renewal_accepted', 'renewal_refused')
 GROUP BY 1, 2, 3;
+--> statement-breakpoint
+INSERT INTO stat_event_months_network (month, kind, channel, reason, age_band, on_behalf, n)
+SELECT to_char(day, 'YYYY-MM'), kind, channel, reason, age_band, on_behalf, count(*)
+FROM stat_events GROUP BY 1, 2, 3, 4, 5, 6;
+--> statement-breakpoint
+INSERT INTO stat_delay_months_network (month, tenths, n)
+SELECT to_char(day, 'YYYY-MM'), round(delay_hours / 2.4)::int, count(*)
+FROM stat_events WHERE kind IN ('accepted', 'refused', 'renewal_accepted', 'renewal_refused')
+GROUP BY 1, 2;
 --> statement-breakpoint
 -- Openings: the rollup without the library, and per library without the rest. Written as
 -- INSERT … ON CONFLICT DO UPDATE: the insert trigger sees the new rows, the update trigger the

@@ -63,9 +63,13 @@ export function splitRange(r: Range, today: string): Split {
 const DECISIONS = ['accepted', 'refused', 'renewal_accepted', 'renewal_refused'];
 
 /** The facts of a split range: (month, library_id, kind, channel, reason, age_band, on_behalf, n). */
-function facts(ids: LibraryFilter, s: Split): SQL {
+function facts(ids: LibraryFilter, s: Split, byLibrary = true): SQL {
   const parts: SQL[] = [];
-  if (s.months)
+  // The whole network without its libraries: the rollup that has no library column.
+  if (s.months && ids === null && !byLibrary)
+    parts.push(sql`select month, null::uuid as library_id, kind, channel, reason, age_band, on_behalf, n
+      from stat_event_months_network where month between ${s.months.from} and ${s.months.to}`);
+  else if (s.months)
     parts.push(sql`select month, library_id, kind, channel, reason, age_band, on_behalf, n from stat_event_months
       where month between ${s.months.from} and ${s.months.to} and ${libraries(sql`library_id`, ids)}`);
   for (const d of s.days)
@@ -78,9 +82,12 @@ function facts(ids: LibraryFilter, s: Split): SQL {
 }
 
 /** The decisions of a split range by delay in tenths of a day: (library_id, tenths, n). */
-function delays(ids: LibraryFilter, s: Split): SQL {
+function delays(ids: LibraryFilter, s: Split, byLibrary = true): SQL {
   const parts: SQL[] = [];
-  if (s.months)
+  if (s.months && ids === null && !byLibrary)
+    parts.push(sql`select null::uuid as library_id, tenths, n from stat_delay_months_network
+      where month between ${s.months.from} and ${s.months.to}`);
+  else if (s.months)
     parts.push(sql`select library_id, tenths, n from stat_delay_months
       where month between ${s.months.from} and ${s.months.to} and ${libraries(sql`library_id`, ids)}`);
   for (const d of s.days)
@@ -102,7 +109,7 @@ export function eventCountsByMonth(
 ): Promise<Array<{ month: string; kind: string; channel: string | null; reason: string | null; n: number }>> {
   return queryRows(
     db,
-    sql`select month, kind, channel, reason, sum(n)::int as n from ${facts(ids, s)}
+    sql`select month, kind, channel, reason, sum(n)::int as n from ${facts(ids, s, false)}
       group by 1, 2, 3, 4 having sum(n) > 0 order by 1, 2`,
   );
 }
@@ -115,7 +122,7 @@ export function newPatronsByAgeBand(
 ): Promise<Array<{ ageBand: string; n: number }>> {
   return queryRows(
     db,
-    sql`select age_band as "ageBand", sum(n)::int as n from ${facts(ids, s)}
+    sql`select age_band as "ageBand", sum(n)::int as n from ${facts(ids, s, false)}
       where kind = 'accepted' group by 1 having sum(n) > 0`,
   );
 }
@@ -161,14 +168,14 @@ async function delayFigures(
     onBehalf: number | null;
   }>(
     db,
-    sql`with h as (select ${key} as k, tenths, sum(n)::int as n from ${delays(ids, s)} group by 1, 2 having sum(n) > 0),
+    sql`with h as (select ${key} as k, tenths, sum(n)::int as n from ${delays(ids, s, perLibrary)} group by 1, 2 having sum(n) > 0),
       c as (select k, tenths, sum(n) over (partition by k order by tenths) as cum, sum(n) over (partition by k) as total
         from h where tenths is not null),
       p as (select k, max(total)::int as timed, ${rank(0.5, 'floor')} as lo50, ${rank(0.5, 'ceil')} as hi50,
           ${rank(0.9, 'floor')} as lo90, ${rank(0.9, 'ceil')} as hi90
         from c group by k),
       a as (select k, sum(n)::int as decisions from h group by k),
-      b as (select ${key} as k, sum(n)::int as n from ${facts(ids, s)}
+      b as (select ${key} as k, sum(n)::int as n from ${facts(ids, s, perLibrary)}
         where on_behalf and kind in (${sql.join(
           DECISIONS.map((k) => sql`${k}`),
           sql`, `,
