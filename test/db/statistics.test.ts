@@ -281,6 +281,49 @@ describe('what stays', () => {
   });
 });
 
+describe('rollups', () => {
+  it('keeps every rollup equal to the facts it folds, after decisions, undoing, openings and erasure', async () => {
+    const db = ctx.database.db;
+    const same = async (rollup: string, facts: string) => {
+      const a = await queryRows(db, sql.raw(`${rollup} except ${facts}`));
+      const b = await queryRows(db, sql.raw(`${facts} except ${rollup}`));
+      expect([a, b]).toEqual([[], []]);
+    };
+    await same(
+      'select month, library_id, kind, channel, reason, age_band, on_behalf, n from stat_event_months where n <> 0',
+      `select to_char(day, 'YYYY-MM'), library_id, kind, channel, reason, age_band, on_behalf, count(*)::int
+        from stat_events group by 1, 2, 3, 4, 5, 6, 7`,
+    );
+    await same(
+      'select month, kind, channel, reason, age_band, on_behalf, n from stat_event_months_network where n <> 0',
+      `select to_char(day, 'YYYY-MM'), kind, channel, reason, age_band, on_behalf, count(*)::int
+        from stat_events group by 1, 2, 3, 4, 5, 6`,
+    );
+    const decisions = `from stat_events where kind in ('accepted', 'refused', 'renewal_accepted', 'renewal_refused')`;
+    await same(
+      'select month, library_id, tenths, n from stat_delay_months where n <> 0',
+      `select to_char(day, 'YYYY-MM'), library_id, round(delay_hours / 2.4)::int, count(*)::int ${decisions} group by 1, 2, 3`,
+    );
+    await same(
+      'select month, tenths, n from stat_delay_months_network where n <> 0',
+      `select to_char(day, 'YYYY-MM'), round(delay_hours / 2.4)::int, count(*)::int ${decisions} group by 1, 2`,
+    );
+    await same(
+      'select month, resource_id, kind, category, outcome, age_band, n from stat_consultations_network where n <> 0',
+      `select month, resource_id, kind, category, outcome, age_band, sum(n)::int from stat_consultations
+        group by 1, 2, 3, 4, 5, 6`,
+    );
+    await same(
+      'select month, library_id, outcome, n from stat_consultations_libraries where n <> 0',
+      'select month, library_id, outcome, sum(n)::int from stat_consultations group by 1, 2, 3',
+    );
+    await same(
+      'select library_id, n from (select library_id, sum(n)::int as n from stat_active_now group by 1) a where n <> 0',
+      `select library_id, count(*)::int from patrons where state in ('active', 'renewal_pending') group by 1`,
+    );
+  });
+});
+
 describe('page, scope and input', () => {
   it('shows the page with its sections, charts and tables, and each table as CSV and .xlsx', async () => {
     const b = await browserFor(admin);
