@@ -14,8 +14,11 @@
  * with generate_series, in the same shapes: three facts per patron over the year (request,
  * confirmation, decision with its delay), and BENCH_OPENINGS openings folded into the monthly
  * rollup exactly as the openings function folds them (day × library × resource × outcome × age
- * band). Each round is the page's whole server work: the use case (every query) and the render
- * of the view (charts included), without HTTP. Prints p50/p95/max; asserts nothing.
+ * band); the triggers of migration 0015 fold them into the smaller rollups the page reads.
+ * First each query of the page alone and the render alone (charts drawn each time, then kept),
+ * then rounds of the page's whole server work: the use case (every query) and the render of the
+ * view (charts included), without HTTP. Prints p50/p95/max and the load average; asserts nothing.
+ * BENCH_DB_NAME names the PostgreSQL database (default sesame_bench_statistics).
  */
 import { loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
