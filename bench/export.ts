@@ -19,15 +19,12 @@
  * for 100 000 patrons. Figures are printed, never asserted.
  */
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, cpus } from 'node:os';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { loadConfig } from '../src/config.js';
-import { type Database, openDatabase, queryRows } from '../src/db/client.js';
+import { type Database, queryRows } from '../src/db/client.js';
 import { insertSession } from '../src/db/repositories/sessions.js';
 import { insertStaff } from '../src/db/repositories/staff.js';
 import { systemClock } from '../src/domain/clock.js';
@@ -35,48 +32,10 @@ import { newSecretToken, sha256 } from '../src/security/tokens.js';
 import { ensureNetwork } from '../src/usecases/network/bootstrap.js';
 import { buildApp, SESSION_COOKIE } from '../src/web/app.js';
 import { generatePatrons } from './generate-patrons.js';
+import { openThrowaway } from './lib/throwaway-db.js';
 
 const BENCH_DB = 'sesame_bench_export';
 const MB = 1024 * 1024;
-
-async function adminQuery(serverUrl: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-async function openThrowaway(): Promise<{ database: Database; label: string; cleanup: () => Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    await adminQuery(serverUrl, `drop database if exists ${BENCH_DB} with (force)`);
-    await adminQuery(serverUrl, `create database ${BENCH_DB}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${BENCH_DB}`;
-    const database = openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
-    return {
-      database,
-      label: `PostgreSQL (${url.host}, database ${BENCH_DB})`,
-      async cleanup() {
-        await database.close();
-        await adminQuery(serverUrl, `drop database if exists ${BENCH_DB} with (force)`);
-      },
-    };
-  }
-  const dataDir = await mkdtemp(join(tmpdir(), 'sesame-bench-export-'));
-  const database = openDatabase({ dataDir });
-  return {
-    database,
-    label: `PGlite (${dataDir})`,
-    async cleanup() {
-      await database.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** A staff session cookie, as the login page would give (the login itself is not measured). */
 async function sessionFor(
@@ -175,7 +134,7 @@ let lastEvent: number | null = null;
 async function main(): Promise<void> {
   const count = Number(process.env.BENCH_PATRONS ?? 100_000);
   const only = process.env.BENCH_ONLY;
-  const { database, label, cleanup } = await openThrowaway();
+  const { database, label, cleanup } = await openThrowaway(BENCH_DB);
   try {
     const db = database.db;
     await database.migrate();

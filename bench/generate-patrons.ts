@@ -183,7 +183,9 @@ export function patronBatch(start: number, end: number, libraryCount: number, at
         case when d.anonymised then null else
           regexp_replace(sesame_fold(d.first_name), '[^a-z0-9]', '', 'g') || '.'
           || regexp_replace(sesame_fold(d.last_name), '[^a-z0-9]', '', 'g')
-          || case when d.r2 % 3 = 0 then (d.i % 100)::text else '' end
+          -- Unconfirmed online requests have distinct addresses (a unique index says so).
+          || case when d.state = 'awaiting_confirmation' then d.i::text
+                  when d.r2 % 3 = 0 then (d.i % 100)::text else '' end
           || '@' || (${textArray(DOMAINS)})[1 + d.r4 % ${DOMAINS.length}] end,
         case when d.anonymised then null else
           left(regexp_replace(sesame_fold(d.first_name), '[^a-z0-9]', '', 'g'), 1)

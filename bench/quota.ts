@@ -1,38 +1,6 @@
-/**
- * Quota benchmark: 10 000 concurrent attempts to open a document, by 1 000 patrons, through the
- * openDocument use case (the whole transaction the /ressources/:id/ouvrir route runs: rights,
- * age, subscription, "same document this month", quota and network cap, consultation, alerts).
- *
- *   npx tsx bench/quota.ts                                                         # PGlite, temp dir
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/quota.ts    # PostgreSQL
- *   BENCH_ATTEMPTS=20000 BENCH_PATRONS=2000 BENCH_CONCURRENCY=128 npx tsx bench/quota.ts
- *   BENCH_INSTANCES=1 …   one instance of Sésame instead of four
- *   BENCH_NO_CAP=1 …      no capped resource (no counter shared by every patron)
- *   BENCH_KEEP=1 …        keep the database afterwards, to look at it or replay statements
- *
- * Always on a throwaway database: PGlite in a new temporary directory, or on PostgreSQL a fresh
- * database `sesame_bench_quota` (dropped at the end). On PostgreSQL the attempts are spread over
- * BENCH_INSTANCES (4) connection pools of 10, as several instances of Sésame behind a load
- * balancer would be; each pool batches its own openings, as each instance does. On PGlite
- * there is one embedded database.
- *
- * The catalog: four Forfait resources (one per quota category, default quotas 4/7/15/31) and
- * one film resource with a network cap small enough to be reached during the run. Each attempt
- * takes a random patron, resource and document (12 per resource, so the same document is
- * often opened again and must not count twice). Patrons run out of films quickly: refusals
- * are part of the load, as in real life at the end of a month.
- *
- * Printed: attempts per second, the outcome of the attempts, and the overdraws, counted from
- * the database afterwards: any patron over a quota, any cap over its limit, and any counter
- * that disagrees with the consultations counted. Target: ≥ 2 000 attempts/s on PostgreSQL,
- * 0 overdraws everywhere. Figures are printed, never asserted.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, cpus } from 'node:os';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
-import { type Database, openDatabase, queryRows } from '../src/db/client.js';
+import { type Database, queryRows } from '../src/db/client.js';
 import { insertLibrary } from '../src/db/repositories/libraries.js';
 import { getNetwork } from '../src/db/repositories/network.js';
 import { insertResource, type ResourceRow } from '../src/db/repositories/resources.js';
@@ -45,6 +13,7 @@ import type { Deps } from '../src/usecases/deps.js';
 import { ensureNetwork } from '../src/usecases/network/bootstrap.js';
 import { openDocument } from '../src/usecases/resources/open-document.js';
 import { machineCpuMs } from './lib/http-bench.js';
+import { openThrowaway } from './lib/throwaway-db.js';
 
 const BENCH_DB = 'sesame_bench_quota';
 const ATTEMPTS = Number(process.env.BENCH_ATTEMPTS ?? 10_000);
@@ -53,51 +22,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 4);
 const DOCUMENTS = 12;
 const CAP = 1_500;
-
-async function adminQuery(serverUrl: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-async function openThrowaway(): Promise<{
-  databases: Database[];
-  label: string;
-  cleanup: () => Promise<void>;
-}> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    await adminQuery(serverUrl, `drop database if exists ${BENCH_DB} with (force)`);
-    await adminQuery(serverUrl, `create database ${BENCH_DB}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${BENCH_DB}`;
-    const databases = Array.from({ length: INSTANCES }, () =>
-      openDatabase({ databaseUrl: url.toString(), poolSize: 10 }),
-    );
-    return {
-      databases,
-      label: `PostgreSQL (${url.host}, database ${BENCH_DB}, ${INSTANCES} pools of 10 connections)`,
-      async cleanup() {
-        for (const d of databases) await d.close();
-        await adminQuery(serverUrl, `drop database if exists ${BENCH_DB} with (force)`);
-      },
-    };
-  }
-  const dataDir = await mkdtemp(join(tmpdir(), 'sesame-bench-quota-'));
-  const database = openDatabase({ dataDir });
-  return {
-    databases: [database],
-    label: `PGlite (${dataDir})`,
-    async cleanup() {
-      await database.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function seed(db: Database['db']): Promise<{ actors: PatronActor[]; resources: ResourceRow[] }> {
   const now = new Date();
@@ -199,7 +123,7 @@ async function measureFloor(databases: Database[], patronIds: string[]): Promise
 }
 
 async function main() {
-  const { databases, label, cleanup } = await openThrowaway();
+  const { databases, label, cleanup } = await openThrowaway(BENCH_DB, { poolSize: 10, instances: INSTANCES });
   try {
     const first = databases[0]!;
     await first.migrate();

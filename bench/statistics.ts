@@ -6,6 +6,7 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/statistics.ts
  *   BENCH_PATRONS=1000000 BENCH_OPENINGS=20000000 DATABASE_URL=… npx tsx bench/statistics.ts
  *   BENCH_ROUNDS=20                                                    # page builds measured per case
+ *   BENCH_DRAW_EACH_TIME=1                                             # charts drawn again every round
  *
  * On a throwaway database (PGlite in a temporary directory, or `sesame_bench_statistics` on
  * DATABASE_URL's server, dropped at the end). Patrons come from bench/generate-patrons.ts (150
@@ -13,86 +14,64 @@
  * with generate_series, in the same shapes: three facts per patron over the year (request,
  * confirmation, decision with its delay), and BENCH_OPENINGS openings folded into the monthly
  * rollup exactly as the openings function folds them (day × library × resource × outcome × age
- * band). Each round is the page's whole server work: the use case (every query) and the render
- * of the view (charts included), without HTTP. Prints p50/p95/max; asserts nothing.
+ * band); the triggers of migration 0015 fold them into the smaller rollups the page reads.
+ * First each query of the page alone and the render alone (charts drawn each time, then kept),
+ * then rounds of the page's whole server work: the use case (every query) and the render of the
+ * view (charts included), without HTTP. Prints p50/p95/max and the load average; asserts nothing.
+ * BENCH_DB_NAME names the PostgreSQL database (default sesame_bench_statistics).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import { type Database, openDatabase, queryRows } from '../src/db/client.js';
-import { snapshotActivePatrons } from '../src/db/repositories/statistics.js';
+import { queryRows } from '../src/db/client.js';
+import {
+  activeNow,
+  consultationCounts,
+  decisionDelaysByLibrary,
+  eventCountsByMonth,
+  type LibraryFilter,
+  networkDecisionDelay,
+  newPatronsByAgeBand,
+  overdueByLibrary,
+  snapshotActivePatrons,
+  splitRange,
+} from '../src/db/repositories/statistics.js';
 import { type StaffActor, scopeFor } from '../src/domain/actor.js';
 import { ManualClock } from '../src/domain/clock.js';
 import { defaultSettings } from '../src/domain/settings.js';
 import { ensureNetwork } from '../src/usecases/network/bootstrap.js';
 import { loadStatistics } from '../src/usecases/statistics/statistics-page.js';
+import { forgetDrawnCharts } from '../src/web/views/statistics/chart.js';
 import { StatisticsPageView } from '../src/web/views/statistics/statistics-page.js';
 import { generatePatrons } from './generate-patrons.js';
+import { percentile } from './lib/http-bench.js';
+import { openThrowaway, timed } from './lib/throwaway-db.js';
 
-const BENCH_DB = 'sesame_bench_statistics';
+const BENCH_DB = process.env.BENCH_DB_NAME ?? 'sesame_bench_statistics';
 const PATRONS = Number(process.env.BENCH_PATRONS ?? 100_000);
 const OPENINGS = Number(process.env.BENCH_OPENINGS ?? PATRONS * 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const NOW = new Date('2026-11-23T09:00:00Z');
 
-async function adminQuery(serverUrl: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-async function openThrowaway(): Promise<{ database: Database; label: string; cleanup: () => Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    await adminQuery(serverUrl, `drop database if exists ${BENCH_DB} with (force)`);
-    await adminQuery(serverUrl, `create database ${BENCH_DB}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${BENCH_DB}`;
-    const database = openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
-    return {
-      database,
-      label: `PostgreSQL (${url.host})`,
-      async cleanup() {
-        await database.close();
-        await adminQuery(serverUrl, `drop database if exists ${BENCH_DB} with (force)`);
-      },
-    };
-  }
-  const dataDir = await mkdtemp(join(tmpdir(), 'sesame-bench-statistics-'));
-  const database = openDatabase({ dataDir });
-  return {
-    database,
-    label: 'PGlite',
-    async cleanup() {
-      await database.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
-}
-
 const ms = (t: number) => `${t.toFixed(0)} ms`;
 
-async function timed<T>(label: string, f: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  const out = await f();
-  console.log(`  ${label}: ${ms(performance.now() - start)}`);
-  return out;
+/** Runs f ROUNDS times after two warm-up runs; the sorted times. */
+async function rounds(f: () => Promise<unknown>, n = ROUNDS): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n + 2; i++) {
+    const start = performance.now();
+    await f();
+    if (i >= 2) times.push(performance.now() - start); // the first two warm the caches and the JIT
+  }
+  return times.sort((a, b) => a - b);
 }
 
+const figures = (times: number[]) =>
+  `p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}, max ${ms(times.at(-1)!)}`;
+
 async function main() {
-  const { database, label, cleanup } = await openThrowaway();
+  const { database, label, cleanup } = await openThrowaway(BENCH_DB, { statementTimeoutMs: 30 * 60_000 }); // seeding 20 M rows takes minutes
   try {
     const db = database.db;
     console.log(
@@ -197,23 +176,57 @@ async function main() {
       ],
       ['whole network, 10 years', admin, { periode: 'libre', du: '24/11/2016', au: '23/11/2026' }],
     ];
-    console.log('Page (use case + render), per round:');
-    for (const [name, actor, query] of cases) {
-      const times: number[] = [];
-      let size = 0;
-      for (let i = 0; i < ROUNDS + 2; i++) {
-        const start = performance.now();
-        const page = await loadStatistics(deps, actor, query, settings);
-        const html = renderToString(h(StatisticsPageView, { page }));
-        const t = performance.now() - start;
-        size = html.length;
-        if (i >= 2) times.push(t); // the first two warm the caches and the JIT
-      }
-      times.sort((a, b) => a - b);
-      console.log(
-        `  ${name}: p50 ${ms(percentile(times, 0.5))}, p95 ${ms(percentile(times, 0.95))}, max ${ms(times.at(-1)!)} (${Math.round(size / 1024)} KiB of HTML)`,
-      );
+    // Where the time goes: each query of the page alone, then the render alone.
+    const range = { from: '2025-12-01', to: '2026-11-23' };
+    const split = splitRange(range, '2026-11-23');
+    console.log(`Queries of the page alone, last 12 months (${ROUNDS} rounds each):`);
+    for (const [scope, ids] of [
+      ['whole network', null],
+      ['largest library', [largest!.id]],
+    ] as Array<[string, LibraryFilter]>) {
+      const queries: Array<[string, () => Promise<unknown>]> = [
+        ['eventCountsByMonth', () => eventCountsByMonth(db, ids, split)],
+        ['decisionDelaysByLibrary', () => decisionDelaysByLibrary(db, ids, split)],
+        ['networkDecisionDelay', () => networkDecisionDelay(db, split)],
+        ['overdueByLibrary', () => overdueByLibrary(db, ids, split)],
+        ['newPatronsByAgeBand', () => newPatronsByAgeBand(db, ids, split)],
+        ['activeNow', () => activeNow(db, ids)],
+        ['consultationCounts', () => consultationCounts(db, ids, range)],
+      ];
+      for (const [name, q] of queries) console.log(`  ${scope}, ${name}: ${figures(await rounds(q))}`);
     }
+    const page = await loadStatistics(deps, admin, {}, settings);
+    const render = () => renderToString(h(StatisticsPageView, { page }));
+    console.log(
+      `  render alone, charts drawn each time (whole network): ${figures(
+        await rounds(async () => {
+          forgetDrawnCharts();
+          render();
+        }),
+      )}`,
+    );
+    console.log(
+      `  render alone, charts kept (whole network): ${figures(await rounds(async () => render()))}`,
+    );
+    console.log(
+      `Page (use case + render), per round (load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}):`,
+    );
+    for (const [name, actor, query] of cases) {
+      let size = 0;
+      const times = await rounds(async () => {
+        if (process.env.BENCH_DRAW_EACH_TIME === '1') forgetDrawnCharts();
+        const built = await loadStatistics(deps, actor, query, settings);
+        size = renderToString(h(StatisticsPageView, { page: built })).length;
+      });
+      console.log(`  ${name}: ${figures(times)} (${Math.round(size / 1024)} KiB of HTML)`);
+    }
+    console.log(
+      `load average at the end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     await cleanup();
   }

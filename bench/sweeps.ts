@@ -1,43 +1,14 @@
-/**
- * Daily sweeps benchmark: how long do the scheduler's daily sweeps take on a large network, and
- * does a second run touch nothing?
- *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/sweeps.ts   # PostgreSQL, 1 000 000
- *   npx tsx bench/sweeps.ts                                                       # PGlite, 100 000
- *   BENCH_PATRONS=250000 BENCH_HISTORY=0 npx tsx bench/sweeps.ts                  # other sizes, no history
- *   BENCH_KEEP=1 DATABASE_URL=… npx tsx bench/sweeps.ts                         # keep the database to inspect plans
- *
- * Always on a throwaway database: PGlite in a new temporary directory (deleted at the end), or,
- * on PostgreSQL, a fresh database `sesame_bench_sweeps` created on DATABASE_URL's server (dropped
- * at the end; one left by an interrupted run is dropped first). Patrons come from
- * bench/generate-patrons.ts (150 libraries, invented names, states mixed as in a real year: 62 %
- * active with end dates spread over the next year, 22 % expired over the last two years, 8 %
- * lapsed, 4.7 % refused, the rest waiting). Unless BENCH_HISTORY=0, each patron also gets a
- * history like a real one (registration event labelled with their name, decision event with the
- * message sent, the decision e-mail in the outbox), so anonymisation has real rows to rewrite.
- *
- * The data is generated on day D (today). Three runs of the six daily sweeps (renewal-reminders,
- * expiries, retention, lapse-unconfirmed, confirmation-reminders, overdue-requests), each timed
- * with the rows it touched; e-mails go to the outbox (no SMTP):
- *   1. catch-up, clock on D at 06:00 Paris: the generated data was never swept (every reminder of
- *      the next 15 days, every record past retention…): the day Sésame is switched on;
- *   2. the daily run, clock on D+1 at 06:00 Paris: one day's worth of work (target < 60 s);
- *   3. the same day again: must touch nothing.
- * Figures are printed, never asserted.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, cpus } from 'node:os';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { loadConfig } from '../src/config.js';
-import { type Database, openDatabase, queryRows } from '../src/db/client.js';
+import { type Database, queryRows } from '../src/db/client.js';
 import { ManualClock } from '../src/domain/clock.js';
 import { addDays } from '../src/domain/patron-lifecycle.js';
 import { parisMidnight, parisToday } from '../src/domain/renewal-rules.js';
 import { SWEEPS, type SweepContext } from '../src/jobs/sweeps.js';
 import { ensureNetwork } from '../src/usecases/network/bootstrap.js';
 import { generatePatrons } from './generate-patrons.js';
+import { openThrowaway } from './lib/throwaway-db.js';
 
 const BENCH_DB = 'sesame_bench_sweeps';
 const DAILY = [
@@ -48,46 +19,6 @@ const DAILY = [
   'confirmation-reminders',
   'overdue-requests',
 ];
-
-async function adminQuery(serverUrl: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-async function openThrowaway(): Promise<{ database: Database; label: string; cleanup: () => Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    await adminQuery(serverUrl, `drop database if exists ${BENCH_DB} with (force)`);
-    await adminQuery(serverUrl, `create database ${BENCH_DB}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${BENCH_DB}`;
-    const database = openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
-    return {
-      database,
-      label: `PostgreSQL (${url.host}, database ${BENCH_DB})`,
-      async cleanup() {
-        await database.close();
-        if (process.env.BENCH_KEEP === '1') console.log(`database ${BENCH_DB} kept (BENCH_KEEP=1)`);
-        else await adminQuery(serverUrl, `drop database if exists ${BENCH_DB} with (force)`);
-      },
-    };
-  }
-  const dataDir = await mkdtemp(join(tmpdir(), 'sesame-bench-sweeps-'));
-  const database = openDatabase({ dataDir });
-  return {
-    database,
-    label: `PGlite (${dataDir})`,
-    async cleanup() {
-      await database.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /**
  * What a year of use leaves behind each patron: their registration (labelled with their name),
@@ -157,7 +88,7 @@ async function main(): Promise<void> {
   const onPostgres = Boolean(process.env.DATABASE_URL);
   const count = Number(process.env.BENCH_PATRONS ?? (onPostgres ? 1_000_000 : 100_000));
   const withHistory = process.env.BENCH_HISTORY !== '0';
-  const { database, label, cleanup } = await openThrowaway();
+  const { database, label, cleanup } = await openThrowaway(BENCH_DB);
   try {
     const db = database.db;
     await database.migrate();

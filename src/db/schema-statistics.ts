@@ -80,6 +80,7 @@ export const statConsultations = pgTable(
     unique('stat_consultations_key')
       .on(t.month, t.libraryId, t.resourceId, t.category, t.outcome, t.ageBand)
       .nullsNotDistinct(),
+    index('stat_consultations_library_idx').on(t.libraryId, t.month),
   ],
 );
 
@@ -146,4 +147,126 @@ export const statActivePatrons = pgTable(
     takenAt: ts('taken_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.month, t.libraryId, t.ageBand] })],
+);
+
+/*
+ * Rollups of the rollups (issue #16, speed): the page reads only these small tables, kept by
+ * statement triggers on the fact tables above in the same transaction (migration 0015), so a
+ * page view never scans every fact of the period.
+ */
+
+/** The facts of stat_events counted per Paris month × library × kind × channel × reason × band. */
+export const statEventMonths = pgTable(
+  'stat_event_months',
+  {
+    month: text('month').notNull(),
+    libraryId: uuid('library_id').notNull(),
+    kind: text('kind').notNull(),
+    channel: text('channel'),
+    reason: text('reason'),
+    ageBand: text('age_band'),
+    onBehalf: boolean('on_behalf').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [
+    unique('stat_event_months_key')
+      .on(t.month, t.libraryId, t.kind, t.channel, t.reason, t.ageBand, t.onBehalf)
+      .nullsNotDistinct(),
+    index('stat_event_months_library_idx').on(t.libraryId, t.month),
+  ],
+);
+
+/**
+ * Decisions per Paris month × library × delay in tenths of a day, rounded (null: no known
+ * start): the histogram the median and the 90th percentile are read from, to the precision the
+ * page shows them (days, one decimal).
+ */
+export const statDelayMonths = pgTable(
+  'stat_delay_months',
+  {
+    month: text('month').notNull(),
+    libraryId: uuid('library_id').notNull(),
+    tenths: integer('tenths'),
+    n: integer('n').notNull(),
+  },
+  (t) => [
+    unique('stat_delay_months_key').on(t.month, t.libraryId, t.tenths).nullsNotDistinct(),
+    index('stat_delay_months_library_idx').on(t.libraryId, t.month),
+  ],
+);
+
+/** stat_event_months without the library: the whole network's figures. */
+export const statEventMonthsNetwork = pgTable(
+  'stat_event_months_network',
+  {
+    month: text('month').notNull(),
+    kind: text('kind').notNull(),
+    channel: text('channel'),
+    reason: text('reason'),
+    ageBand: text('age_band'),
+    onBehalf: boolean('on_behalf').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [
+    unique('stat_event_months_network_key')
+      .on(t.month, t.kind, t.channel, t.reason, t.ageBand, t.onBehalf)
+      .nullsNotDistinct(),
+  ],
+);
+
+/** stat_delay_months without the library: the network's median, beside every library's. */
+export const statDelayMonthsNetwork = pgTable(
+  'stat_delay_months_network',
+  {
+    month: text('month').notNull(),
+    tenths: integer('tenths'),
+    n: integer('n').notNull(),
+  },
+  (t) => [unique('stat_delay_months_network_key').on(t.month, t.tenths).nullsNotDistinct()],
+);
+
+/** stat_consultations without the library: the whole network's breakdowns. */
+export const statConsultationsNetwork = pgTable(
+  'stat_consultations_network',
+  {
+    month: text('month').notNull(),
+    resourceId: uuid('resource_id').notNull(),
+    kind: text('kind').notNull(),
+    category: text('category'),
+    outcome: text('outcome').notNull(),
+    ageBand: text('age_band').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [
+    unique('stat_consultations_network_key')
+      .on(t.month, t.resourceId, t.category, t.outcome, t.ageBand)
+      .nullsNotDistinct(),
+  ],
+);
+
+/** stat_consultations per month × library × outcome only: the network's breakdown by library. */
+export const statConsultationsLibraries = pgTable(
+  'stat_consultations_libraries',
+  {
+    month: text('month').notNull(),
+    libraryId: uuid('library_id'),
+    outcome: text('outcome').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [unique('stat_consultations_libraries_key').on(t.month, t.libraryId, t.outcome).nullsNotDistinct()],
+);
+
+/**
+ * Active patrons (active or renewal pending) now, per library and age band: kept by triggers on
+ * patrons as they change, and counted again by the hourly statistics sweep (which also moves
+ * those whose birthday changed their band).
+ */
+export const statActiveNow = pgTable(
+  'stat_active_now',
+  {
+    libraryId: uuid('library_id').notNull(),
+    ageBand: text('age_band').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.libraryId, t.ageBand] })],
 );

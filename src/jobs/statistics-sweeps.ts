@@ -7,8 +7,9 @@ import type { Sweep } from './sweeps.js';
 /**
  * The active patrons of the current Paris month, counted again every hour per library and age
  * band: when the month closes, its last count stays as "active at the month's end" and is never
- * written again (only the current month is). Everything else of the statistics is counted as it
- * happens, in the action's own transaction.
+ * written again (only the current month is). The same count resets the live count of active
+ * patrons the triggers keep (and moves patrons a birthday took to the next age band). Everything
+ * else of the statistics is counted as it happens, in the action's own transaction.
  */
 export const STATISTICS_SWEEPS: Sweep[] = [
   {

@@ -146,6 +146,32 @@ describe('decisions', () => {
     await deletePatron(ctx.deps, admin, p.id);
   });
 
+  it('counts the days a custom range cuts in a month from the facts, the same as the month rollups', async () => {
+    // The decisions were all taken on 20 November: a range of that day alone finds them all...
+    const day = await loadStatistics(
+      ctx.deps,
+      admin,
+      { periode: 'libre', du: '20/11/2026', au: '20/11/2026' },
+      settings(),
+    );
+    const month = await loadStatistics(ctx.deps, admin, novemberOnly, settings());
+    for (const id of ['decisions-delais', 'decisions-mois', 'inscriptions-mois'])
+      expect(table(day, id).rows).toEqual(table(month, id).rows);
+    // ... and a range that stops the day before finds none.
+    const before = await loadStatistics(
+      ctx.deps,
+      admin,
+      { periode: 'libre', du: '01/11/2026', au: '19/11/2026' },
+      settings(),
+    );
+    expect(table(before, 'decisions-mois').rows).toEqual([['novembre 2026', 0, 0]]);
+    expect(row(table(before, 'decisions-delais'), 'Réseau (toutes les bibliothèques)').slice(1, 4)).toEqual([
+      0,
+      null,
+      null,
+    ]);
+  });
+
   it('shows library staff their own library and the network median only', async () => {
     const page = await loadStatistics(ctx.deps, alpha, novemberOnly, settings());
     expect(table(page, 'decisions-delais').rows.map((r) => r[0])).toEqual([
@@ -255,6 +281,49 @@ describe('what stays', () => {
   });
 });
 
+describe('rollups', () => {
+  it('keeps every rollup equal to the facts it folds, after decisions, undoing, openings and erasure', async () => {
+    const db = ctx.database.db;
+    const same = async (rollup: string, facts: string) => {
+      const a = await queryRows(db, sql.raw(`${rollup} except ${facts}`));
+      const b = await queryRows(db, sql.raw(`${facts} except ${rollup}`));
+      expect([a, b]).toEqual([[], []]);
+    };
+    await same(
+      'select month, library_id, kind, channel, reason, age_band, on_behalf, n from stat_event_months where n <> 0',
+      `select to_char(day, 'YYYY-MM'), library_id, kind, channel, reason, age_band, on_behalf, count(*)::int
+        from stat_events group by 1, 2, 3, 4, 5, 6, 7`,
+    );
+    await same(
+      'select month, kind, channel, reason, age_band, on_behalf, n from stat_event_months_network where n <> 0',
+      `select to_char(day, 'YYYY-MM'), kind, channel, reason, age_band, on_behalf, count(*)::int
+        from stat_events group by 1, 2, 3, 4, 5, 6`,
+    );
+    const decisions = `from stat_events where kind in ('accepted', 'refused', 'renewal_accepted', 'renewal_refused')`;
+    await same(
+      'select month, library_id, tenths, n from stat_delay_months where n <> 0',
+      `select to_char(day, 'YYYY-MM'), library_id, round(delay_hours / 2.4)::int, count(*)::int ${decisions} group by 1, 2, 3`,
+    );
+    await same(
+      'select month, tenths, n from stat_delay_months_network where n <> 0',
+      `select to_char(day, 'YYYY-MM'), round(delay_hours / 2.4)::int, count(*)::int ${decisions} group by 1, 2`,
+    );
+    await same(
+      'select month, resource_id, kind, category, outcome, age_band, n from stat_consultations_network where n <> 0',
+      `select month, resource_id, kind, category, outcome, age_band, sum(n)::int from stat_consultations
+        group by 1, 2, 3, 4, 5, 6`,
+    );
+    await same(
+      'select month, library_id, outcome, n from stat_consultations_libraries where n <> 0',
+      'select month, library_id, outcome, sum(n)::int from stat_consultations group by 1, 2, 3',
+    );
+    await same(
+      'select library_id, n from (select library_id, sum(n)::int as n from stat_active_now group by 1) a where n <> 0',
+      `select library_id, count(*)::int from patrons where state in ('active', 'renewal_pending') group by 1`,
+    );
+  });
+});
+
 describe('page, scope and input', () => {
   it('shows the page with its sections, charts and tables, and each table as CSV and .xlsx', async () => {
     const b = await browserFor(admin);
@@ -275,6 +344,57 @@ describe('page, scope and input', () => {
     );
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('lets a network administrator tick several libraries to compare them, in the query string', async () => {
+    const b = await browserFor(admin);
+    const plain = (await b.get('/admin/statistiques?periode=mois&mois=2026-11')).body;
+    // A checkbox per library, none ticked: the whole network.
+    for (const lib of [libA, libB])
+      expect(plain).toMatch(new RegExp(`name="bibliotheque" value="${lib.id}"(?! checked)`));
+    const res = await b.get(
+      `/admin/statistiques?periode=mois&mois=2026-11&bibliotheque=${libA.id}&bibliotheque=${libB.id}`,
+    );
+    expect(res.statusCode).toBe(200);
+    for (const lib of [libA, libB])
+      expect(res.body).toContain(`name="bibliotheque" value="${lib.id}" checked`);
+    expect(res.body).toContain('Bibliothèques choisies : 2');
+    const page = await loadStatistics(
+      ctx.deps,
+      admin,
+      { periode: 'mois', mois: '2026-11', bibliotheque: [libA.id, libB.id] },
+      settings(),
+    );
+    expect(page.scopeLabel).toBe('Médiathèque Alpha, Bibliothèque Bêta');
+    expect(table(page, 'decisions-delais').rows.map((r) => r[0])).toEqual([
+      'Médiathèque Alpha',
+      'Bibliothèque Bêta',
+      'Réseau (toutes les bibliothèques)',
+    ]);
+  });
+
+  it('shows the licence pool used and still available per period, for the network only', async () => {
+    const pool = await addResource(ctx, {
+      kind: 'quota',
+      category: 'films',
+      capLimit: 10,
+      capPeriod: 'month',
+    });
+    await ctx.database.db.execute(
+      sql`insert into cap_usage (resource_id, period, used) values (${pool.id}::uuid, '2026-11', 4)`,
+    );
+    const page = await loadStatistics(ctx.deps, admin, novemberOnly, settings());
+    const caps = table(page, 'limites-plafonds');
+    expect(row(caps, pool.name)).toEqual([pool.name, 'novembre 2026', 4, 10, 6, 40]);
+    const i = caps.rows.findIndex((r) => r[0] === pool.name);
+    expect(caps.chart!.categories[i]).toBe(`${pool.name}, novembre 2026`);
+    expect(caps.chart!.series.map((s) => [s.name, s.data[i]])).toEqual([
+      ['Utilisées', 4],
+      ['Disponibles', 6],
+    ]);
+    // Library staff do not see the network's caps.
+    const mine = await loadStatistics(ctx.deps, alpha, novemberOnly, settings());
+    expect(mine.sections.find((s) => s.id === 'limites')!.tables).toEqual([]);
   });
 
   it('answers 404 to library staff asking for another library, on the page and the downloads', async () => {

@@ -17,7 +17,7 @@ export async function loadDashboardFigures(deps: Deps, actor: StaffActor): Promi
   const now = deps.clock.now();
   const ids = actor.scope.all ? null : actor.scope.libraryIds;
   const range = { from: isoDate(parisDay(new Date(now.getTime() - 30 * DAY))), to: isoDate(parisDay(now)) };
-  const f = await dashboardFigures(deps.db, ids, range);
+  const f = await dashboardFigures(deps.db, ids, range, isoDate(parisDay(now)));
   return {
     waiting: f.waiting,
     medianDays: f.medianHours === null ? null : Math.round((f.medianHours / 24) * 10) / 10,

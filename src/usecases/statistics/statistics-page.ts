@@ -13,6 +13,7 @@ import {
   overdueByLibrary,
   quotaRefusals,
   quotaUse,
+  splitRange,
 } from '../../db/repositories/statistics.js';
 import type { StaffActor } from '../../domain/actor.js';
 import { notFound } from '../../domain/errors.js';
@@ -88,6 +89,29 @@ function list(v: unknown): string[] {
   if (typeof v === 'string') return v ? [v] : [];
   if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string' && x !== '');
   return [];
+}
+
+/** A column of a table: counts unless said otherwise. */
+const col = (label: string, format: CellFormat = 'int') => ({ label, format });
+
+/** A chart of a table's rows: categories from the first column, one series per [name, column]. */
+function chartOf(
+  kind: StatChart['kind'],
+  title: string,
+  [xLabel, yLabel]: [string, string],
+  rows: Cell[][],
+  series: Array<[string, number]>,
+  days = false,
+): StatChart {
+  return {
+    kind,
+    title,
+    xLabel,
+    yLabel,
+    categories: rows.map((r) => String(r[0])),
+    series: series.map(([name, i]) => ({ name, data: rows.map((r) => r[i] as number | null) })),
+    ...(days ? { days } : {}),
+  };
 }
 
 const round1 = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
@@ -176,18 +200,20 @@ async function buildSections(
   const libName = (id: string | null) =>
     id ? (names.get(id) ?? 'bibliothèque retirée') : 'visiteurs sans compte';
 
-  const [events, delays, network, overdue, snapshots, live, consultations] = await Promise.all([
-    eventCountsByMonth(db, ids, range),
-    decisionDelaysByLibrary(db, ids, range),
-    networkDecisionDelay(db, range),
-    overdueByLibrary(db, ids, range),
+  const split = splitRange(range, today);
+  const [events, delays, network, overdue, snapshots, live, consultations, newcomers] = await Promise.all([
+    eventCountsByMonth(db, ids, split),
+    decisionDelaysByLibrary(db, ids, split),
+    networkDecisionDelay(db, split),
+    overdueByLibrary(db, ids, split),
     activeSnapshots(
       db,
       ids,
       months.filter((m) => m < currentMonth),
     ),
-    activeNow(db, ids, today),
+    activeNow(db, ids),
     consultationCounts(db, ids, range),
+    newPatronsByAgeBand(db, ids, split),
   ]);
 
   const count = (
@@ -259,49 +285,38 @@ async function buildSections(
         id: 'decisions-mois',
         caption: 'Décisions par mois : acceptées, refusées par motif',
         columns: [
-          { label: 'Mois', format: 'text' },
-          { label: 'Acceptées', format: 'int' },
-          ...reasons.map((r) => ({ label: `Refusées : ${reasonLabel(r || null)}`, format: 'int' as const })),
-          { label: 'Total', format: 'int' },
+          col('Mois', 'text'),
+          col('Acceptées'),
+          ...reasons.map((r) => col(`Refusées : ${reasonLabel(r || null)}`)),
+          col('Total'),
         ],
         rows: decisionRows,
-        chart: {
-          kind: 'stacked',
-          title: 'Décisions par mois',
-          xLabel: 'Mois',
-          yLabel: 'Décisions',
-          categories: months.map(mLabel),
-          series: [
-            { name: 'Acceptées', data: decisionRows.map((r) => r[1] as number) },
-            ...reasons.map((r, i) => ({
-              name: `Refusées : ${reasonLabel(r || null)}`,
-              data: decisionRows.map((row) => row[2 + i] as number),
-            })),
-          ],
-        },
+        chart: chartOf('stacked', 'Décisions par mois', ['Mois', 'Décisions'], decisionRows, [
+          ['Acceptées', 1],
+          ...reasons.map((r, i): [string, number] => [`Refusées : ${reasonLabel(r || null)}`, 2 + i]),
+        ]),
       },
       {
         id: 'decisions-delais',
         caption:
           'Délai de la confirmation à la décision, par bibliothèque (de la plus rapide à la plus lente)',
         columns: [
-          { label: 'Bibliothèque', format: 'text' },
-          { label: 'Décisions', format: 'int' },
-          { label: 'Délai médian (jours)', format: 'days' },
-          { label: '90e centile (jours)', format: 'days' },
-          { label: 'Passées en retard', format: 'int' },
-          { label: 'Décidées par le réseau', format: 'int' },
+          col('Bibliothèque', 'text'),
+          col('Décisions'),
+          col('Délai médian (jours)', 'days'),
+          col('90e centile (jours)', 'days'),
+          col('Passées en retard'),
+          col('Décidées par le réseau'),
         ],
         rows: delayRows,
-        chart: {
-          kind: 'hbar',
-          title: 'Délai médian de décision par bibliothèque',
-          xLabel: 'Jours',
-          yLabel: 'Bibliothèque',
-          categories: delayRows.map((r) => String(r[0])),
-          series: [{ name: 'Délai médian (jours)', data: delayRows.map((r) => r[2] as number | null) }],
-          days: true,
-        },
+        chart: chartOf(
+          'hbar',
+          'Délai médian de décision par bibliothèque',
+          ['Jours', 'Bibliothèque'],
+          delayRows,
+          [['Délai médian (jours)', 2]],
+          true,
+        ),
       },
     ],
   };
@@ -329,25 +344,18 @@ async function buildSections(
         id: 'inscriptions-mois',
         caption: 'Demandes d’inscription par mois et par canal',
         columns: [
-          { label: 'Mois', format: 'text' },
-          { label: 'En ligne', format: 'int' },
-          { label: 'À la bibliothèque', format: 'int' },
-          { label: 'Adresses confirmées', format: 'int' },
-          { label: 'Non confirmées à temps', format: 'int' },
-          { label: 'Taux de confirmation (%)', format: 'percent' },
+          col('Mois', 'text'),
+          col('En ligne'),
+          col('À la bibliothèque'),
+          col('Adresses confirmées'),
+          col('Non confirmées à temps'),
+          col('Taux de confirmation (%)', 'percent'),
         ],
         rows: registrationRows,
-        chart: {
-          kind: 'stacked',
-          title: 'Demandes d’inscription par mois',
-          xLabel: 'Mois',
-          yLabel: 'Demandes',
-          categories: months.map(mLabel),
-          series: [
-            { name: 'En ligne', data: registrationRows.map((r) => r[1] as number) },
-            { name: 'À la bibliothèque', data: registrationRows.map((r) => r[2] as number) },
-          ],
-        },
+        chart: chartOf('stacked', 'Demandes d’inscription par mois', ['Mois', 'Demandes'], registrationRows, [
+          ['En ligne', 1],
+          ['À la bibliothèque', 2],
+        ]),
       },
     ],
   };
@@ -379,7 +387,7 @@ async function buildSections(
     return rows.length ? rows.filter((r) => r.ageBand === band).reduce((a, r) => a + r.n, 0) : null;
   };
   // New patrons per band come from the acceptances' facts.
-  const newByBand = new Map((await newPatronsByAgeBand(db, ids, range)).map((r) => [r.ageBand, r.n]));
+  const newByBand = new Map(newcomers.map((r) => [r.ageBand, r.n]));
   const ageRows: Cell[][] = AGE_BANDS.map((b) => [AGE_BAND_LABELS[b], bandCounts(b), newByBand.get(b) ?? 0]);
   const libraryRows = [...new Set(live.map((r) => r.libraryId))]
     .map((id) => [libName(id), live.filter((r) => r.libraryId === id).reduce((a, r) => a + r.n, 0)] as Cell[])
@@ -399,52 +407,35 @@ async function buildSections(
         id: 'usagers-mois',
         caption: 'Usagers par mois',
         columns: [
-          { label: 'Mois', format: 'text' },
-          { label: 'Actifs en fin de mois', format: 'int' },
-          { label: 'Nouveaux', format: 'int' },
-          { label: 'Réinscrits', format: 'int' },
-          { label: 'Expirés', format: 'int' },
-          { label: 'Refusés', format: 'int' },
-          { label: 'Anonymisés', format: 'int' },
-          { label: 'Comptes supprimés', format: 'int' },
+          col('Mois', 'text'),
+          col('Actifs en fin de mois'),
+          col('Nouveaux'),
+          col('Réinscrits'),
+          col('Expirés'),
+          col('Refusés'),
+          col('Anonymisés'),
+          col('Comptes supprimés'),
         ],
         rows: patronRows,
-        chart: {
-          kind: 'line',
-          title: 'Usagers actifs en fin de mois',
-          xLabel: 'Mois',
-          yLabel: 'Usagers actifs',
-          categories: months.map(mLabel),
-          series: [{ name: 'Actifs en fin de mois', data: patronRows.map((r) => r[1] as number | null) }],
-        },
+        chart: chartOf('line', 'Usagers actifs en fin de mois', ['Mois', 'Usagers actifs'], patronRows, [
+          ['Actifs en fin de mois', 1],
+        ]),
       },
       {
         id: 'usagers-ages',
         caption: `Usagers par tranche d’âge (actifs en fin de ${mLabel(lastMonth)}, nouveaux sur la période)`,
-        columns: [
-          { label: 'Tranche d’âge', format: 'text' },
-          { label: 'Actifs', format: 'int' },
-          { label: 'Nouveaux', format: 'int' },
-        ],
+        columns: [col('Tranche d’âge', 'text'), col('Actifs'), col('Nouveaux')],
         rows: ageRows,
-        chart: {
-          kind: 'bar',
-          title: 'Usagers actifs par tranche d’âge',
-          xLabel: 'Tranche d’âge',
-          yLabel: 'Usagers',
-          categories: ageRows.map((r) => String(r[0])),
-          series: [{ name: 'Actifs', data: ageRows.map((r) => r[1] as number | null) }],
-        },
+        chart: chartOf('bar', 'Usagers actifs par tranche d’âge', ['Tranche d’âge', 'Usagers'], ageRows, [
+          ['Actifs', 1],
+        ]),
       },
       ...(libraryRows.length > 1
         ? [
             {
               id: 'usagers-bibliotheques',
               caption: 'Usagers actifs aujourd’hui par bibliothèque',
-              columns: [
-                { label: 'Bibliothèque', format: 'text' as const },
-                { label: 'Actifs', format: 'int' as const },
-              ],
+              columns: [col('Bibliothèque', 'text'), col('Actifs')],
               rows: libraryRows,
               chart: null,
             },
@@ -468,10 +459,10 @@ async function buildSections(
     return out;
   };
   const openingColumns = [
-    { label: 'Comptées', format: 'int' as const },
-    { label: 'Même document à nouveau', format: 'int' as const },
-    { label: 'Libres et Accès libre', format: 'int' as const },
-    { label: 'Total', format: 'int' as const },
+    col('Comptées'),
+    col('Même document à nouveau'),
+    col('Libres et Accès libre'),
+    col('Total'),
   ];
   const openingCells = (v: { counted: number; again: number; free: number } | undefined): Cell[] => {
     const x = v ?? { counted: 0, again: 0, free: 0 };
@@ -505,39 +496,27 @@ async function buildSections(
       {
         id: 'consultations-mois',
         caption: 'Ouvertures par mois',
-        columns: [{ label: 'Mois', format: 'text' }, ...openingColumns],
+        columns: [col('Mois', 'text'), ...openingColumns],
         rows: monthRows,
-        chart: {
-          kind: 'stacked',
-          title: 'Ouvertures par mois',
-          xLabel: 'Mois',
-          yLabel: 'Ouvertures',
-          categories: months.map(mLabel),
-          series: [
-            { name: 'Comptées', data: monthRows.map((r) => r[1] as number) },
-            { name: 'Même document à nouveau', data: monthRows.map((r) => r[2] as number) },
-            { name: 'Libres et Accès libre', data: monthRows.map((r) => r[3] as number) },
-          ],
-        },
+        chart: chartOf('stacked', 'Ouvertures par mois', ['Mois', 'Ouvertures'], monthRows, [
+          ['Comptées', 1],
+          ['Même document à nouveau', 2],
+          ['Libres et Accès libre', 3],
+        ]),
       },
       {
         id: 'consultations-categories',
         caption: 'Ouvertures par catégorie',
-        columns: [{ label: 'Catégorie', format: 'text' }, ...openingColumns],
+        columns: [col('Catégorie', 'text'), ...openingColumns],
         rows: categoryRows,
-        chart: {
-          kind: 'bar',
-          title: 'Ouvertures par catégorie',
-          xLabel: 'Catégorie',
-          yLabel: 'Ouvertures',
-          categories: categoryRows.map((r) => String(r[0])),
-          series: [{ name: 'Total', data: categoryRows.map((r) => r[4] as number) }],
-        },
+        chart: chartOf('bar', 'Ouvertures par catégorie', ['Catégorie', 'Ouvertures'], categoryRows, [
+          ['Total', 4],
+        ]),
       },
       {
         id: 'consultations-ressources',
         caption: 'Ouvertures par ressource',
-        columns: [{ label: 'Ressource', format: 'text' }, ...openingColumns],
+        columns: [col('Ressource', 'text'), ...openingColumns],
         rows: resourceRows,
         chart: null,
       },
@@ -546,7 +525,7 @@ async function buildSections(
             {
               id: 'consultations-bibliotheques',
               caption: 'Ouvertures par bibliothèque de l’usager',
-              columns: [{ label: 'Bibliothèque', format: 'text' as const }, ...openingColumns],
+              columns: [col('Bibliothèque', 'text'), ...openingColumns],
               rows: consultLibraryRows,
               chart: null,
             },
@@ -555,16 +534,15 @@ async function buildSections(
       {
         id: 'consultations-ages',
         caption: 'Ouvertures par tranche d’âge',
-        columns: [{ label: 'Tranche d’âge', format: 'text' }, ...openingColumns],
+        columns: [col('Tranche d’âge', 'text'), ...openingColumns],
         rows: consultAgeRows,
-        chart: {
-          kind: 'bar',
-          title: 'Ouvertures par tranche d’âge',
-          xLabel: 'Tranche d’âge',
-          yLabel: 'Ouvertures',
-          categories: consultAgeRows.map((r) => String(r[0])),
-          series: [{ name: 'Total', data: consultAgeRows.map((r) => r[4] as number) }],
-        },
+        chart: chartOf(
+          'bar',
+          'Ouvertures par tranche d’âge',
+          ['Tranche d’âge', 'Ouvertures'],
+          consultAgeRows,
+          [['Total', 4]],
+        ),
       },
     ],
   };
@@ -587,19 +565,15 @@ async function buildSections(
     return {
       id: `quotas-usage-${c}`,
       caption: `${CATEGORY_LABELS[c]} : usagers selon le nombre de documents ouverts en ${mLabel(studied)} (quota actuel : ${limit})`,
-      columns: [
-        { label: 'Documents comptés dans le mois', format: 'text' },
-        { label: 'Usagers', format: 'int' },
-      ],
+      columns: [col('Documents comptés dans le mois', 'text'), col('Usagers')],
       rows,
-      chart: {
-        kind: 'bar',
-        title: `${CATEGORY_LABELS[c]} : usage du quota en ${mLabel(studied)}`,
-        xLabel: 'Documents comptés',
-        yLabel: 'Usagers',
-        categories: rows.map((r) => String(r[0])),
-        series: [{ name: 'Usagers', data: rows.map((r) => r[1] as number | null) }],
-      },
+      chart: chartOf(
+        'bar',
+        `${CATEGORY_LABELS[c]} : usage du quota en ${mLabel(studied)}`,
+        ['Documents comptés', 'Usagers'],
+        rows,
+        [['Usagers', 1]],
+      ),
     };
   });
   const quotaMonthRows = months.map((m) => {
@@ -637,34 +611,30 @@ async function buildSections(
         id: 'quotas-mois',
         caption: 'Quotas atteints et refus pour quota atteint, par mois',
         columns: [
-          { label: 'Mois', format: 'text' },
+          col('Mois', 'text'),
           ...QUOTA_CATEGORIES.flatMap((c) => [
-            { label: `${CATEGORY_LABELS[c]} : quota atteint`, format: 'int' as const },
-            { label: `${CATEGORY_LABELS[c]} : refus`, format: 'int' as const },
+            col(`${CATEGORY_LABELS[c]} : quota atteint`),
+            col(`${CATEGORY_LABELS[c]} : refus`),
           ]),
         ],
         rows: quotaMonthRows,
-        chart: {
-          kind: 'stacked',
-          title: 'Refus pour quota atteint par mois',
-          xLabel: 'Mois',
-          yLabel: 'Refus',
-          categories: months.map(mLabel),
-          series: QUOTA_CATEGORIES.map((c, i) => ({
-            name: CATEGORY_LABELS[c],
-            data: quotaMonthRows.map((r) => r[2 + i * 2] as number),
-          })),
-        },
+        chart: chartOf(
+          'stacked',
+          'Refus pour quota atteint par mois',
+          ['Mois', 'Refus'],
+          quotaMonthRows,
+          QUOTA_CATEGORIES.map((c, i): [string, number] => [CATEGORY_LABELS[c], 2 + i * 2]),
+        ),
       },
       {
         id: 'quotas-simulation',
         caption: `Ce qu’un quota d’un document de plus aurait changé en ${mLabel(studied)}`,
         columns: [
-          { label: 'Catégorie', format: 'text' },
-          { label: 'Quota en vigueur', format: 'int' },
-          { label: 'Refus pour quota atteint', format: 'int' },
-          { label: 'Quota simulé', format: 'int' },
-          { label: 'Refus qui n’auraient pas eu lieu', format: 'int' },
+          col('Catégorie', 'text'),
+          col('Quota en vigueur'),
+          col('Refus pour quota atteint'),
+          col('Quota simulé'),
+          col('Refus qui n’auraient pas eu lieu'),
         ],
         rows: simulationRows,
         chart: null,
@@ -674,6 +644,15 @@ async function buildSections(
 
   // ---------------------------------------------------------------- Limites
   const caps = wholeNetworkVisible ? await capUse(db, months) : [];
+  // The licence pool over time: used and still available (against today's cap) per period.
+  const capRows: Cell[][] = caps.map((c) => [
+    c.resourceName,
+    c.period.length === 7 ? mLabel(c.period) : c.period,
+    c.used,
+    c.capLimit,
+    c.capLimit === null ? null : Math.max(0, c.capLimit - c.used),
+    c.capLimit ? ratio(c.used, c.capLimit) : null,
+  ]);
   const limites: StatSection = {
     id: 'limites',
     title: 'Limites',
@@ -689,20 +668,26 @@ async function buildSections(
             id: 'limites-plafonds',
             caption: 'Plafonds du réseau utilisés par période',
             columns: [
-              { label: 'Ressource', format: 'text' },
-              { label: 'Période', format: 'text' },
-              { label: 'Utilisé', format: 'int' },
-              { label: 'Plafond actuel', format: 'int' },
-              { label: 'Part utilisée (%)', format: 'percent' },
+              col('Ressource', 'text'),
+              col('Période', 'text'),
+              col('Licences utilisées'),
+              col('Plafond actuel'),
+              col('Licences disponibles (plafond actuel)'),
+              col('Part utilisée (%)', 'percent'),
             ],
-            rows: caps.map((c) => [
-              c.resourceName,
-              c.period.length === 7 ? mLabel(c.period) : c.period,
-              c.used,
-              c.capLimit,
-              c.capLimit ? ratio(c.used, c.capLimit) : null,
-            ]),
-            chart: null,
+            rows: capRows,
+            chart: capRows.length
+              ? chartOf(
+                  'stacked',
+                  'Licences utilisées et disponibles par période',
+                  ['Ressource et période', 'Licences'],
+                  capRows.map((r) => [`${r[0]}, ${r[1]}`, ...r.slice(2)]),
+                  [
+                    ['Utilisées', 1],
+                    ['Disponibles', 3],
+                  ],
+                )
+              : null,
           },
         ]
       : [],

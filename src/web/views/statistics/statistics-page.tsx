@@ -7,6 +7,7 @@ import type {
   StatTable,
 } from '../../../usecases/statistics/statistics-page.js';
 import { PageHeading } from '../components/admin-page.js';
+import { CheckboxGroup } from '../components/checkbox-group.js';
 import { ErrorSummary, Select, SubmitButton, TextInput } from '../components/forms.js';
 import { DsfrTable } from '../components/table.js';
 import { Chart } from './chart.js';
@@ -25,6 +26,15 @@ export function formatCell(value: Cell, format: CellFormat): string {
   if (format === 'percent') return `${decimal.format(value)} %`;
   return integer.format(value);
 }
+
+/** The fields of the period other than its kind, each used by one kind of period. */
+const PERIOD_FIELDS = [
+  { name: 'mois', hint: 'Pour « Un mois » : AAAA-MM, par exemple 2026-03.', maxLength: 7 },
+  { name: 'trimestre', hint: 'Pour « Un trimestre » : AAAA-T1 à AAAA-T4.', maxLength: 7 },
+  { name: 'annee', hint: 'Pour « Une année » : AAAA.', maxLength: 4 },
+  { name: 'du', hint: 'Pour « Des dates choisies » : JJ/MM/AAAA.', maxLength: 10 },
+  { name: 'au', hint: 'JJ/MM/AAAA ; 10 ans au plus.', maxLength: 10 },
+] as const;
 
 const LABELS: Record<string, string> = {
   periode: 'Période',
@@ -122,7 +132,7 @@ function Section({ section, page }: { section: StatSection; page: StatisticsPage
 }
 
 function PeriodForm({ page }: { page: StatisticsPage }) {
-  const values = { ...page.input, bibliotheque: page.picked[0] ?? '' };
+  const values = { ...page.input, bibliotheque: page.picked.join(',') };
   return (
     <form method="get" action={STATISTICS_URL} class="fr-mb-4w" noValidate>
       <fieldset class="fr-fieldset">
@@ -136,66 +146,38 @@ function PeriodForm({ page }: { page: StatisticsPage }) {
             options={PERIOD_KINDS.map((k) => ({ value: k, label: PERIOD_LABELS[k] }))}
           />
         </div>
-        <div class="fr-fieldset__element fr-fieldset__element--inline">
-          <TextInput
-            name="mois"
-            label="Mois"
-            hint="Pour « Un mois » : AAAA-MM, par exemple 2026-03."
-            values={values}
-            errors={page.errors}
-            maxLength={7}
-          />
-        </div>
-        <div class="fr-fieldset__element fr-fieldset__element--inline">
-          <TextInput
-            name="trimestre"
-            label="Trimestre"
-            hint="Pour « Un trimestre » : AAAA-T1 à AAAA-T4."
-            values={values}
-            errors={page.errors}
-            maxLength={7}
-          />
-        </div>
-        <div class="fr-fieldset__element fr-fieldset__element--inline">
-          <TextInput
-            name="annee"
-            label="Année"
-            hint="Pour « Une année » : AAAA."
-            values={values}
-            errors={page.errors}
-            inputMode="numeric"
-            maxLength={4}
-          />
-        </div>
-        <div class="fr-fieldset__element fr-fieldset__element--inline">
-          <TextInput
-            name="du"
-            label="Du"
-            hint="Pour « Des dates choisies » : JJ/MM/AAAA."
-            values={values}
-            errors={page.errors}
-            maxLength={10}
-          />
-        </div>
-        <div class="fr-fieldset__element fr-fieldset__element--inline">
-          <TextInput
-            name="au"
-            label="Au"
-            hint="JJ/MM/AAAA ; 10 ans au plus."
-            values={values}
-            errors={page.errors}
-            maxLength={10}
-          />
-        </div>
+        {PERIOD_FIELDS.map((f) => (
+          <div class="fr-fieldset__element fr-fieldset__element--inline">
+            <TextInput
+              name={f.name}
+              label={LABELS[f.name]!}
+              hint={f.hint}
+              values={values}
+              errors={page.errors}
+              maxLength={f.maxLength}
+              inputMode={f.name === 'annee' ? 'numeric' : undefined}
+            />
+          </div>
+        ))}
         {page.choices.length > 1 && (
           <div class="fr-fieldset__element">
-            <Select
-              name="bibliotheque"
-              label="Bibliothèque"
-              values={values}
-              placeholder={page.networkAdmin ? 'Tout le réseau' : 'Toutes mes bibliothèques'}
-              options={page.choices.map((l) => ({ value: l.id, label: l.name }))}
-            />
+            {/* Native disclosure: works without JavaScript; open while libraries are picked. */}
+            <details class="sesame-statistics-libraries" open={page.picked.length > 0}>
+              <summary class="fr-link">
+                {page.picked.length > 0
+                  ? `Bibliothèques choisies : ${page.picked.length}`
+                  : page.networkAdmin
+                    ? 'Choisir ou comparer des bibliothèques (tout le réseau sinon)'
+                    : 'Choisir des bibliothèques (toutes les miennes sinon)'}
+              </summary>
+              <CheckboxGroup
+                name="bibliotheque"
+                legend="Bibliothèques"
+                hint="Cochez-en une pour ses chiffres, plusieurs pour les comparer ; aucune pour l’ensemble."
+                options={page.choices.map((l) => ({ value: l.id, label: l.name }))}
+                values={values}
+              />
+            </details>
           </div>
         )}
         <div class="fr-fieldset__element">
