@@ -50,7 +50,7 @@ export function LibraryFieldsInputs({
         name="email"
         type="email"
         label="Courriel de notification"
-        hint="Reçoit les demandes d’inscription et de renouvellement des usagers. Format attendu : nom@domaine.fr."
+        hint="Reçoit les demandes des usagers à traiter : inscriptions, et renouvellements quand le réseau les permet en ligne. Format attendu : nom@domaine.fr."
         {...entered}
         maxLength={254}
         autocomplete="off"
