@@ -1,7 +1,6 @@
 import { formatDateTime } from '../../../domain/paris.js';
 import { linkify } from '../components/linkify.js';
-import { Breadcrumb } from '../layout.js';
-import { ACCOUNT_URLS } from '../patrons/account-sections.js';
+import { ACCOUNT_URLS, MyMessagesBreadcrumb } from '../patrons/account-sections.js';
 
 /** One e-mail the patron received, its links made clickable. */
 export function MessagePage({
@@ -12,14 +11,7 @@ export function MessagePage({
   return (
     <div class="fr-grid-row">
       <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
-        <Breadcrumb
-          items={[
-            { href: '/', label: 'Accueil' },
-            { href: ACCOUNT_URLS.home, label: 'Mon compte' },
-            { href: ACCOUNT_URLS.messages, label: 'Mes messages' },
-            { label: 'Message' },
-          ]}
-        />
+        <MyMessagesBreadcrumb current="Message" />
         <h1>{message.subject}</h1>
         <p>
           Reçu le {formatDateTime(message.createdAt)}, envoyé à{' '}

@@ -9,10 +9,9 @@ import {
   SubmitButton,
   TextArea,
 } from '../components/forms.js';
-import { Breadcrumb } from '../layout.js';
-import { ACCOUNT_URLS } from '../patrons/account-sections.js';
+import { ACCOUNT_URLS, MyMessagesBreadcrumb } from '../patrons/account-sections.js';
+import { MESSAGE_HINT, MESSAGE_LABELS } from './message-fields.js';
 import { ThreadMessages, ThreadStateBadge } from './thread-messages.js';
-import { MESSAGE_HINT, MESSAGE_LABELS } from './write-message-page.js';
 
 /** One of the patron's conversations, with the form to answer back. */
 export function PatronThreadPage(props: {
@@ -28,14 +27,7 @@ export function PatronThreadPage(props: {
   return (
     <div class="fr-grid-row">
       <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
-        <Breadcrumb
-          items={[
-            { href: '/', label: 'Accueil' },
-            { href: ACCOUNT_URLS.home, label: 'Mon compte' },
-            { href: ACCOUNT_URLS.messages, label: 'Mes messages' },
-            { label: 'Conversation' },
-          ]}
-        />
+        <MyMessagesBreadcrumb current="Conversation" />
         <h1 class="sesame-break">{thread.subject}</h1>
         <p>
           {THREAD_KIND_LABELS[thread.kind]} — avec {to}

@@ -12,8 +12,8 @@ import {
   TextArea,
 } from '../components/forms.js';
 import { INBOX_URL } from './inbox-page.js';
+import { MESSAGE_HINT } from './message-fields.js';
 import { ThreadMessages, ThreadStateBadge } from './thread-messages.js';
-import { MESSAGE_HINT } from './write-message-page.js';
 
 /** One thread in the staff inbox: the messages, the reply (with saved replies), close/reopen, take over. */
 export function StaffThreadPage(props: {

@@ -1,15 +1,13 @@
-import { MESSAGE_SUBJECT_MAX } from '../../../domain/messages.js';
 import {
   ErrorSummary,
   type FieldErrors,
   Form,
   type FormValues,
   SubmitButton,
-  TextArea,
   TextInput,
 } from '../components/forms.js';
 import { Breadcrumb } from '../layout.js';
-import { MESSAGE_HINT, MESSAGE_LABELS } from './write-message-page.js';
+import { MESSAGE_LABELS, MessageFields } from './message-fields.js';
 
 /** The honeypot's field name: people never see it, robots fill it. */
 export const HONEYPOT_FIELD = 'site_web';
@@ -73,23 +71,7 @@ export function SupportPage(props: {
             <label for="champ-site-web">Ne pas remplir ce champ</label>
             <input id="champ-site-web" type="text" name={HONEYPOT_FIELD} tabIndex={-1} autocomplete="off" />
           </div>
-          <TextInput
-            name="objet"
-            label={MESSAGE_LABELS.objet}
-            hint={`${MESSAGE_SUBJECT_MAX} caractères au plus.`}
-            required
-            values={props.values}
-            errors={props.errors}
-          />
-          <TextArea
-            name="message"
-            label={MESSAGE_LABELS.message}
-            hint={MESSAGE_HINT}
-            rows={8}
-            required
-            values={props.values}
-            errors={props.errors}
-          />
+          <MessageFields values={props.values} errors={props.errors} />
           <SubmitButton>Envoyer ma question</SubmitButton>
         </Form>
       </div>

@@ -1,19 +1,7 @@
-import { MESSAGE_BODY_MAX, MESSAGE_SUBJECT_MAX } from '../../../domain/messages.js';
 import { AccountFrame } from '../account/account-frame.js';
-import {
-  ErrorSummary,
-  type FieldErrors,
-  Form,
-  FormActions,
-  type FormValues,
-  TextArea,
-  TextInput,
-} from '../components/forms.js';
+import { ErrorSummary, type FieldErrors, Form, FormActions, type FormValues } from '../components/forms.js';
 import { ACCOUNT_URLS } from '../patrons/account-sections.js';
-
-export const MESSAGE_LABELS = { courriel: 'Votre adresse électronique', objet: 'Objet', message: 'Message' };
-
-export const MESSAGE_HINT = `Texte simple, ${MESSAGE_BODY_MAX} caractères au plus. Les adresses web restent du texte.`;
+import { MESSAGE_LABELS, MessageFields } from './message-fields.js';
 
 /** "Écrire à ma médiathèque" (patron, logged in). */
 export function WriteMessagePage(props: {
@@ -36,23 +24,7 @@ export function WriteMessagePage(props: {
       </p>
       <ErrorSummary errors={props.errors} labels={MESSAGE_LABELS} />
       <Form action={`${ACCOUNT_URLS.messages}/ecrire`} csrf={props.csrf}>
-        <TextInput
-          name="objet"
-          label={MESSAGE_LABELS.objet}
-          hint={`${MESSAGE_SUBJECT_MAX} caractères au plus.`}
-          required
-          values={props.values}
-          errors={props.errors}
-        />
-        <TextArea
-          name="message"
-          label={MESSAGE_LABELS.message}
-          hint={MESSAGE_HINT}
-          rows={8}
-          required
-          values={props.values}
-          errors={props.errors}
-        />
+        <MessageFields values={props.values} errors={props.errors} />
         <FormActions submit="Envoyer mon message" cancelHref={ACCOUNT_URLS.messages} />
       </Form>
     </AccountFrame>

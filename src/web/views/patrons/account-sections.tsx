@@ -2,6 +2,7 @@ import type { PatronMessage } from '../../../db/repositories/patron-data.js';
 import type { PatronWithLibrary } from '../../../db/repositories/patrons.js';
 import { formatDate } from '../../../domain/paris.js';
 import { Form, RadioGroup, SubmitButton } from '../components/forms.js';
+import { Breadcrumb } from '../layout.js';
 
 /** The URLs of "Mon compte" and its pages (patron portal). */
 export const ACCOUNT_URLS = {
@@ -16,6 +17,20 @@ export const ACCOUNT_URLS = {
   delete: '/mon-compte/supprimer',
   deleted: '/mon-compte/compte-supprime',
 } as const;
+
+/** The breadcrumb of a page under "Mon compte › Mes messages" (an e-mail, a conversation). */
+export function MyMessagesBreadcrumb({ current }: { current: string }) {
+  return (
+    <Breadcrumb
+      items={[
+        { href: '/', label: 'Accueil' },
+        { href: ACCOUNT_URLS.home, label: 'Mon compte' },
+        { href: ACCOUNT_URLS.messages, label: 'Mes messages' },
+        { label: current },
+      ]}
+    />
+  );
+}
 
 export interface AccountSectionsData {
   latestMessages: PatronMessage[];
