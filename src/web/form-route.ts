@@ -37,3 +37,6 @@ export function formRoute<A, S extends z.ZodType>(
     );
   });
 }
+
+/** The `:id` of a form route's URL (`/admin/ressources/:id/cas`…). */
+export const idParam = (request: FastifyRequest): string => (request.params as { id: string }).id;

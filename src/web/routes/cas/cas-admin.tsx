@@ -9,11 +9,12 @@ import type { StaffActor } from '../../../domain/actor.js';
 import { SETTINGS } from '../../../domain/settings.js';
 import { loadCasService, saveCasServiceConfig } from '../../../usecases/cas/cas-service-admin.js';
 import type { RouteOptions } from '../../app.js';
-import { parseForm, submitForm } from '../../form.js';
+import type { RefusedForm } from '../../form.js';
+import { formRoute, idParam } from '../../form-route.js';
 import { requireAdmin } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
 import { CasServicePage, casServiceUrl } from '../../views/cas/cas-service-page.js';
-import type { FieldErrors, FormValues } from '../../views/components/forms.js';
+import type { FormValues } from '../../views/components/forms.js';
 
 /** A resource's entry in the CAS service registry (network administrators only). */
 
@@ -84,11 +85,10 @@ export async function casAdminRoutes(app: FastifyInstance, { deps }: RouteOption
     request: FastifyRequest,
     reply: FastifyReply,
     actor: StaffActor,
-    id: string,
-    state: { values?: FormValues; errors?: FieldErrors; status?: number } = {},
+    refused?: RefusedForm,
   ) {
-    const { resource, service } = await loadCasService(deps, actor, id);
-    const values: FormValues = state.values ?? {
+    const { resource, service } = await loadCasService(deps, actor, idParam(request));
+    const values: FormValues = refused?.values ?? {
       enabled: !service || service.enabled ? 'oui' : '',
       servicePrefix: service?.servicePrefix ?? '',
       attributes: (service?.attributes ?? []).join(','),
@@ -96,7 +96,7 @@ export async function casAdminRoutes(app: FastifyInstance, { deps }: RouteOption
     };
     return sendPage(request, reply, {
       title: `Connexion CAS — ${resource.name}`,
-      status: state.status,
+      status: refused?.status,
       body: (ctx) => (
         <CasServicePage
           csrf={ctx.csrf}
@@ -104,33 +104,24 @@ export async function casAdminRoutes(app: FastifyInstance, { deps }: RouteOption
           baseUrl={deps.config.baseUrl}
           networkTicketSeconds={request.network.settings.casTicketSeconds}
           values={values}
-          errors={state.errors}
+          errors={refused?.errors}
         />
       ),
     });
   }
 
-  app.get<{ Params: { id: string } }>('/admin/ressources/:id/cas', async (request, reply) => {
-    const actor = requireAdmin(request, reply);
-    if (!actor) return reply;
-    return page(request, reply, actor, request.params.id);
-  });
-
-  app.post<{ Params: { id: string } }>('/admin/ressources/:id/cas', async (request, reply) => {
-    const actor = requireAdmin(request, reply);
-    if (!actor) return reply;
-    return submitForm(
-      parseForm(casServiceSchema, request.body),
-      async (input) => {
-        const { resource, changed } = await saveCasServiceConfig(deps, actor, request.params.id, input);
-        setFlash(
-          reply,
-          changed.length ? 'success' : 'info',
-          changed.length ? 'La connexion CAS est enregistrée.' : 'Aucune modification à enregistrer.',
-        );
-        return reply.redirect(casServiceUrl(resource.id), 303);
-      },
-      (refused) => page(request, reply, actor, request.params.id, refused),
-    );
+  formRoute(app, '/admin/ressources/:id/cas', {
+    guard: requireAdmin,
+    schema: casServiceSchema,
+    page,
+    submit: async (input, actor, request, reply) => {
+      const { resource, changed } = await saveCasServiceConfig(deps, actor, idParam(request), input);
+      setFlash(
+        reply,
+        changed.length ? 'success' : 'info',
+        changed.length ? 'La connexion CAS est enregistrée.' : 'Aucune modification à enregistrer.',
+      );
+      return reply.redirect(casServiceUrl(resource.id), 303);
+    },
   });
 }

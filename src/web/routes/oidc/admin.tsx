@@ -5,10 +5,10 @@ import { OIDC_PATH } from '../../../connectors/oidc/provider.js';
 import type { StaffActor } from '../../../domain/actor.js';
 import { loadOidcClients, registerOidcClient, revokeOidcClientOf } from '../../../usecases/oidc/clients.js';
 import type { AppDeps } from '../../app.js';
-import { parseForm, submitForm } from '../../form.js';
+import type { RefusedForm } from '../../form.js';
+import { formRoute, idParam } from '../../form-route.js';
 import { requireAdmin } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
-import type { FieldErrors, FormValues } from '../../views/components/forms.js';
 import { OidcClientsPage, oidcClientsUrl } from '../../views/oidc/clients-page.js';
 
 const list = z
@@ -42,52 +42,37 @@ export async function oidcAdminRoutes(app: FastifyInstance, { deps }: { deps: Ap
     request: FastifyRequest,
     reply: FastifyReply,
     actor: StaffActor,
-    id: string,
-    state: {
-      values?: FormValues;
-      errors?: FieldErrors;
-      status?: number;
-      created?: { clientId: string; secret: string };
-    },
+    refused?: RefusedForm,
+    /** The client just registered: its secret is shown in this answer only. */
+    created?: { clientId: string; secret: string },
   ) {
-    const { resource, clients } = await loadOidcClients(deps, actor, id);
+    const { resource, clients } = await loadOidcClients(deps, actor, idParam(request));
     return sendPage(request, reply, {
       title: `OpenID Connect — ${resource.name}`,
-      status: state.status,
+      status: refused?.status,
       body: (ctx) => (
         <OidcClientsPage
           csrf={ctx.csrf}
           issuer={issuer}
           resource={resource}
           clients={clients}
-          values={state.values ?? {}}
-          errors={state.errors}
-          created={state.created}
+          values={refused?.values ?? {}}
+          errors={refused?.errors}
+          created={created}
         />
       ),
     });
   }
 
-  app.get<{ Params: { id: string } }>('/admin/ressources/:id/oidc', async (request, reply) => {
-    const actor = requireAdmin(request, reply);
-    if (!actor) return reply;
-    return page(request, reply, actor, request.params.id, {});
-  });
-
-  app.post<{ Params: { id: string } }>('/admin/ressources/:id/oidc', async (request, reply) => {
-    const actor = requireAdmin(request, reply);
-    if (!actor) return reply;
-    return submitForm(
-      parseForm(clientForm, request.body),
-      async (input) => {
-        const { client, secret } = await registerOidcClient(deps, actor, request.params.id, input);
-        // The secret is shown in this answer only, never stored nor sent again.
-        return page(request, reply, actor, request.params.id, {
-          created: { clientId: client.clientId, secret },
-        });
-      },
-      (refused) => page(request, reply, actor, request.params.id, refused),
-    );
+  formRoute(app, '/admin/ressources/:id/oidc', {
+    guard: requireAdmin,
+    schema: clientForm,
+    page,
+    submit: async (input, actor, request, reply) => {
+      const { client, secret } = await registerOidcClient(deps, actor, idParam(request), input);
+      // The secret is shown in this answer only, never stored nor sent again.
+      return page(request, reply, actor, undefined, { clientId: client.clientId, secret });
+    },
   });
 
   app.post<{ Params: { id: string } }>('/admin/ressources/:id/oidc/revoquer', async (request, reply) => {

@@ -5,10 +5,11 @@ import type { StaffActor } from '../../../domain/actor.js';
 import { findLibraryForActor } from '../../../usecases/network/library-details.js';
 import { saveLibraryIlsSettings } from '../../../usecases/sip2/save-library-ils.js';
 import type { RouteOptions } from '../../app.js';
-import { parseForm, submitForm } from '../../form.js';
+import type { RefusedForm } from '../../form.js';
+import { formRoute, idParam } from '../../form-route.js';
 import { requireAdmin } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
-import type { FieldErrors, FormValues } from '../../views/components/forms.js';
+import type { FormValues } from '../../views/components/forms.js';
 import { LibraryIlsPage } from '../../views/libraries/library-ils-page.js';
 
 const ilsForm = z.object({
@@ -27,10 +28,9 @@ export async function libraryIlsRoutes(app: FastifyInstance, { deps }: RouteOpti
     request: FastifyRequest,
     reply: FastifyReply,
     actor: StaffActor,
-    id: string,
-    state: { values?: FormValues; errors?: FieldErrors; status?: number },
+    refused?: RefusedForm,
   ) {
-    const library = await findLibraryForActor(deps, actor, id);
+    const library = await findLibraryForActor(deps, actor, idParam(request));
     const ils = await findLibraryIls(deps.db, library.id);
     const saved: FormValues = ils
       ? {
@@ -43,57 +43,48 @@ export async function libraryIlsRoutes(app: FastifyInstance, { deps }: RouteOpti
       : { port: '6001' };
     return sendPage(request, reply, {
       title: `SIGB — ${library.name}`,
-      status: state.status,
+      status: refused?.status,
       body: (ctx) => (
         <LibraryIlsPage
           library={library}
           configured={Boolean(ils)}
           hasPassword={Boolean(ils?.password)}
           csrf={ctx.csrf}
-          values={state.values ?? saved}
-          errors={state.errors}
+          values={refused?.values ?? saved}
+          errors={refused?.errors}
         />
       ),
     });
   }
 
-  app.get<{ Params: { id: string } }>('/admin/bibliotheques/:id/sigb', async (request, reply) => {
-    const actor = requireAdmin(request, reply);
-    if (!actor) return reply;
-    return page(request, reply, actor, request.params.id, {});
-  });
-
-  app.post<{ Params: { id: string } }>('/admin/bibliotheques/:id/sigb', async (request, reply) => {
-    const actor = requireAdmin(request, reply);
-    if (!actor) return reply;
-    const id = request.params.id;
-    return submitForm(
-      parseForm(ilsForm, request.body),
-      async (data) => {
-        const clear = data.action === 'supprimer';
-        await saveLibraryIlsSettings(
-          deps,
-          actor,
-          id,
-          clear
-            ? null
-            : {
-                host: data.hote,
-                port: data.port,
-                tls: data.tls === 'oui',
-                login: data.identifiant,
-                password: data.motdepasse,
-                location: data.localisation,
-              },
-        );
-        setFlash(
-          reply,
-          'success',
-          clear ? 'Le SIGB de la bibliothèque ne sera plus interrogé.' : 'Réglages du SIGB enregistrés.',
-        );
-        return reply.redirect(`/admin/bibliotheques/${id}/sigb`, 303);
-      },
-      (refused) => page(request, reply, actor, id, refused),
-    );
+  formRoute(app, '/admin/bibliotheques/:id/sigb', {
+    guard: requireAdmin,
+    schema: ilsForm,
+    page,
+    submit: async (data, actor, request, reply) => {
+      const id = idParam(request);
+      const clear = data.action === 'supprimer';
+      await saveLibraryIlsSettings(
+        deps,
+        actor,
+        id,
+        clear
+          ? null
+          : {
+              host: data.hote,
+              port: data.port,
+              tls: data.tls === 'oui',
+              login: data.identifiant,
+              password: data.motdepasse,
+              location: data.localisation,
+            },
+      );
+      setFlash(
+        reply,
+        'success',
+        clear ? 'Le SIGB de la bibliothèque ne sera plus interrogé.' : 'Réglages du SIGB enregistrés.',
+      );
+      return reply.redirect(`/admin/bibliotheques/${id}/sigb`, 303);
+    },
   });
 }
