@@ -16,10 +16,9 @@ import {
 } from '../../../usecases/network/staff-account-pages.js';
 import { updateStaff } from '../../../usecases/network/update-staff.js';
 import type { RouteOptions } from '../../app.js';
-import { parseForm, submitForm } from '../../form.js';
+import { formRoute, idParam } from '../../form-route.js';
 import { requireAdmin } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
-import type { FieldErrors, FormValues } from '../../views/components/forms.js';
 import { STAFF_ACCOUNTS_URL as LIST_URL, ROLES } from '../../views/staff-accounts/account-fields.js';
 import { AccountListPage } from '../../views/staff-accounts/account-list-page.js';
 import { AccountPage } from '../../views/staff-accounts/account-page.js';
@@ -70,8 +69,6 @@ const newStaffSchema = z
 
 const editStaffSchema = z.object(profileFields).superRefine(requireLibrary);
 
-type FormState = { values?: FormValues; errors?: FieldErrors; status?: number };
-
 export async function staffAccountRoutes(app: FastifyInstance, { deps }: RouteOptions): Promise<void> {
   const mailWhere = deps.config.smtpUrl
     ? ''
@@ -89,103 +86,77 @@ export async function staffAccountRoutes(app: FastifyInstance, { deps }: RouteOp
 
   // ---- Create -----------------------------------------------------------------------------
 
-  async function newAccountPage(request: FastifyRequest, reply: FastifyReply, state: FormState) {
-    const libraries = await librariesForAccountForm(deps);
-    return sendPage(request, reply, {
-      title: 'Créer un compte',
-      status: state.status,
-      body: (ctx) => (
-        <NewAccountPage
-          csrf={ctx.csrf}
-          libraries={libraries}
-          identifierFormat={request.network?.settings.staffIdentifierFormat ?? ''}
-          values={state.values ?? {}}
-          errors={state.errors}
-        />
-      ),
-    });
-  }
-
-  app.get(`${LIST_URL}/nouveau`, async (request, reply) => {
-    const actor = requireAdmin(request, reply);
-    if (!actor) return reply;
-    const q = request.query as Record<string, unknown>;
-    const libraryId = typeof q.bibliotheque === 'string' ? q.bibliotheque : '';
-    return newAccountPage(request, reply, {
-      values: libraryId ? { role: 'library_staff', libraryId } : {},
-    });
-  });
-
-  app.post(`${LIST_URL}/nouveau`, async (request, reply) => {
-    const actor = requireAdmin(request, reply);
-    if (!actor) return reply;
-    return submitForm(
-      parseForm(newStaffSchema, request.body),
-      async ({ libraryId, ...rest }) => {
-        const created = await createStaff(deps, actor, {
-          ...rest,
-          libraryIds: rest.role === 'library_staff' ? [libraryId] : [],
-        });
-        setFlash(
-          reply,
-          'success',
-          `Compte créé : un courriel « Définissez votre mot de passe » a été envoyé à ${rest.email}.${mailWhere}`,
-        );
-        return reply.redirect(`${LIST_URL}/${created.id}`, 303);
-      },
-      (refused) => newAccountPage(request, reply, refused),
-    );
+  formRoute(app, `${LIST_URL}/nouveau`, {
+    guard: requireAdmin,
+    schema: newStaffSchema,
+    page: async (request, reply, _actor, refused) => {
+      const libraries = await librariesForAccountForm(deps);
+      // "Créer un compte" from a library's page comes with that library chosen.
+      const q = request.query as Record<string, unknown>;
+      const libraryId = typeof q.bibliotheque === 'string' ? q.bibliotheque : '';
+      const values = refused?.values ?? (libraryId ? { role: 'library_staff', libraryId } : {});
+      return sendPage(request, reply, {
+        title: 'Créer un compte',
+        status: refused?.status,
+        body: (ctx) => (
+          <NewAccountPage
+            csrf={ctx.csrf}
+            libraries={libraries}
+            identifierFormat={request.network?.settings.staffIdentifierFormat ?? ''}
+            values={values}
+            errors={refused?.errors}
+          />
+        ),
+      });
+    },
+    submit: async ({ libraryId, ...rest }, actor, _request, reply) => {
+      const created = await createStaff(deps, actor, {
+        ...rest,
+        libraryIds: rest.role === 'library_staff' ? [libraryId] : [],
+      });
+      setFlash(
+        reply,
+        'success',
+        `Compte créé : un courriel « Définissez votre mot de passe » a été envoyé à ${rest.email}.${mailWhere}`,
+      );
+      return reply.redirect(`${LIST_URL}/${created.id}`, 303);
+    },
   });
 
   // ---- Correcting an account ---------------------------------------------------------------
 
-  async function editAccountPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    account: StaffWithLibraries,
-    state: FormState = {},
-  ) {
-    const libraries = await librariesForAccountForm(deps, account);
-    return sendPage(request, reply, {
-      title: `Modifier le compte ${account.identifier}`,
-      status: state.status,
-      body: (ctx) => (
-        <EditAccountPage
-          csrf={ctx.csrf}
-          account={account}
-          libraries={libraries}
-          values={state.values}
-          errors={state.errors}
-        />
-      ),
-    });
-  }
-
-  app.get<{ Params: { id: string } }>(`${LIST_URL}/:id/modifier`, async (request, reply) => {
-    const actor = requireAdmin(request, reply);
-    if (!actor) return reply;
-    return editAccountPage(request, reply, await findStaffAccount(deps, request.params.id));
-  });
-
-  app.post<{ Params: { id: string } }>(`${LIST_URL}/:id/modifier`, async (request, reply) => {
-    const actor = requireAdmin(request, reply);
-    if (!actor) return reply;
-    const account = await findStaffAccount(deps, request.params.id);
-    return submitForm(
-      parseForm(editStaffSchema, request.body),
-      async (data) => {
-        const result = await updateStaff(deps, actor, account.id, data);
-        setFlash(
-          reply,
-          result.changed.length === 0 ? 'info' : 'success',
-          result.changed.length === 0
-            ? 'Aucune modification : le compte est inchangé.'
-            : `Compte ${account.identifier} modifié.${result.linksRevoked ? ' Les liens envoyés à l’ancienne adresse ne fonctionnent plus : envoyez-en un nouveau si besoin.' : ''}`,
-        );
-        return reply.redirect(`${LIST_URL}/${account.id}`, 303);
-      },
-      (refused) => editAccountPage(request, reply, account, refused),
-    );
+  formRoute(app, `${LIST_URL}/:id/modifier`, {
+    guard: requireAdmin,
+    schema: editStaffSchema,
+    page: async (request, reply, _actor, refused) => {
+      const account = await findStaffAccount(deps, idParam(request));
+      const libraries = await librariesForAccountForm(deps, account);
+      return sendPage(request, reply, {
+        title: `Modifier le compte ${account.identifier}`,
+        status: refused?.status,
+        body: (ctx) => (
+          <EditAccountPage
+            csrf={ctx.csrf}
+            account={account}
+            libraries={libraries}
+            values={refused?.values}
+            errors={refused?.errors}
+          />
+        ),
+      });
+    },
+    submit: async (data, actor, request, reply) => {
+      const account = await findStaffAccount(deps, idParam(request));
+      const result = await updateStaff(deps, actor, account.id, data);
+      setFlash(
+        reply,
+        result.changed.length === 0 ? 'info' : 'success',
+        result.changed.length === 0
+          ? 'Aucune modification : le compte est inchangé.'
+          : `Compte ${account.identifier} modifié.${result.linksRevoked ? ' Les liens envoyés à l’ancienne adresse ne fonctionnent plus : envoyez-en un nouveau si besoin.' : ''}`,
+      );
+      return reply.redirect(`${LIST_URL}/${account.id}`, 303);
+    },
   });
 
   // ---- Details and actions ----------------------------------------------------------------

@@ -16,6 +16,7 @@ import { setLibraryActive } from '../../../usecases/network/set-library-active.j
 import type { RouteOptions } from '../../app.js';
 import { readCsvUpload } from '../../csv-upload.js';
 import { parseForm, submitForm } from '../../form.js';
+import { formRoute } from '../../form-route.js';
 import { requireAdmin, requireStaff } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
 import type { FieldErrors, FormValues } from '../../views/components/forms.js';
@@ -80,31 +81,20 @@ export async function libraryRoutes(app: FastifyInstance, { deps }: RouteOptions
 
   // ---- Create -----------------------------------------------------------------------------
 
-  const newLibraryPage = (request: FastifyRequest, reply: FastifyReply, state: PageState) =>
-    sendPage(request, reply, {
-      title: 'Ajouter une bibliothèque',
-      status: state.status,
-      body: (ctx) => <NewLibraryPage csrf={ctx.csrf} values={state.values} errors={state.errors} />,
-    });
-
-  app.get(`${LIST_URL}/nouvelle`, async (request, reply) => {
-    const actor = requireAdmin(request, reply);
-    if (!actor) return reply;
-    return newLibraryPage(request, reply, {});
-  });
-
-  app.post(`${LIST_URL}/nouvelle`, async (request, reply) => {
-    const actor = requireAdmin(request, reply);
-    if (!actor) return reply;
-    return submitForm(
-      parseForm(fullLibrarySchema, request.body),
-      async (data) => {
-        const library = await createLibrary(deps, actor, data);
-        setFlash(reply, 'success', `Bibliothèque « ${library.name} » ajoutée.`);
-        return reply.redirect(`${LIST_URL}/${library.id}`, 303);
-      },
-      (refused) => newLibraryPage(request, reply, refused),
-    );
+  formRoute(app, `${LIST_URL}/nouvelle`, {
+    guard: requireAdmin,
+    schema: fullLibrarySchema,
+    page: (request, reply, _actor, refused) =>
+      sendPage(request, reply, {
+        title: 'Ajouter une bibliothèque',
+        status: refused?.status,
+        body: (ctx) => <NewLibraryPage csrf={ctx.csrf} values={refused?.values} errors={refused?.errors} />,
+      }),
+    submit: async (data, actor, _request, reply) => {
+      const library = await createLibrary(deps, actor, data);
+      setFlash(reply, 'success', `Bibliothèque « ${library.name} » ajoutée.`);
+      return reply.redirect(`${LIST_URL}/${library.id}`, 303);
+    },
   });
 
   // ---- Import -----------------------------------------------------------------------------
