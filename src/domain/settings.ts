@@ -242,6 +242,14 @@ export const SETTINGS = {
     300,
     10,
   ),
+  ssoHandOffMinutes: n(
+    'securite',
+    'Délai pendant lequel la connexion demandée par un fournisseur prolonge l’ouverture faite depuis le catalogue (une seule consultation comptée)',
+    'minutes',
+    1,
+    60,
+    5,
+  ),
   visitorMailsPerHour: n(
     'securite',
     'Courriels qu’un visiteur peut faire envoyer à une même adresse (inscription, mot de passe oublié)',

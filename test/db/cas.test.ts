@@ -2,12 +2,12 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { patronPseudonym } from '../../src/connectors/pseudonym.js';
 import { findCasService } from '../../src/db/repositories/cas.js';
+import { getNetwork, updateNetwork } from '../../src/db/repositories/network.js';
 import type { PatronRow } from '../../src/db/repositories/patrons.js';
 import { setPatronRight, setResourceLibraries } from '../../src/db/repositories/resources.js';
 import { casServices, casTickets, sessions } from '../../src/db/schema.js';
 import { hashPassword } from '../../src/security/passwords.js';
 import { saveCasServiceConfig } from '../../src/usecases/cas/cas-service-admin.js';
-import { HAND_OFF_MS } from '../../src/usecases/resources/open-document.js';
 import { redactUrl } from '../../src/web/log-redaction.js';
 import { addLibrary, addStaff, createTestApp, type TestContext } from '../helpers/app.js';
 import { addPatron, staffActor } from '../helpers/decision-fixtures.js';
@@ -151,9 +151,28 @@ describe('one opening, one consultation', () => {
     // Another patron's opening of the same resource does not stand for this one's.
     await ticketFor(await as(await activePatron()));
     expect(await consultationCount(ctx)).toBe(before + 2);
-    ctx.clock.advance(HAND_OFF_MS + 1000);
+    // The network's window (default 5 minutes) is over: a new opening.
+    ctx.clock.advance(5 * 60_000 + 1000);
     await ticketFor(client);
     expect(await consultationCount(ctx)).toBe(before + 3);
+  });
+
+  it('the hand-off window is the network setting ssoHandOffMinutes', async () => {
+    const network = await getNetwork(ctx.database.db);
+    await updateNetwork(ctx.database.db, { settings: { ...network.settings, ssoHandOffMinutes: 1 } });
+    try {
+      const client = await as(await activePatron());
+      const before = await consultationCount(ctx);
+      await catalogClick(client);
+      ctx.clock.advance(50_000);
+      await ticketFor(client);
+      expect(await consultationCount(ctx)).toBe(before + 1);
+      ctx.clock.advance(61_000);
+      await ticketFor(client);
+      expect(await consultationCount(ctx)).toBe(before + 2);
+    } finally {
+      await updateNetwork(ctx.database.db, { settings: network.settings });
+    }
   });
 });
 

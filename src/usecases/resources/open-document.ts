@@ -35,18 +35,11 @@ export interface OpenInput {
   /**
    * The provider's single sign-on asks for the patron (CAS login, OpenID Connect
    * authorization): the checks of an opening, and its consultation only when the patron has not
-   * opened the resource within HAND_OFF_MS. A click in the catalog is recorded there, then the
+   * opened the resource within the network's hand-off window (setting `ssoHandOffMinutes`). A click in the catalog is recorded there, then the
    * provider sends the patron back through Sésame's login: one opening, one consultation.
    */
   handOff?: boolean;
 }
-
-/**
- * How long after an opening the provider's sign-on round trip is taken as part of it: the
- * validity of a signed link (5 minutes), time enough for the provider's page to send the patron
- * on to Sésame's login.
- */
-export const HAND_OFF_MS = 5 * 60_000;
 
 export interface OpenOutcome {
   url: string;
@@ -152,7 +145,7 @@ export async function openDocument(
       (await openedSince(deps.db, {
         patronId: patron.id,
         resourceId: resource.id,
-        since: new Date(now.getTime() - HAND_OFF_MS),
+        since: new Date(now.getTime() - network.settings.ssoHandOffMinutes * 60_000),
       }))
     )
   )
