@@ -7,6 +7,7 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/outside.ts
  *   BENCH_SECONDS=20 BENCH_SLICES=10 …                  # longer phases, more slices (default 10 s, 5)
  *   BENCH_SERVER_PROFILE=/tmp/prof …                     # the server also writes a V8 CPU profile there
+ *   BENCH_LOG_LEVEL=warn …                               # the server's log level (default info)
  *
  * A throwaway database `sesame_bench_outside` is created on DATABASE_URL's server (dropped at the
  * end) and prepared from here (migrations, 150 libraries, one staff account with a known
@@ -19,12 +20,15 @@
  * Phases alternate in slices: raw argon2id hashes (concurrency 2 = the cores, in this process,
  * measured as bench/register.ts does), registrations at concurrency 4 and 8, raw argon2id
  * verifications (as bench/login.ts), logins at concurrency 4 and 8. Each row gives the machine's
- * CPU per operation, this process's part (the client, the SMTP sink) and the server's. Figures
+ * CPU per operation, this process's part (the client, the SMTP sink), the server's (split between
+ * its JavaScript thread and its other threads, where argon2 runs) and PostgreSQL's. Read from
+ * /proc, these are CPU times: a V8 profile of the server is sampled on the wall clock and, on a
+ * saturated machine, charges to a system call the time its thread waited for a core. Figures
  * are printed, never asserted.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -75,6 +79,51 @@ function processCpuMs(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/**
+ * The same, split between the process's JavaScript thread (whose id is the process's) and its
+ * other threads (the libuv pool where argon2 runs, the garbage collector's helpers). Node names
+ * them all `node`, so the id is what tells them apart.
+ */
+function threadCpuMs(pid: number | undefined): { main: number; others: number } {
+  const split = { main: 0, others: 0 };
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      if (tid === String(pid)) split.main += ms;
+      else split.others += ms;
+    }
+  } catch {
+    return { main: Number.NaN, others: Number.NaN };
+  }
+  return split;
+}
+
+/**
+ * CPU time of every PostgreSQL process of this machine, by pid (the server's backends and its
+ * own workers): the difference over a phase, summed, is the database's part of it.
+ */
+function postgresCpuMs(): Map<string, number> {
+  const byPid = new Map<string, number>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('postgres')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byPid.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+    } catch {}
+  }
+  return byPid;
+}
+
+function postgresCpuSince(before: Map<string, number>): number {
+  let ms = 0;
+  for (const [pid, now] of postgresCpuMs()) ms += now - (before.get(pid) ?? 0);
+  return ms;
 }
 
 /** An SMTP server that accepts and drops every message, counting them. */
@@ -179,7 +228,7 @@ async function main(): Promise<void> {
       PORT: String(port),
       HOST: '127.0.0.1',
       SESAME_DEMO: 'false',
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       LOG_FORMAT: 'json',
     },
     stdio: ['ignore', logFd, logFd],
@@ -234,10 +283,20 @@ async function main(): Promise<void> {
     const logins4 = newPhase('POST /connexion (303 → /admin)', 4);
     const logins8 = newPhase('POST /connexion (303 → /admin)', 8);
     const serverCpu = new Map<Phase, number>();
+    const serverThreads = new Map<Phase, { main: number; others: number }>();
+    const databaseCpu = new Map<Phase, number>();
     const timed = async (phase: Phase, once: (w: number) => Promise<boolean>) => {
       const before = processCpuMs(server.pid);
+      const threadsBefore = threadCpuMs(server.pid);
+      const postgresBefore = postgresCpuMs();
       await measure(phase, PHASE_MS / ROUNDS, once);
+      databaseCpu.set(phase, (databaseCpu.get(phase) ?? 0) + postgresCpuSince(postgresBefore));
       serverCpu.set(phase, (serverCpu.get(phase) ?? 0) + processCpuMs(server.pid) - before);
+      const after = threadCpuMs(server.pid);
+      const split = serverThreads.get(phase) ?? { main: 0, others: 0 };
+      split.main += after.main - threadsBefore.main;
+      split.others += after.others - threadsBefore.others;
+      serverThreads.set(phase, split);
     };
     const regRatios: number[] = [];
     const loginRatios: number[] = [];
@@ -290,6 +349,9 @@ async function main(): Promise<void> {
         'CPU ms/op': perOp(p.machineCpuMs, p),
         'bench process': perOp(p.processCpuMs, p),
         server: perOp(serverCpu.get(p) ?? Number.NaN, p),
+        'its JS thread': perOp(serverThreads.get(p)?.main ?? Number.NaN, p),
+        'its other threads': perOp(serverThreads.get(p)?.others ?? Number.NaN, p),
+        PostgreSQL: perOp(databaseCpu.get(p) ?? Number.NaN, p),
       })),
     );
     const rate = (p: Phase) => p.ok / p.seconds;
@@ -304,8 +366,13 @@ async function main(): Promise<void> {
     console.log(
       `sending them after the answers: ${(drainCpuMs / Math.max(1, n)).toFixed(1)} ms of server CPU per e-mail, ${(drainWaitMs / 1000).toFixed(1)} s of waiting in all`,
     );
-    if ([regs4, regs8, logins4, logins8].some((p) => p.failed > 0))
+    if ([regs4, regs8, logins4, logins8].some((p) => p.failed > 0)) {
       console.log('Some requests did not get the expected answer: the figures above are not trustworthy.');
+      console.log(
+        `server ${server.exitCode === null ? 'still running' : `exited with ${server.exitCode}`}; the end of its log:`,
+      );
+      console.log(readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n'));
+    }
   } finally {
     server.kill('SIGTERM');
     await new Promise<void>((r) => (server.exitCode !== null ? r() : server.once('exit', () => r())));
