@@ -8,10 +8,12 @@
  *   BENCH_SECONDS=20 BENCH_SLICES=10 …                  # longer phases, more slices (default 10 s, 5)
  *   BENCH_SERVER_PROFILE=/tmp/prof …                     # the server also writes a V8 CPU profile there
  *   BENCH_LOG_LEVEL=warn …                               # the server's log level (default info)
+ *   BENCH_PATRONS=0 …                                    # patrons already there (default 20 000)
  *
  * A throwaway database `sesame_bench_outside` is created on DATABASE_URL's server (dropped at the
- * end) and prepared from here (migrations, 150 libraries, one staff account with a known
- * password, per-IP limits raised to their maximum since every request comes from 127.0.0.1).
+ * end) and prepared from here (migrations, 150 libraries and 20 000 patrons from
+ * bench/generate-patrons.ts then analysed, one staff account with a known password, per-IP
+ * limits raised to their maximum since every request comes from 127.0.0.1).
  * An SMTP sink (smtp-server, accepting everything) listens in this process and the server gets
  * SMTP_URL. The server is `node --import tsx src/server.ts` (what `npm start`'s tsx runs, minus
  * its wrapper process, so that its CPU time can be read from /proc); its JSON log lines go to a
@@ -33,16 +35,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.js';
-import { insertLibrary } from '../src/db/repositories/libraries.js';
 import { getNetwork, updateNetwork } from '../src/db/repositories/network.js';
 import { insertStaff, setStaffPassword } from '../src/db/repositories/staff.js';
 import { systemClock } from '../src/domain/clock.js';
 import { SETTINGS } from '../src/domain/settings.js';
+import { SWEEPS, type SweepContext } from '../src/jobs/sweeps.js';
 import { hashPassword, verifyPassword } from '../src/security/passwords.js';
 import { prepareDatabase } from '../src/startup.js';
+import { generatePatrons } from './generate-patrons.js';
 import {
   Client,
   mark,
@@ -58,6 +62,7 @@ import {
 const PHASE_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 const ROUNDS = Number(process.env.BENCH_SLICES ?? 5);
 const BENCH_DB = 'sesame_bench_outside';
+const EXISTING_PATRONS = Number(process.env.BENCH_PATRONS ?? 20_000);
 const PASSWORD = 'Lecture-du-soir-2026';
 
 async function freePort(): Promise<number> {
@@ -190,16 +195,25 @@ async function main(): Promise<void> {
   await updateNetwork(db, {
     settings: { ...settings, loginIpPerQuarterHour: SETTINGS.loginIpPerQuarterHour.max },
   });
-  const libraries: Array<{ id: string }> = [];
-  for (let i = 0; i < 150; i++)
-    libraries.push(
-      await insertLibrary(db, {
-        code: `B${String(i).padStart(4, '0')}`,
-        name: `Bibliothèque d’essai ${i}`,
-        town: `Ville ${i}`,
-        email: `b${i}@exemple.fr`,
-      }),
-    );
+  // A network that has been running: its patrons already there, and the statistics PostgreSQL
+  // keeps on them (autovacuum's analyse, which a database growing by a few hundred rows in a
+  // minute has not had yet: then the planner scans by the wrong index until it has).
+  const { libraryIds } = await generatePatrons(db, {
+    count: EXISTING_PATRONS,
+    libraries: 150,
+    now: new Date(),
+  });
+  if (EXISTING_PATRONS > 0) {
+    // Today's sweeps have run (reminders, expiries…) and their e-mails have left, as in a network
+    // running for a while: the server's own sweeps then find nothing due during the measure.
+    const config = loadConfig({ DATABASE_URL: databaseUrl, SESAME_DEMO: 'false', LOG_LEVEL: 'silent' });
+    const log = { info() {}, warn() {}, error() {}, debug() {} } as unknown as SweepContext['log'];
+    for (const sweep of SWEEPS.filter((s) => s.name !== 'outbox'))
+      await sweep.run({ db, clock: systemClock, config, log, transport: null });
+    await db.execute(sql`update outbox set status = 'sent', sent_at = now() where status = 'pending'`);
+    await db.execute(sql`analyze`);
+  }
+  const libraries = libraryIds.map((id) => ({ id }));
   const identifier = `banc-${randomBytes(4).toString('hex')}`;
   const hash = await hashPassword(PASSWORD);
   const account = await insertStaff(db, {
