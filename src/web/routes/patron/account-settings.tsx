@@ -9,9 +9,7 @@ import {
 } from '../../../usecases/account/change-email.js';
 import { changePassword } from '../../../usecases/account/change-password.js';
 import { ownAccount } from '../../../usecases/account/own-account.js';
-import { readMessage } from '../../../usecases/account/patron-messages.js';
 import { setNewsletter } from '../../../usecases/account/set-newsletter.js';
-import { loadMessagesPage } from '../../../usecases/messages/patron-threads.js';
 import { type RouteOptions, SESSION_COOKIE } from '../../app.js';
 import { fieldErrorsOf, parseForm } from '../../form.js';
 import { formRoute } from '../../form-route.js';
@@ -20,14 +18,12 @@ import { sendPage, setFlash } from '../../render.js';
 import { ACCOUNT_FLASH } from '../../views/account/account-flash.js';
 import { EmailConfirmationPage, emailOutcome } from '../../views/account/email-confirmation-page.js';
 import { EmailPage } from '../../views/account/email-page.js';
-import { MessagePage } from '../../views/account/message-page.js';
-import { MessagesPage } from '../../views/account/messages-page.js';
 import { PasswordPage } from '../../views/account/password-page.js';
 import { ACCOUNT_URLS } from '../../views/patrons/account-sections.js';
 
 /**
- * "Mon compte" settings (SPEC §5): newsletter, password, e-mail address and messages received
- * (the data and the account's deletion are in account-data.tsx). Each form is a plain POST,
+ * "Mon compte" settings (SPEC §5): newsletter, password and e-mail address (the data and the
+ * account's deletion are in account-data.tsx, "Mes messages" in library-messages.tsx). Each form is a plain POST,
  * redirected on success.
  */
 
@@ -45,8 +41,6 @@ const emailSchema = z.object({
   email: z.string().max(320, 'Cette adresse est trop longue.').default(''),
   currentPassword: z.string().max(1024).default(''),
 });
-
-const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1) });
 
 /** The session making the request, kept open when the password changes. */
 function currentSession(request: FastifyRequest): string | null {
@@ -133,29 +127,6 @@ export async function accountSettingsRoutes(app: FastifyInstance, { deps }: Rout
       title: page.title,
       status: page.status,
       body: () => <EmailConfirmationPage title={page.title}>{page.body}</EmailConfirmationPage>,
-    });
-  });
-
-  // ---- Messages ----------------------------------------------------------------------------
-  app.get(ACCOUNT_URLS.messages, async (request, reply) => {
-    const actor = requirePatron(request, reply);
-    if (!actor) return reply;
-    const { page } = pageQuery.parse(request.query ?? {});
-    const { list, threads } = await loadMessagesPage(deps, actor, page);
-    return sendPage(request, reply, {
-      title: 'Mes messages',
-      body: () => <MessagesPage list={list} threads={threads} />,
-    });
-  });
-
-  app.get<{ Params: { id: string } }>(`${ACCOUNT_URLS.messages}/:id`, async (request, reply) => {
-    const actor = requirePatron(request, reply);
-    if (!actor) return reply;
-    const id = /^[1-9]\d{0,15}$/.test(request.params.id) ? Number(request.params.id) : 0;
-    const message = await readMessage(deps, actor, id);
-    return sendPage(request, reply, {
-      title: message.subject,
-      body: () => <MessagePage message={message} />,
     });
   });
 }

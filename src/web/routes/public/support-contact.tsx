@@ -4,10 +4,9 @@ import { askSupport, type SupportAsker } from '../../../usecases/messages/ask-su
 import { supportFormContext } from '../../../usecases/messages/support-form.js';
 import { PATRON_THREAD_URL } from '../../../usecases/messages/thread-words.js';
 import type { RouteOptions } from '../../app.js';
-import { parseForm, submitForm } from '../../form.js';
+import { fieldErrorsOf, parseForm, submitForm } from '../../form.js';
 import { sendPage, setFlash } from '../../render.js';
 import { HONEYPOT_FIELD, SupportPage } from '../../views/messages/support-page.js';
-import { fieldErrorsOf } from '../staff/message-inbox.js';
 
 export const SUPPORT_URL = '/aide/contact';
 const text = z.string().max(50_000, 'Ce texte est trop long.').optional().default('');

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DomainError, ValidationError } from '../../../domain/errors.js';
+import { DomainError } from '../../../domain/errors.js';
 import { changeThreadState } from '../../../usecases/messages/change-thread-state.js';
 import { replyAsStaff } from '../../../usecases/messages/reply-as-staff.js';
 import { loadInbox, openStaffThread } from '../../../usecases/messages/staff-inbox.js';
 import { takeOverThread } from '../../../usecases/messages/take-over-thread.js';
 import type { RouteOptions } from '../../app.js';
-import { parseForm, submitForm } from '../../form.js';
+import { fieldErrorsOf, parseForm, submitForm } from '../../form.js';
 import { requireStaff } from '../../guards.js';
 import { sendPage, setFlash } from '../../render.js';
 import { INBOX_URL, InboxPage } from '../../views/messages/inbox-page.js';
@@ -27,12 +27,6 @@ const replySchema = z.object({
 });
 
 type Params = { Params: { id: string } };
-
-/** A refusal tied to the reply field (e.g. not taken over yet) is shown next to it. */
-export function fieldErrorsOf(error: unknown): Record<string, string> | null {
-  if (error instanceof ValidationError) return error.fieldErrors;
-  return error instanceof DomainError && error.field ? { [error.field]: error.message } : null;
-}
 
 /**
  * "Messages" (staff): the inbox of the actor's scope, one thread, the reply, close/reopen and,
