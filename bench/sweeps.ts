@@ -20,28 +20,50 @@ const DAILY = [
   'overdue-requests',
 ];
 
+/** Patrons seeded per statement of the history: see generateHistory. */
+const HISTORY_BATCH = 10_000;
+
 /**
  * What a year of use leaves behind each patron: their registration (labelled with their name),
  * the library's decision with the message sent, and that e-mail in the outbox.
+ *
+ * Written 10 000 patrons per statement, as the application writes (sweeps by 500, one request at
+ * a time): each event folds into the statistics' monthly rows through the events trigger, and a
+ * row updated again and again inside one transaction keeps every version until it commits, so a
+ * million events in one statement would walk ever longer chains of versions of the network's
+ * monthly rows (it ran for more than 15 minutes without ending).
  */
 async function generateHistory(db: Database['db']): Promise<{ events: number; mails: number }> {
-  await db.execute(sql`
-    insert into events (at, actor_kind, actor_id, actor_label, action, subject_kind, subject_id, data)
-    select registered_at, 'patron', id, first_name || ' ' || last_name || ' (' || identifier || ')',
-           'registered', 'patron', id::text,
-           jsonb_build_object('channel', channel, 'libraryId', library_id)
-    from patrons where anonymised_at is null`);
-  await db.execute(sql`
-    insert into events (at, actor_kind, actor_id, actor_label, action, subject_kind, subject_id, data)
-    select decided_at, 'staff', null, 'Agent de la bibliothèque (agent)',
-           case when decision = 'accepted' then 'accepted' else 'refused' end, 'patron', id::text,
-           jsonb_build_object(
-             'template', coalesce(refusal_reason, 'accept'),
-             'subject', 'Votre compte NuMos',
-             'message', 'Bonjour ' || first_name || ' ' || last_name || E',\n\nIdentifiant : ' || identifier,
-             'checks', jsonb_build_object('membre', true, 'naissance', true),
-             'activeUntil', active_until)
-    from patrons where decided_at is not null and anonymised_at is null`);
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const [range] = await queryRows<{ last: string | null }>(
+      db,
+      sql`select id::text as last from (
+            select id from patrons where id > ${after}::uuid order by id limit ${HISTORY_BATCH}) b
+          order by id desc limit 1`,
+    );
+    if (!range?.last) break;
+    const batch = sql`id > ${after}::uuid and id <= ${range.last}::uuid and anonymised_at is null`;
+    await db.execute(sql`
+      insert into events (at, actor_kind, actor_id, actor_label, action, subject_kind, subject_id, data)
+      select registered_at, 'patron', id, first_name || ' ' || last_name || ' (' || identifier || ')',
+             'registered', 'patron', id::text,
+             jsonb_build_object('channel', channel, 'libraryId', library_id)
+      from patrons where ${batch}`);
+    await db.execute(sql`
+      insert into events (at, actor_kind, actor_id, actor_label, action, subject_kind, subject_id, data)
+      select decided_at, 'staff', null, 'Agent de la bibliothèque (agent)',
+             case when decision = 'accepted' then 'accepted' else 'refused' end, 'patron', id::text,
+             jsonb_build_object(
+               'template', coalesce(refusal_reason, 'accept'),
+               'subject', 'Votre compte NuMos',
+               'message', 'Bonjour ' || first_name || ' ' || last_name || E',\n\nIdentifiant : ' || identifier,
+               'checks', jsonb_build_object('membre', true, 'naissance', true),
+               'activeUntil', active_until)
+      from patrons where decided_at is not null and ${batch}`);
+    after = range.last;
+    process.stdout.write(`\r  history… up to patron ${after.slice(0, 8)}`);
+  }
   await db.execute(sql`
     insert into outbox (to_address, subject, text, html, template, status, attempts, not_before,
                         patron_id, created_at, sent_at)
