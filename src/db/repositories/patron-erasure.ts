@@ -187,25 +187,29 @@ async function scrubSharedMail(
   ids: readonly string[],
   reason: AnonymisationReason,
 ): Promise<void> {
-  const rows = await tx
-    .select({ id: outbox.id, patronId: events.subjectId })
+  // Two lookups by index, not one join: joined, PostgreSQL sometimes read the whole outbox for a
+  // few dozen patrons (1.3 s a batch at a million e-mails, most of the daily lapse sweep).
+  const named = await tx
+    .select({ patronId: events.subjectId, mailId: sql<string>`${events.data}->>'mailId'` })
     .from(events)
-    .innerJoin(outbox, sql`${outbox.id} = (${events.data}->>'mailId')::bigint`)
     .where(
       and(
         eq(events.subjectKind, 'patron'),
         inArray(events.subjectId, [...ids]),
-        sql`${events.data}->>'mailId' is not null`,
-        isNull(outbox.patronId),
+        sql`${events.data} ? 'mailId'`,
       ),
     );
-  if (rows.length === 0) return;
   const erasedIn = new Map<number, string[]>();
-  for (const r of rows) erasedIn.set(r.id, [...(erasedIn.get(r.id) ?? []), r.patronId]);
+  for (const r of named) {
+    if (!/^\d{1,15}$/.test(r.mailId ?? '')) continue;
+    const id = Number(r.mailId);
+    erasedIn.set(id, [...(erasedIn.get(id) ?? []), r.patronId]);
+  }
+  if (erasedIn.size === 0) return;
   const mails = await tx
     .select({ id: outbox.id, text: outbox.text, html: outbox.html })
     .from(outbox)
-    .where(inArray(outbox.id, [...erasedIn.keys()]))
+    .where(and(inArray(outbox.id, [...erasedIn.keys()]), isNull(outbox.patronId)))
     .orderBy(asc(outbox.id))
     .for('update');
   const whole: number[] = [];
