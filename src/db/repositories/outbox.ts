@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { MAIL_FOOTER_TOKEN, withMailFooter } from '../../mail/layout.js';
 import { type Executor, queryRows } from '../client.js';
+import { preparedStatement } from '../prepared.js';
 import { outbox } from '../schema.js';
 import { findNetwork } from './network.js';
 
@@ -109,11 +110,20 @@ export async function releaseClaim(db: Executor, ids: number[], until: Date, tri
     .where(and(inArray(outbox.id, ids), eq(outbox.status, 'sending'), eq(outbox.claimedUntil, until)));
 }
 
+/**
+ * Runs once per e-mail sent: a named statement, parsed and planned once per connection (a lookup
+ * by primary key, whose plan does not depend on the table's size).
+ */
+const markSentStatement = preparedStatement<{ id: number; now: Date }, never>(
+  'sesame_outbox_mark_sent',
+  { plan: 'once' },
+  () => sql`update ${outbox}
+    set status = 'sent', sent_at = ${sql.placeholder('now')}::timestamptz, claimed_until = null, last_error = null
+    where id = ${sql.placeholder('id')}::bigint and status = 'sending'`,
+);
+
 export async function markSent(db: Executor, id: number, now: Date): Promise<void> {
-  await db
-    .update(outbox)
-    .set({ status: 'sent', sentAt: now, claimedUntil: null, lastError: null })
-    .where(and(eq(outbox.id, id), eq(outbox.status, 'sending')));
+  await markSentStatement(db, { id, now });
 }
 
 export async function markAttemptFailed(
