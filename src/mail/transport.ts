@@ -1,5 +1,7 @@
 import nodemailer from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type { OutboxRow } from '../db/repositories/outbox.js';
+import { buildMime, isPlainMessage, type Mailbox } from './mime.js';
 
 /** Where e-mails actually go. Tests give a transport of their own. */
 export interface MailTransport {
@@ -10,6 +12,12 @@ export interface MailTransport {
 export interface SmtpTransportOptions {
   /** Close a pooled connection that has sent nothing for this long (the relay would drop it anyway). */
   idleMs?: number;
+}
+
+/** The sender's address and name, from `"Name" <address>` (parsed once, not per e-mail). */
+export function parseMailbox(from: string): Mailbox {
+  const [first] = addressparser(from, { flatten: true });
+  return { address: first?.address ?? from, name: first?.name ?? '' };
 }
 
 export function smtpTransport(
@@ -34,19 +42,35 @@ export function smtpTransport(
   // A pooled connection that the relay closes while idle emits 'error' on the transporter; without
   // a listener that would end the process. The next send opens a new connection.
   transporter.on('error', () => {});
+  const sender = parseMailbox(from);
+  const headers = (m: OutboxRow) => ({ 'X-Sesame-Template': m.template, 'Auto-Submitted': 'auto-generated' });
   return {
     async send(m) {
+      if (isPlainMessage(sender, m.toAddress)) {
+        // The message is written here (see buildMime); nodemailer only carries it over SMTP.
+        await transporter.sendMail({
+          envelope: { from: sender.address, to: [m.toAddress] },
+          raw: buildMime({
+            from: sender,
+            to: m.toAddress,
+            subject: m.subject,
+            text: m.text,
+            html: m.html,
+            headers: headers(m),
+            date: new Date(),
+          }),
+        });
+        return;
+      }
+      // An internationalised address: nodemailer's composer encodes it.
       await transporter.sendMail({
         from,
         to: m.toAddress,
         subject: m.subject,
         text: m.text,
         html: m.html,
-        // French prose is mostly ASCII: quoted-printable keeps it readable and small. Said rather
-        // than left to nodemailer, which otherwise scans each part to choose (a third of the CPU
-        // of building an e-mail).
         textEncoding: 'quoted-printable',
-        headers: { 'X-Sesame-Template': m.template, 'Auto-Submitted': 'auto-generated' },
+        headers: headers(m),
       });
     },
     close() {

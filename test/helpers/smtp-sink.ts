@@ -5,6 +5,8 @@ export interface SmtpSink {
   url: string;
   /** One entry per e-mail accepted: its recipients, joined. */
   readonly recipients: string[];
+  /** One entry per e-mail accepted: the message as the relay received it. */
+  readonly messages: Buffer[];
   /** How many SMTP sessions clients opened so far. */
   connections(): number;
   close(): Promise<void>;
@@ -12,10 +14,11 @@ export interface SmtpSink {
 
 /**
  * A real SMTP server on a free port that accepts every e-mail, each after `delayMs` (a slow
- * relay), remembers who it was for, and counts the sessions opened.
+ * relay), remembers who it was for and what it said, and counts the sessions opened.
  */
 export async function startSmtpSink(options: { delayMs?: number; idleMs?: number } = {}): Promise<SmtpSink> {
   const recipients: string[] = [];
+  const messages: Buffer[] = [];
   let connections = 0;
   const server = new SMTPServer({
     authOptional: true,
@@ -28,10 +31,12 @@ export async function startSmtpSink(options: { delayMs?: number; idleMs?: number
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onData(stream, session, callback) {
-      stream.on('data', () => {});
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         setTimeout(() => {
           recipients.push(session.envelope.rcptTo.map((r) => r.address).join(','));
+          messages.push(Buffer.concat(chunks));
           callback();
         }, options.delayMs ?? 0);
       });
@@ -42,6 +47,7 @@ export async function startSmtpSink(options: { delayMs?: number; idleMs?: number
   return {
     url: `smtp://127.0.0.1:${port}`,
     recipients,
+    messages,
     connections: () => connections,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

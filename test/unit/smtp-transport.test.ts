@@ -1,3 +1,4 @@
+import PostalMime from 'postal-mime';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboxRow } from '../../src/db/repositories/outbox.js';
 import { smtpTransport } from '../../src/mail/transport.js';
@@ -38,5 +39,30 @@ describe('SMTP transport', () => {
     transport.close();
     expect(sink.recipients).toEqual(['usager1@exemple.fr', 'usager2@exemple.fr']);
     expect(sink.connections()).toBe(2);
+  });
+
+  it('delivers the message a client reads: sender, subject, both parts, the template header', async () => {
+    sink = await startSmtpSink();
+    const transport = smtpTransport(sink.url, '"Médiathèque du Réseau" <ne-pas-repondre@exemple.fr>');
+    const row = {
+      ...mail(7),
+      subject: 'Votre inscription à la médiathèque numérique',
+      text: 'Bonjour Zoé,\n.\nÀ bientôt.',
+      html: '<p>Bonjour Zoé,</p>',
+      template: 'registration_received',
+    } as OutboxRow;
+    await transport.send(row);
+    // An internationalised domain: nodemailer's own composer writes that one.
+    await transport.send({ ...row, toAddress: 'usager@médiathèque.exemple.fr' } as OutboxRow);
+    transport.close();
+    expect(sink.recipients).toEqual(['usager7@exemple.fr', 'usager@médiathèque.exemple.fr']);
+    for (const raw of sink.messages) {
+      const email = await PostalMime.parse(raw);
+      expect(email.from).toEqual({ address: 'ne-pas-repondre@exemple.fr', name: 'Médiathèque du Réseau' });
+      expect(email.subject).toBe(row.subject);
+      expect(email.text?.replace(/\r\n/g, '\n').replace(/\n+$/, '')).toBe(row.text);
+      expect(email.html?.replace(/\r?\n+$/, '')).toBe(row.html);
+      expect(email.headers.find((h) => h.key === 'x-sesame-template')?.value).toBe('registration_received');
+    }
   });
 });
