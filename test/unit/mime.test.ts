@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
 import { withoutControlCharacters } from '../../src/domain/control-characters.js';
-import { buildMime, isPlainMessage, type PlainMessage } from '../../src/mail/mime.js';
+import { buildMime, isPlainMessage, newMessageId, type PlainMessage } from '../../src/mail/mime.js';
 
 const from = { address: 'ne-pas-repondre@reseau.exemple.fr', name: 'Médiathèque numérique du Réseau' };
 
@@ -22,6 +22,7 @@ const message = (over: Partial<PlainMessage> = {}): PlainMessage => ({
   html: '<!doctype html><html><body><p>Bonjour Zoé,</p><p>Cliquez <a href="https://sesame.exemple.fr/x?a=1&amp;b=2">ici</a>.</p></body></html>',
   headers: { 'X-Sesame-Template': 'confirm_email', 'Auto-Submitted': 'auto-generated' },
   date: new Date('2026-12-07T18:27:26.000Z'),
+  messageId: newMessageId(from),
   ...over,
 });
 
