@@ -7,6 +7,8 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/outside.ts
  *   BENCH_SECONDS=20 BENCH_SLICES=10 …                  # longer phases, more slices (default 10 s, 5)
  *   BENCH_SERVER_PROFILE=/tmp/prof …                     # the server also writes a V8 CPU profile there
+ *   BENCH_SERVER_PERF=1 …     # the server writes jit-PID.dump here, for `perf record -k mono -g -p PID`
+ *                             # then `perf inject --jit` (names JavaScript frames in CPU time)
  *   BENCH_LOG_LEVEL=warn …                               # the server's log level (default info)
  *   BENCH_PATRONS=0 …                                    # patrons already there (default 20 000)
  *
@@ -233,7 +235,10 @@ async function main(): Promise<void> {
   const logFile = join(work, 'server.log');
   const logFd = openSync(logFile, 'a');
   const profile = process.env.BENCH_SERVER_PROFILE;
-  const profiling = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+  const perf = process.env.BENCH_SERVER_PERF
+    ? ['--perf-prof', '--interpreted-frames-native-stack', '--perf-prof-unwinding-info']
+    : [];
+  const profiling = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : perf;
   const server = spawn(process.execPath, [...profiling, '--import', 'tsx', 'src/server.ts'], {
     env: {
       ...process.env,
