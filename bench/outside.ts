@@ -111,25 +111,43 @@ function threadCpuMs(pid: number | undefined): { main: number; others: number } 
 
 /**
  * CPU time of every PostgreSQL process of this machine, by pid (the server's backends and its
- * own workers): the difference over a phase, summed, is the database's part of it.
+ * own workers), with the role the process gives in its title: the difference over a phase,
+ * summed, is the database's part of it.
  */
-function postgresCpuMs(): Map<string, number> {
-  const byPid = new Map<string, number>();
+function postgresCpuMs(): Map<string, { ms: number; role: string }> {
+  const byPid = new Map<string, { ms: number; role: string }>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('postgres')) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      byPid.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+      byPid.set(pid, {
+        ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / 100,
+        role: postgresRole(readFileSync(`/proc/${pid}/cmdline`, 'utf8')),
+      });
     } catch {}
   }
   return byPid;
 }
 
-function postgresCpuSince(before: Map<string, number>): number {
+/** "postgres: 15/main: walwriter" → walwriter; a connection's title → backends. */
+function postgresRole(title: string): string {
+  const parts = title.replace(/\0/g, ' ').trim().split(': ');
+  const what = parts.length >= 3 ? (parts[2] ?? '') : '';
+  if (!what) return 'postmaster';
+  if (/^(autovacuum|walwriter|checkpointer|background writer|logical replication|stats)/.test(what))
+    return what.replace(/ (worker|launcher).*$/, ' $1').trim();
+  return 'backends';
+}
+
+function postgresCpuSince(before: Map<string, { ms: number }>, byRole?: Map<string, number>): number {
   let ms = 0;
-  for (const [pid, now] of postgresCpuMs()) ms += now - (before.get(pid) ?? 0);
+  for (const [pid, now] of postgresCpuMs()) {
+    const used = now.ms - (before.get(pid)?.ms ?? 0);
+    ms += used;
+    byRole?.set(now.role, (byRole.get(now.role) ?? 0) + used);
+  }
   return ms;
 }
 
@@ -304,12 +322,15 @@ async function main(): Promise<void> {
     const serverCpu = new Map<Phase, number>();
     const serverThreads = new Map<Phase, { main: number; others: number }>();
     const databaseCpu = new Map<Phase, number>();
+    const databaseRoles = new Map<Phase, Map<string, number>>();
     const timed = async (phase: Phase, once: (w: number) => Promise<boolean>) => {
       const before = processCpuMs(server.pid);
       const threadsBefore = threadCpuMs(server.pid);
       const postgresBefore = postgresCpuMs();
       await measure(phase, PHASE_MS / ROUNDS, once);
-      databaseCpu.set(phase, (databaseCpu.get(phase) ?? 0) + postgresCpuSince(postgresBefore));
+      const roles = databaseRoles.get(phase) ?? new Map<string, number>();
+      databaseRoles.set(phase, roles);
+      databaseCpu.set(phase, (databaseCpu.get(phase) ?? 0) + postgresCpuSince(postgresBefore, roles));
       serverCpu.set(phase, (serverCpu.get(phase) ?? 0) + processCpuMs(server.pid) - before);
       const after = threadCpuMs(server.pid);
       const split = serverThreads.get(phase) ?? { main: 0, others: 0 };
@@ -373,6 +394,14 @@ async function main(): Promise<void> {
         PostgreSQL: perOp(databaseCpu.get(p) ?? Number.NaN, p),
       })),
     );
+    for (const p of [regs4, logins4]) {
+      const roles = [...(databaseRoles.get(p) ?? [])].sort((a, b) => b[1] - a[1]);
+      console.log(
+        `PostgreSQL per ${p.name.split(' ').slice(0, 2).join(' ')} at ${p.concurrency}, by process: ${roles
+          .map(([role, ms]) => `${role} ${perOp(ms, p)} ms`)
+          .join(', ')}`,
+      );
+    }
     const rate = (p: Phase) => p.ok / p.seconds;
     const ratio = (p: Phase, of: Phase) => (rate(p) / rate(of)).toFixed(2);
     console.log(
