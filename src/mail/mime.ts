@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { encodeWords, foldLines, quoteString } from 'nodemailer/lib/mime-funcs/index.js';
+import { encodeWord, foldLines, quoteString } from 'nodemailer/lib/mime-funcs/index.js';
 import { encode as encodeQuotedPrintable, wrap as wrapQuotedPrintable } from 'nodemailer/lib/qp/index.js';
 
 /** An address as the headers and the SMTP envelope need it: the address, and the name shown. */
@@ -34,9 +34,19 @@ export function isPlainMessage(from: Mailbox, to: string): boolean {
   return ASCII_ADDRESS.test(from.address) && ASCII_ADDRESS.test(to);
 }
 
-/** A header line, folded at 76 characters, its value as RFC 2047 words when not plain ASCII. */
+/**
+ * A header value as is when it is printable ASCII, else as RFC 2047 words, the whole value
+ * (as nodemailer's composer does): encoding only the words that need it would leave the rest
+ * bare, where a comma or a parenthesis in a sender's name is syntax, and some clients (Zimbra)
+ * drop the space beside an encoded word. Text that looks like an encoded word is encoded too.
+ */
+function encoded(value: string): string {
+  return /[^\x20-\x7e]/.test(value) || value.includes('=?') ? encodeWord(value, 'Q', 52) : value;
+}
+
+/** A header line, folded at 76 characters. */
 function header(name: string, value: string): string {
-  return foldLines(`${name}: ${encodeWords(oneLine(value), 'Q', 52)}`, 76);
+  return foldLines(`${name}: ${encoded(oneLine(value))}`, 76);
 }
 
 /** No line break can reach a header: a subject typed with one stays one line. */
@@ -47,9 +57,9 @@ function oneLine(value: string): string {
 function mailboxHeader(name: string, mailbox: Mailbox): string {
   const shown = oneLine(mailbox.name).trim();
   if (!shown) return `${name}: ${mailbox.address}`;
-  const encoded = encodeWords(shown, 'Q', 52);
-  // Plain names are quoted (a comma or a dot in them is then a name, not syntax).
-  const phrase = encoded === shown ? quoteString(shown) : encoded;
+  const word = encoded(shown);
+  // A plain name is quoted (a comma or a dot in it is then a name, not syntax).
+  const phrase = word === shown ? quoteString(shown) : word;
   return foldLines(`${name}: ${phrase} <${mailbox.address}>`, 76);
 }
 

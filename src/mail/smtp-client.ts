@@ -52,7 +52,10 @@ function step(session: Session, start: (done: (error?: Error | null) => void) =>
       if (error) reject(error);
       else resolve();
     };
-    const ended = () => finish(Object.assign(new Error('Connection closed'), { code: 'ECONNECTION' }));
+    // Deferred a turn: on a 421 SMTPConnection closes first, then gives the command its error
+    // (the relay's words, which the outbox keeps), and that error is the one to report.
+    const ended = () =>
+      setImmediate(() => finish(Object.assign(new Error('Connection closed'), { code: 'ECONNECTION' })));
     connection.on('error', finish);
     connection.once('end', ended);
     start(finish);
@@ -84,12 +87,19 @@ export class SmtpClient {
   private closed = false;
   private readonly connectionOptions: SMTPConnection.Options;
   private readonly auth: { user?: string; pass?: string } | undefined;
+  /** From the URL's query, as nodemailer's pool took them: ?authMethod=PLAIN, ?forceAuth=true. */
+  private readonly authMethod: string | undefined;
+  private readonly forceAuth: boolean;
 
   constructor(private readonly options: SmtpClientOptions) {
     const { auth, ...fromUrl } = parseConnectionUrl(options.url) as SMTPConnection.Options & {
       auth?: { user?: string; pass?: string };
     };
     this.auth = auth;
+    const query = fromUrl as { authMethod?: unknown; forceAuth?: unknown };
+    this.authMethod =
+      typeof query.authMethod === 'string' ? query.authMethod.trim().toUpperCase() : undefined;
+    this.forceAuth = query.forceAuth === true;
     this.connectionOptions = {
       ...fromUrl,
       connectionTimeout: options.connectionTimeoutMs,
@@ -119,7 +129,14 @@ export class SmtpClient {
   private async sendNow(envelope: { from: string; to: string[] }, message: string): Promise<void> {
     if (this.closed) throw new Error('SMTP client closed');
     const session = await this.openSession();
+    if (this.closed) {
+      // Closed while this session was opening.
+      this.drop(session, 'quit');
+      throw new Error('SMTP client closed');
+    }
     const reused = session.sent > 0;
+    // Counted tried, as nodemailer's pool does: a refused message is one of the session's too.
+    session.sent++;
     const body = new HandedOver(message);
     try {
       // A copy of the envelope: SMTPConnection writes its state (refused recipients…) into it.
@@ -138,7 +155,6 @@ export class SmtpClient {
         return this.sendNow(envelope, message);
       throw error;
     }
-    session.sent++;
     if (session.sent >= this.options.maxMessages) this.drop(session, 'quit');
   }
 
@@ -157,10 +173,11 @@ export class SmtpClient {
     try {
       await step(session, (done) => connection.connect(done));
       const auth = this.auth;
-      if (auth && (auth.user || auth.pass) && connection.allowsAuth) {
+      if (auth && (auth.user || auth.pass) && (connection.allowsAuth || this.forceAuth)) {
         const credentials = { user: auth.user ?? '', pass: auth.pass ?? '' };
+        const login = { credentials, ...(this.authMethod ? { method: this.authMethod } : {}) };
         await step(session, (done) =>
-          connection.login({ credentials } as SMTPConnection.AuthenticationCredentials, done),
+          connection.login(login as SMTPConnection.AuthenticationCredentials, done),
         );
       }
     } catch (error) {

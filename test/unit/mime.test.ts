@@ -80,6 +80,11 @@ describe('the MIME message of an e-mail', () => {
     expect(plain.from?.name).toBe('Réseau, Ville');
     const ascii = buildMime(message({ from: { ...from, name: 'Reseau, Ville' } }));
     expect(ascii).toContain('From: "Reseau, Ville" <ne-pas-repondre@reseau.exemple.fr>');
+    // Encoded whole: a comma or parentheses after the accented word stay part of the name.
+    for (const name of ['Médiathèques de Lyon, BML', 'Médiathèque (Paris)', 'Réseau : lecture; "jeunesse"']) {
+      const email = await parse(buildMime(message({ from: { ...from, name } })));
+      expect(email.from).toEqual({ address: from.address, name });
+    }
     const bare = await parse(buildMime(message({ from: { ...from, name: '' } })));
     expect(bare.from?.address).toBe(from.address);
   });

@@ -109,6 +109,31 @@ describe('SMTP client (one kept-alive session)', () => {
     expect(relay.sessions()).toBe(2);
   });
 
+  it('does not retry a message refused on a session that had sent nothing yet', async () => {
+    let mailFrom = 0;
+    relay = await startRelay({
+      onMailFrom(_address, _session, callback) {
+        mailFrom++;
+        callback(Object.assign(new Error('Service indisponible'), { responseCode: 421 }));
+      },
+    });
+    client = new SmtpClient({ url: relay.url, maxMessages: 100, ...timeouts });
+    await expect(client.send(envelope('usager1@exemple.fr'), message(1))).rejects.toMatchObject({
+      responseCode: 421,
+    });
+    expect(mailFrom).toBe(1);
+    expect(relay.sessions()).toBe(1);
+  });
+
+  it('sends nothing once closed while its session was opening', async () => {
+    relay = await startRelay();
+    client = new SmtpClient({ url: relay.url, maxMessages: 100, ...timeouts });
+    const sending = client.send(envelope('usager1@exemple.fr'), message(1));
+    client.close();
+    await expect(sending).rejects.toThrow('closed');
+    expect(relay.accepted).toHaveLength(0);
+  });
+
   it('does not send twice a message the relay may have taken before the session ended', async () => {
     let messages = 0;
     relay = await startRelay({
