@@ -52,6 +52,14 @@ const MIGRATION_LOCK = 'migrations';
 export const STATEMENT_TIMEOUT_MS = 15_000;
 /** Longest wait for a connection (a new one, or a free one of the pool) before a 503. */
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * A pooled connection is replaced after this long. The statements of the hot paths keep a plan
+ * per connection (prepared.ts), made for the table sizes of the day it was made: after a bulk
+ * import into a young database, on a server without autovacuum to analyse the tables, such a
+ * plan could scan rows an index would skip. A new connection plans again with the tables as they
+ * are, for the cost of one connection and a few plannings every ten minutes.
+ */
+export const CONNECTION_LIFETIME_S = 600;
 
 export function openDatabase(options: {
   databaseUrl?: string;
@@ -59,13 +67,15 @@ export function openDatabase(options: {
   poolSize?: number;
   /** PostgreSQL only: a statement running longer is cancelled (0: never). */
   statementTimeoutMs?: number;
+  /** PostgreSQL only: a pooled connection is replaced after this long. */
+  connectionLifetimeS?: number;
 }): Database {
   return options.databaseUrl
-    ? openPostgres(
-        options.databaseUrl,
-        options.poolSize ?? 10,
-        options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
-      )
+    ? openPostgres(options.databaseUrl, {
+        poolSize: options.poolSize ?? 10,
+        statementTimeoutMs: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+        connectionLifetimeS: options.connectionLifetimeS ?? CONNECTION_LIFETIME_S,
+      })
     : openPglite(options.dataDir);
 }
 
@@ -100,14 +110,19 @@ function openPglite(dataDir: string | undefined): Database {
   };
 }
 
-function openPostgres(url: string, poolSize: number, statementTimeoutMs: number): Database {
+function openPostgres(
+  url: string,
+  options: { poolSize: number; statementTimeoutMs: number; connectionLifetimeS: number },
+): Database {
   const pool = new pg.Pool({
     connectionString: url,
-    max: poolSize,
+    max: options.poolSize,
     application_name: 'sesame',
     // A statement stuck behind a long lock must not hold its caller (or a batch of openings) forever.
-    statement_timeout: statementTimeoutMs,
+    statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Ended when idle (or when released, if busy then): its kept plans go with it.
+    maxLifetimeSeconds: options.connectionLifetimeS,
   });
   // A server restart or failover ends every connection. node-postgres emits 'error' on each
   // client; the pool listens only to idle ones, and an 'error' nobody listens to ends node.

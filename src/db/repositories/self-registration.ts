@@ -163,7 +163,7 @@ const selfRegistrationStatement = preparedStatement<
   Omit<Extract<SelfRegistrationWrite, { kind: 'refused' }>, 'kind'> & { id: string | null }
 >(
   'sesame_self_registration',
-  { plan: 'each time' },
+  { plan: 'once' },
   (
     db,
   ) => sql`with attempt as ${countAttemptQuery(db, v('throttleKey'), v('now'), v('windowStart'))}, checks as (
@@ -173,7 +173,10 @@ const selfRegistrationStatement = preparedStatement<
           where ${libraries.id} = ${v('libraryId')}::uuid and ${libraries.active}) as "libraryInactive",
         (exists (select 1 from ${patrons} where lower(${patrons.identifier}) = ${v('identifierLower')})
           or exists (select 1 from ${staff} where lower(${staff.identifier}) = ${v('identifierLower')})) as "identifierTaken",
-        exists (select 1 from ${patrons} where ${ownsAddress(v('address'))}) as "addressInUse"
+        -- Fenced (offset 0) so that the address is the scan's only condition: a plan made while
+        -- the table was small could otherwise read the address's rule off another index.
+        exists (select 1 from (select * from ${patrons} where lower(${patrons.email}) = ${v('address')} offset 0)
+          as ${patrons} where ${ownsAddress(v('address'))}) as "addressInUse"
     ), created as (
       insert into ${patrons} (${col(patrons.libraryId)}, ${col(patrons.state)}, ${col(patrons.channel)},
         ${col(patrons.lastName)}, ${col(patrons.firstName)}, ${col(patrons.birthDate)}, ${col(patrons.birthYear)},

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase, queryRows } from '../../src/db/client.js';
+import { insertSelfRegistration } from '../../src/db/repositories/self-registration.js';
+import { createTestDatabase, onPostgres } from '../helpers/database.js';
+
+/**
+ * The hot paths' statements run as named statements, whose plan PostgreSQL may make once per
+ * connection and keep (src/db/prepared.ts). A plan kept that way was made for the table sizes of
+ * its day: on a young database it must still read each table through the index of its own
+ * condition, or it scans more rows at every run as the table grows (a self-registration planned
+ * on an empty table once checked the address through the lifecycle index, reading every patron).
+ */
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+if (onPostgres)
+  describe('kept plans (PostgreSQL)', () => {
+    let test: Awaited<ReturnType<typeof createTestDatabase>>;
+    let one: Database;
+
+    beforeAll(async () => {
+      test = await createTestDatabase();
+      // One connection: the statement prepared by the call below is the one explained after it.
+      one = openDatabase({ databaseUrl: test.url!, poolSize: 1 });
+    });
+    afterAll(async () => {
+      await one.close();
+      await test.cleanup();
+    });
+
+    it('a self-registration planned on an empty database reads patrons by identifiant and address only', async () => {
+      const now = new Date();
+      // An unknown library: nothing is written, but the statement is prepared on the connection.
+      const outcome = await insertSelfRegistration(
+        one.db,
+        {
+          patron: {
+            libraryId: randomUUID(),
+            lastName: 'Plan',
+            firstName: 'Zoé',
+            birthDate: '1990-07-14',
+            birthYear: 1990,
+            email: 'zoe.plan@exemple.fr',
+            identifier: 'zoe-plan',
+            passwordHash: 'not-a-hash',
+            newsletter: false,
+          },
+          tokenHash: 'f'.repeat(64),
+          deadline: new Date(now.getTime() + 86_400_000),
+          mail: {
+            to: 'zoe.plan@exemple.fr',
+            subject: 'Sujet',
+            text: 'Texte',
+            html: '<p>Texte</p>',
+            template: 'test',
+          },
+          eventLabel: 'Zoé Plan',
+          eventData: {},
+          now,
+        },
+        { throttleKey: 'register-ip:203.0.113.9', windowStart: new Date(now.getTime() - 900_000), limit: 10 },
+      );
+      expect(outcome).toMatchObject({ kind: 'refused', libraryInactive: true });
+
+      const [prepared] = await queryRows<{ n: number }>(
+        one.db,
+        sql`select cardinality(parameter_types) as n from pg_prepared_statements where name = 'sesame_self_registration'`,
+      );
+      expect(prepared?.n).toBeGreaterThan(20);
+      // The plan PostgreSQL would keep, made now on the empty tables (the values do not matter).
+      await one.db.execute(sql`set plan_cache_mode = force_generic_plan`);
+      const [explained] = await queryRows<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+        one.db,
+        sql.raw(
+          `explain (format json) execute sesame_self_registration(${Array(prepared!.n).fill('null').join(', ')})`,
+        ),
+      );
+      await one.db.execute(sql`reset plan_cache_mode`);
+      const reads = nodes(explained!['QUERY PLAN'][0].Plan).filter(
+        (n) => n['Relation Name'] === 'patrons' && n['Node Type'] !== 'ModifyTable',
+      );
+      expect(reads.length).toBe(2);
+      for (const read of reads) {
+        expect(read['Node Type']).toMatch(
+          /^(Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan)$/,
+        );
+        if (read['Index Name'])
+          expect(['patrons_identifier_key', 'patrons_email_idx']).toContain(read['Index Name']);
+      }
+      expect(reads.map((r) => r['Index Name']).sort()).toEqual([
+        'patrons_email_idx',
+        'patrons_identifier_key',
+      ]);
+    });
+
+    it('a pooled connection is replaced once its lifetime is over, and not before', async () => {
+      const backend = async (db: Database) =>
+        (await queryRows<{ pid: number }>(db.db, sql`select pg_backend_pid() as pid`))[0]!.pid;
+      const short = openDatabase({ databaseUrl: test.url!, poolSize: 1, connectionLifetimeS: 1 });
+      const usual = openDatabase({ databaseUrl: test.url!, poolSize: 1 });
+      try {
+        const first = { short: await backend(short), usual: await backend(usual) };
+        const seen = { short: new Set([first.short]), usual: new Set([first.usual]) };
+        // In use all along (never idle long enough for the pool's idle timeout).
+        for (const end = Date.now() + 2_500; Date.now() < end; ) {
+          seen.short.add(await backend(short));
+          seen.usual.add(await backend(usual));
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(seen.short.size).toBeGreaterThan(1);
+        expect(seen.usual.size).toBe(1);
+      } finally {
+        await short.close();
+        await usual.close();
+      }
+    });
+  });
