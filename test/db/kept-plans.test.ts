@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase, queryRows } from '../../src/db/client.js';
+import { lookUpLogin } from '../../src/db/repositories/login-lookup.js';
 import { insertSelfRegistration } from '../../src/db/repositories/self-registration.js';
 import { createTestDatabase, onPostgres } from '../helpers/database.js';
 
@@ -23,6 +24,29 @@ interface PlanNode {
 function nodes(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 }
+
+/** The plan PostgreSQL keeps for a statement prepared on this connection, made now (values do not matter). */
+async function keptPlan(database: Database, name: string): Promise<PlanNode[]> {
+  const [prepared] = await queryRows<{ n: number }>(
+    database.db,
+    sql`select cardinality(parameter_types) as n from pg_prepared_statements where name = ${name}`,
+  );
+  expect(prepared?.n, `${name} is prepared on the connection`).toBeGreaterThan(5);
+  await database.db.execute(sql`set plan_cache_mode = force_generic_plan`);
+  try {
+    const [explained] = await queryRows<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+      database.db,
+      sql.raw(`explain (format json) execute ${name}(${Array(prepared!.n).fill('null').join(', ')})`),
+    );
+    return nodes(explained!['QUERY PLAN'][0].Plan);
+  } finally {
+    await database.db.execute(sql`reset plan_cache_mode`);
+  }
+}
+
+/** The scans of a table in a plan (not its writes). */
+const readsOf = (plan: PlanNode[], table: string) =>
+  plan.filter((n) => n['Relation Name'] === table && n['Node Type'] !== 'ModifyTable');
 
 if (onPostgres)
   describe('kept plans (PostgreSQL)', () => {
@@ -73,23 +97,7 @@ if (onPostgres)
       );
       expect(outcome).toMatchObject({ kind: 'refused', libraryInactive: true });
 
-      const [prepared] = await queryRows<{ n: number }>(
-        one.db,
-        sql`select cardinality(parameter_types) as n from pg_prepared_statements where name = 'sesame_self_registration'`,
-      );
-      expect(prepared?.n).toBeGreaterThan(20);
-      // The plan PostgreSQL would keep, made now on the empty tables (the values do not matter).
-      await one.db.execute(sql`set plan_cache_mode = force_generic_plan`);
-      const [explained] = await queryRows<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-        one.db,
-        sql.raw(
-          `explain (format json) execute sesame_self_registration(${Array(prepared!.n).fill('null').join(', ')})`,
-        ),
-      );
-      await one.db.execute(sql`reset plan_cache_mode`);
-      const reads = nodes(explained!['QUERY PLAN'][0].Plan).filter(
-        (n) => n['Relation Name'] === 'patrons' && n['Node Type'] !== 'ModifyTable',
-      );
+      const reads = readsOf(await keptPlan(one, 'sesame_self_registration'), 'patrons');
       expect(reads.length).toBe(2);
       for (const read of reads) {
         expect(read['Node Type']).toMatch(
@@ -102,6 +110,37 @@ if (onPostgres)
         'patrons_email_idx',
         'patrons_identifier_key',
       ]);
+    });
+
+    it('a login planned on an empty database reads staff and patrons by identifiant and address only', async () => {
+      const now = new Date();
+      const lookup = await lookUpLogin(one.db, {
+        login: 'personne',
+        ipKey: 'login-ip:203.0.113.9',
+        loginKey: 'login:personne',
+        trusted: '',
+        idHash: 'e'.repeat(64),
+        now,
+        windowStart: new Date(now.getTime() - 900_000),
+        ip: '203.0.113.9',
+        userAgent: null,
+        ipLimit: 10,
+      });
+      expect(lookup.patron).toBeNull();
+      const plan = await keptPlan(one, 'sesame_login_lookup');
+      for (const [table, indexes] of [
+        ['patrons', ['patrons_identifier_key', 'patrons_email_idx']],
+        ['staff', ['staff_identifier_key', 'staff_email_idx']],
+      ] as const) {
+        const reads = readsOf(plan, table);
+        expect(reads.length, table).toBeGreaterThan(0);
+        for (const read of reads) {
+          expect(read['Node Type'], table).toMatch(/^(Index Scan|Index Only Scan|Bitmap Heap Scan)$/);
+          if (read['Index Name']) expect(indexes, table).toContain(read['Index Name']);
+        }
+      }
+      for (const read of readsOf(plan, 'login_throttles'))
+        expect(read['Node Type'], 'login_throttles').not.toBe('Seq Scan');
     });
 
     it('a pooled connection is replaced once its lifetime is over, and not before', async () => {
