@@ -10,40 +10,16 @@
  *
  * Figures are printed, never asserted.
  */
-import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
-import { SMTPServer } from 'smtp-server';
 import type { OutboxRow } from '../src/db/repositories/outbox.js';
 import { buildMime, newMessageId } from '../src/mail/mime.js';
 import { confirmRegistrationMail } from '../src/mail/registration-mails.js';
 import { parseMailbox, smtpTransport } from '../src/mail/transport.js';
+import { startCountingSmtpSink } from './lib/smtp-sink.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 3000);
 const FROM = '"Médiathèque numérique du Réseau des Lecteurs" <ne-pas-repondre@reseau.exemple.fr>';
-
-async function startSink(): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
-  let received = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, done) {
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        received++;
-        done();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    received: () => received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const mail = confirmRegistrationMail({
   networkName: 'Réseau des Lecteurs',
@@ -72,7 +48,7 @@ async function measure(send: () => Promise<unknown>): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const sink = await startSink();
+  const sink = await startCountingSmtpSink();
   const rows: { way: string; ms: number }[] = [];
 
   const nodemailerPool = nodemailer.createTransport({

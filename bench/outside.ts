@@ -9,6 +9,8 @@
  *   BENCH_SERVER_PROFILE=/tmp/prof …                     # the server also writes a V8 CPU profile there
  *   BENCH_SERVER_PERF=1 …     # the server writes jit-PID.dump here, for `perf record -k mono -g -p PID`
  *                             # then `perf inject --jit` (names JavaScript frames in CPU time)
+ *   BENCH_SERVER_FLAGS='--max-semi-space-size=32' …     # Node flags for the server (to compare settings)
+ *   BENCH_MACHINE_PERF=/tmp/machine.data …   # perf record -a during the first registrations slice
  *   BENCH_LOG_LEVEL=warn …                               # the server's log level (default info)
  *   BENCH_WARM_UP_SECONDS=0 …                            # registrations, then half as long logins, before
  *                                                        # measuring (default 30 s: V8 optimises meanwhile)
@@ -27,7 +29,8 @@
  * measured as bench/register.ts does), registrations at concurrency 4 and 8, raw argon2id
  * verifications (as bench/login.ts), logins at concurrency 4 and 8. Each row gives the machine's
  * CPU per operation, this process's part (the client, the SMTP sink), the server's (split between
- * its JavaScript thread and its other threads, where argon2 runs) and PostgreSQL's. Read from
+ * its JavaScript thread, its libuv pool where argon2 runs, and V8's helper threads: garbage
+ * collection, optimising compiler) and PostgreSQL's. Read from
  * /proc, these are CPU times: a V8 profile of the server is sampled on the wall clock and, on a
  * saturated machine, charges to a system call the time its thread waited for a core. Figures
  * are printed, never asserted.
@@ -41,7 +44,6 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config.js';
 import { getNetwork, updateNetwork } from '../src/db/repositories/network.js';
 import { insertStaff, setStaffPassword } from '../src/db/repositories/staff.js';
@@ -62,6 +64,7 @@ import {
   sliceRate,
   spread,
 } from './lib/http-bench.js';
+import { startCountingSmtpSink } from './lib/smtp-sink.js';
 
 const PHASE_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 const ROUNDS = Number(process.env.BENCH_SLICES ?? 5);
@@ -91,23 +94,45 @@ function processCpuMs(pid: number | undefined): number {
   }
 }
 
-/**
- * The same, split between the process's JavaScript thread (whose id is the process's) and its
- * other threads (the libuv pool where argon2 runs, the garbage collector's helpers). Node names
- * them all `node`, so the id is what tells them apart.
- */
-function threadCpuMs(pid: number | undefined): { main: number; others: number } {
-  const split = { main: 0, others: 0 };
+/** CPU time of each thread of a process so far, in ms, by thread id (the JavaScript thread's is the pid). */
+function threadCpuMs(pid: number | undefined): Map<string, number> {
+  const byThread = new Map<string, number>();
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-      if (tid === String(pid)) split.main += ms;
-      else split.others += ms;
+      byThread.set(tid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
     }
-  } catch {
-    return { main: Number.NaN, others: Number.NaN };
+  } catch {}
+  return byThread;
+}
+
+interface ThreadSplit {
+  /** The JavaScript thread (the event loop). */
+  main: number;
+  /** The libuv pool, where argon2 runs. */
+  pool: number;
+  /** V8's helpers (garbage collection, optimising compiler) and anything else. */
+  helpers: number;
+}
+
+/**
+ * What each kind of thread used between two readings. Node names them all `node`; the pool
+ * threads are told apart by what they do: during a phase of hashes each of them runs a share of
+ * the hashes (a quarter, with libuv's four), while V8's helpers use a few per cent at most.
+ */
+function splitThreads(
+  pid: number | undefined,
+  before: Map<string, number>,
+  after: Map<string, number>,
+): ThreadSplit {
+  const split = { main: 0, pool: 0, helpers: 0 };
+  const used = [...after].map(([tid, ms]) => [tid, ms - (before.get(tid) ?? 0)] as const);
+  const others = used.filter(([tid]) => tid !== String(pid)).reduce((sum, [, ms]) => sum + ms, 0);
+  for (const [tid, ms] of used) {
+    if (tid === String(pid)) split.main += ms;
+    else if (ms > others * 0.1) split.pool += ms;
+    else split.helpers += ms;
   }
   return split;
 }
@@ -154,31 +179,23 @@ function postgresCpuSince(before: Map<string, { ms: number }>, byRole?: Map<stri
   return ms;
 }
 
-/** An SMTP server that accepts and drops every message, counting them. */
-async function startSmtpSink(): Promise<{
-  port: number;
-  received: () => number;
-  close: () => Promise<void>;
-}> {
-  let received = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, done) {
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        received++;
-        done();
-      });
-    },
+/** `perf record -a` into BENCH_MACHINE_PERF until stopped; null when that is not set. */
+function recordMachine(): { stop: () => Promise<void> } | null {
+  const file = process.env.BENCH_MACHINE_PERF;
+  if (!file) return null;
+  const perf = spawn('perf', ['record', '-a', '-F', '999', '-o', file], { stdio: 'ignore' });
+  const ended = new Promise<void>((resolve) => {
+    perf.once('exit', () => resolve());
+    perf.once('error', (error) => {
+      console.error(`perf record: ${error.message}`);
+      resolve();
+    });
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   return {
-    port,
-    received: () => received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    stop: () => {
+      perf.kill('SIGINT');
+      return ended;
+    },
   };
 }
 
@@ -250,7 +267,7 @@ async function main(): Promise<void> {
   await setStaffPassword(db, account.id, hash, systemClock.now());
   await database.close();
 
-  const smtp = await startSmtpSink();
+  const smtp = await startCountingSmtpSink();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const logFile = join(work, 'server.log');
@@ -260,7 +277,8 @@ async function main(): Promise<void> {
     ? ['--perf-prof', '--interpreted-frames-native-stack', '--perf-prof-unwinding-info']
     : [];
   const profiling = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : perf;
-  const server = spawn(process.execPath, [...profiling, '--import', 'tsx', 'src/server.ts'], {
+  const flags = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...flags, ...profiling, '--import', 'tsx', 'src/server.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -333,22 +351,29 @@ async function main(): Promise<void> {
     const logins4 = newPhase('POST /connexion (303 → /admin)', 4);
     const logins8 = newPhase('POST /connexion (303 → /admin)', 8);
     const serverCpu = new Map<Phase, number>();
-    const serverThreads = new Map<Phase, { main: number; others: number }>();
+    const serverThreads = new Map<Phase, ThreadSplit>();
     const databaseCpu = new Map<Phase, number>();
     const databaseRoles = new Map<Phase, Map<string, number>>();
+    // BENCH_MACHINE_PERF=file: the whole machine (perf record -a), during the first slice of
+    // registrations at 4, for `perf report -i file --sort comm,dso,sym`.
+    let recorded = false;
     const timed = async (phase: Phase, once: (w: number) => Promise<boolean>) => {
       const before = processCpuMs(server.pid);
       const threadsBefore = threadCpuMs(server.pid);
       const postgresBefore = postgresCpuMs();
+      const recording = phase === regs4 && !recorded ? recordMachine() : null;
+      recorded ||= recording !== null;
       await measure(phase, PHASE_MS / ROUNDS, once);
+      await recording?.stop();
       const roles = databaseRoles.get(phase) ?? new Map<string, number>();
       databaseRoles.set(phase, roles);
       databaseCpu.set(phase, (databaseCpu.get(phase) ?? 0) + postgresCpuSince(postgresBefore, roles));
       serverCpu.set(phase, (serverCpu.get(phase) ?? 0) + processCpuMs(server.pid) - before);
-      const after = threadCpuMs(server.pid);
-      const split = serverThreads.get(phase) ?? { main: 0, others: 0 };
-      split.main += after.main - threadsBefore.main;
-      split.others += after.others - threadsBefore.others;
+      const used = splitThreads(server.pid, threadsBefore, threadCpuMs(server.pid));
+      const split = serverThreads.get(phase) ?? { main: 0, pool: 0, helpers: 0 };
+      split.main += used.main;
+      split.pool += used.pool;
+      split.helpers += used.helpers;
       serverThreads.set(phase, split);
     };
     const regRatios: number[] = [];
@@ -403,7 +428,8 @@ async function main(): Promise<void> {
         'bench process': perOp(p.processCpuMs, p),
         server: perOp(serverCpu.get(p) ?? Number.NaN, p),
         'its JS thread': perOp(serverThreads.get(p)?.main ?? Number.NaN, p),
-        'its other threads': perOp(serverThreads.get(p)?.others ?? Number.NaN, p),
+        'its argon2 pool': perOp(serverThreads.get(p)?.pool ?? Number.NaN, p),
+        'its V8 helpers': perOp(serverThreads.get(p)?.helpers ?? Number.NaN, p),
         PostgreSQL: perOp(databaseCpu.get(p) ?? Number.NaN, p),
       })),
     );
