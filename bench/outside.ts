@@ -94,8 +94,11 @@ function processCpuMs(pid: number | undefined): number {
   }
 }
 
-/** CPU time of each thread of a process so far, in ms, by thread id (the JavaScript thread's is the pid). */
-function threadCpuMs(pid: number | undefined): Map<string, number> {
+/**
+ * CPU time of each thread of a process so far, in ms, by thread id (the JavaScript thread's is
+ * the pid); null where /proc cannot be read.
+ */
+function threadCpuMs(pid: number | undefined): Map<string, number> | null {
   const byThread = new Map<string, number>();
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
@@ -103,7 +106,9 @@ function threadCpuMs(pid: number | undefined): Map<string, number> {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       byThread.set(tid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
     }
-  } catch {}
+  } catch {
+    return null;
+  }
   return byThread;
 }
 
@@ -123,9 +128,10 @@ interface ThreadSplit {
  */
 function splitThreads(
   pid: number | undefined,
-  before: Map<string, number>,
-  after: Map<string, number>,
+  before: Map<string, number> | null,
+  after: Map<string, number> | null,
 ): ThreadSplit {
+  if (!before || !after) return { main: Number.NaN, pool: Number.NaN, helpers: Number.NaN };
   const split = { main: 0, pool: 0, helpers: 0 };
   const used = [...after].map(([tid, ms]) => [tid, ms - (before.get(tid) ?? 0)] as const);
   const others = used.filter(([tid]) => tid !== String(pid)).reduce((sum, [, ms]) => sum + ms, 0);
@@ -183,6 +189,7 @@ function postgresCpuSince(before: Map<string, { ms: number }>, byRole?: Map<stri
 function recordMachine(): { stop: () => Promise<void> } | null {
   const file = process.env.BENCH_MACHINE_PERF;
   if (!file) return null;
+  console.log(`perf record -a into ${file}: its own cost counts in the first slice of registrations at 4`);
   const perf = spawn('perf', ['record', '-a', '-F', '999', '-o', file], { stdio: 'ignore' });
   const ended = new Promise<void>((resolve) => {
     perf.once('exit', () => resolve());

@@ -25,13 +25,16 @@ function nodes(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 }
 
-/** The plan PostgreSQL keeps for a statement prepared on this connection, made now (values do not matter). */
+/**
+ * The plan PostgreSQL would keep for a statement prepared on this connection, made now from the
+ * tables as they are (the values do not matter to a generic plan).
+ */
 async function keptPlan(database: Database, name: string): Promise<PlanNode[]> {
   const [prepared] = await queryRows<{ n: number }>(
     database.db,
     sql`select cardinality(parameter_types) as n from pg_prepared_statements where name = ${name}`,
   );
-  expect(prepared?.n, `${name} is prepared on the connection`).toBeGreaterThan(5);
+  expect(prepared, `${name} is prepared on the connection`).toBeDefined();
   await database.db.execute(sql`set plan_cache_mode = force_generic_plan`);
   try {
     const [explained] = await queryRows<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
@@ -44,12 +47,42 @@ async function keptPlan(database: Database, name: string): Promise<PlanNode[]> {
   }
 }
 
-/** The scans of a table in a plan (not its writes). */
-const readsOf = (plan: PlanNode[], table: string) =>
-  plan.filter((n) => n['Relation Name'] === table && n['Node Type'] !== 'ModifyTable');
+/**
+ * How a plan reads a table (not its writes): each scan, and the indexes it goes through (a
+ * bitmap scan's are on its Bitmap Index Scan children, under any BitmapOr or BitmapAnd).
+ */
+function readsOf(plan: PlanNode[], table: string): { type: string; indexes: string[] }[] {
+  return plan
+    .filter((n) => n['Relation Name'] === table && n['Node Type'] !== 'ModifyTable')
+    .map((n) => ({
+      type: n['Node Type'],
+      indexes:
+        n['Node Type'] === 'Bitmap Heap Scan'
+          ? nodes(n)
+              .filter((c) => c['Node Type'] === 'Bitmap Index Scan')
+              .map((c) => c['Index Name'] ?? '')
+          : n['Index Name']
+            ? [n['Index Name']]
+            : [],
+    }));
+}
+
+/** Every read of `table` goes through one of `indexes`, and only through them. */
+function expectReadsThrough(plan: PlanNode[], table: string, indexes: string[]): void {
+  const reads = readsOf(plan, table);
+  expect(reads.length, table).toBeGreaterThan(0);
+  for (const read of reads) {
+    expect(read.type, table).toMatch(/^(Index Scan|Index Only Scan|Bitmap Heap Scan)$/);
+    expect(read.indexes.length, table).toBeGreaterThan(0);
+    for (const index of read.indexes) expect(indexes, table).toContain(index);
+  }
+}
 
 if (onPostgres)
-  describe('kept plans (PostgreSQL)', () => {
+  // Tables as migrations leave them, never analysed: the planner assumes ten pages for each. Once
+  // an empty table has been analysed it knows it holds nothing, and a plan made then scans it
+  // whole, whatever the statement: only the connections' lifetime (client.ts) bounds that one.
+  describe('kept plans made on a new, empty database (PostgreSQL)', () => {
     let test: Awaited<ReturnType<typeof createTestDatabase>>;
     let one: Database;
 
@@ -97,19 +130,14 @@ if (onPostgres)
       );
       expect(outcome).toMatchObject({ kind: 'refused', libraryInactive: true });
 
-      const reads = readsOf(await keptPlan(one, 'sesame_self_registration'), 'patrons');
-      expect(reads.length).toBe(2);
-      for (const read of reads) {
-        expect(read['Node Type']).toMatch(
-          /^(Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan)$/,
-        );
-        if (read['Index Name'])
-          expect(['patrons_identifier_key', 'patrons_email_idx']).toContain(read['Index Name']);
-      }
-      expect(reads.map((r) => r['Index Name']).sort()).toEqual([
-        'patrons_email_idx',
-        'patrons_identifier_key',
-      ]);
+      const plan = await keptPlan(one, 'sesame_self_registration');
+      expectReadsThrough(plan, 'patrons', ['patrons_identifier_key', 'patrons_email_idx']);
+      // Both checks: the identifiant's owner and the address's.
+      expect(
+        readsOf(plan, 'patrons')
+          .flatMap((r) => r.indexes)
+          .sort(),
+      ).toEqual(['patrons_email_idx', 'patrons_identifier_key']);
     });
 
     it('a login planned on an empty database reads staff and patrons by identifiant and address only', async () => {
@@ -128,19 +156,21 @@ if (onPostgres)
       });
       expect(lookup.patron).toBeNull();
       const plan = await keptPlan(one, 'sesame_login_lookup');
-      for (const [table, indexes] of [
-        ['patrons', ['patrons_identifier_key', 'patrons_email_idx']],
-        ['staff', ['staff_identifier_key', 'staff_email_idx']],
-      ] as const) {
-        const reads = readsOf(plan, table);
-        expect(reads.length, table).toBeGreaterThan(0);
-        for (const read of reads) {
-          expect(read['Node Type'], table).toMatch(/^(Index Scan|Index Only Scan|Bitmap Heap Scan)$/);
-          if (read['Index Name']) expect(indexes, table).toContain(read['Index Name']);
-        }
-      }
+      expectReadsThrough(plan, 'patrons', ['patrons_identifier_key', 'patrons_email_idx']);
+      expectReadsThrough(plan, 'staff', ['staff_identifier_key', 'staff_email_idx']);
       for (const read of readsOf(plan, 'login_throttles'))
-        expect(read['Node Type'], 'login_throttles').not.toBe('Seq Scan');
+        expect(read.type, 'login_throttles').not.toBe('Seq Scan');
+    });
+  });
+
+if (onPostgres)
+  describe('pooled connections (PostgreSQL)', () => {
+    let test: Awaited<ReturnType<typeof createTestDatabase>>;
+    beforeAll(async () => {
+      test = await createTestDatabase();
+    });
+    afterAll(async () => {
+      await test.cleanup();
     });
 
     it('a pooled connection is replaced once its lifetime is over, and not before', async () => {
@@ -158,10 +188,36 @@ if (onPostgres)
           await new Promise((r) => setTimeout(r, 100));
         }
         expect(seen.short.size).toBeGreaterThan(1);
+        expect(seen.short.size).toBeLessThanOrEqual(4);
         expect(seen.usual.size).toBe(1);
       } finally {
         await short.close();
         await usual.close();
+      }
+    });
+
+    it('a connection whose lifetime ends while a sweep holds it keeps the sweep’s lock until released', async () => {
+      const short = openDatabase({ databaseUrl: test.url!, poolSize: 2, connectionLifetimeS: 1 });
+      const watcher = openDatabase({ databaseUrl: test.url!, poolSize: 1 });
+      const advisoryLocks = async () =>
+        (
+          await queryRows<{ n: number }>(
+            watcher.db,
+            sql`select count(*)::int as n from pg_locks where locktype = 'advisory' and granted`,
+          )
+        )[0]!.n;
+      try {
+        const run = await short.withTryLock('kept-plans-lifetime', async (signal) => {
+          await new Promise((r) => setTimeout(r, 1_500));
+          return { aborted: signal.aborted, locks: await advisoryLocks() };
+        });
+        expect(run).toEqual({ acquired: true, value: { aborted: false, locks: 1 } });
+        expect(await advisoryLocks()).toBe(0);
+        // The pool goes on with a new connection.
+        expect(await queryRows(short.db, sql`select 1 as one`)).toEqual([{ one: 1 }]);
+      } finally {
+        await short.close();
+        await watcher.close();
       }
     });
   });

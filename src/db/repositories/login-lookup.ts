@@ -140,7 +140,7 @@ const lookUpLoginStatement = preparedStatement<LoginQuestion & Record<string, un
         or 'account:' || c.kind || ':' || c.id = any(string_to_array(${p('trusted')}::text, ',')))
       and not exists (select 1 from ${t} where ${t.key} in ('account:' || c.kind || ':' || c.id, ${p('loginKey')})
         and ${t.lockedUntil} > ${p('now')}::timestamptz)
-    order by c.rank, c."byIdentifier" desc
+    order by c.rank, c."byIdentifier" desc nulls last
     limit 1
     returning ${column(sessions.principalKind)} as kind, ${column(sessions.principalId)} as id
   )
