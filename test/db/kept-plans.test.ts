@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase, queryRows } from '../../src/db/client.js';
+import type { Library } from '../../src/db/repositories/libraries.js';
 import { lookUpLogin } from '../../src/db/repositories/login-lookup.js';
 import { insertSelfRegistration } from '../../src/db/repositories/self-registration.js';
+import { addLibrary, addStaff, createTestApp, type TestContext } from '../helpers/app.js';
 import { createTestDatabase, onPostgres } from '../helpers/database.js';
+import { addMember } from '../helpers/lifecycle-fixtures.js';
 
 /**
  * The hot paths' statements run as named statements, whose plan PostgreSQL may make once per
@@ -221,3 +224,69 @@ if (onPostgres)
       }
     });
   });
+
+/**
+ * What the kept statements find, on both databases: the login statement reads accounts by
+ * identifiant, then by address (a second lookup that leaves out what the first found), so an
+ * account without an identifiant must still be found by its address.
+ */
+describe('the accounts a login names', () => {
+  let ctx: TestContext;
+  let library: Library;
+  let sessionCount = 0;
+  const ask = (login: string) => {
+    const now = ctx.clock.now();
+    sessionCount++;
+    return lookUpLogin(ctx.database.db, {
+      login,
+      ipKey: 'login-ip:203.0.113.7',
+      loginKey: `login:${login}`,
+      trusted: '',
+      idHash: String(sessionCount).padStart(64, '0'),
+      now,
+      windowStart: new Date(now.getTime() - 900_000),
+      ip: '203.0.113.7',
+      userAgent: null,
+      ipLimit: 10,
+    });
+  };
+
+  beforeAll(async () => {
+    ctx = await createTestApp();
+    library = await addLibrary(ctx);
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  it('finds a patron by identifiant or by address, in any case, and opens the session for them', async () => {
+    const zoe = await addMember(ctx, library.id, { identifier: 'Zoe-Plan', email: 'Zoe.Plan@exemple.fr' });
+    for (const login of ['zoe-plan', 'zoe.plan@exemple.fr']) {
+      const found = await ask(login);
+      expect(found.patron?.id, login).toBe(zoe.id);
+      expect(found.openedFor, login).toEqual({ kind: 'patron', id: zoe.id });
+    }
+    const nobody = await ask('personne@exemple.fr');
+    expect(nobody.patron).toBeNull();
+    expect(nobody.openedFor?.id).not.toBe(zoe.id);
+  });
+
+  it('finds a patron without an identifiant by address', async () => {
+    const noIdentifier = await addMember(ctx, library.id, {
+      identifier: null,
+      email: 'sans.identifiant@exemple.fr',
+    });
+    const found = await ask('sans.identifiant@exemple.fr');
+    expect(found.patron?.id).toBe(noIdentifier.id);
+    expect(found.openedFor).toEqual({ kind: 'patron', id: noIdentifier.id });
+  });
+
+  it('finds a staff account by identifiant or by address, before any patron', async () => {
+    const agent = await addStaff(ctx, { identifier: 'agent-plan', email: 'agent.plan@exemple.fr' });
+    for (const login of ['agent-plan', 'agent.plan@exemple.fr']) {
+      const found = await ask(login);
+      expect(found.staff?.id, login).toBe(agent.id);
+      expect(found.openedFor, login).toEqual({ kind: 'staff', id: agent.id });
+    }
+  });
+});
