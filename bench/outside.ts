@@ -30,7 +30,9 @@
  * verifications (as bench/login.ts), logins at concurrency 4 and 8. Each row gives the machine's
  * CPU per operation, this process's part (the client, the SMTP sink), the server's (split between
  * its JavaScript thread, its libuv pool where argon2 runs, and V8's helper threads: garbage
- * collection, optimising compiler) and PostgreSQL's. Read from
+ * collection, optimising compiler) and PostgreSQL's, with the write-ahead log PostgreSQL wrote per
+ * operation (what its writes amount to, read exactly from pg_current_wal_lsn; the pg_stat
+ * counters of rows reach their views up to a second late). Read from
  * /proc, these are CPU times: a V8 profile of the server is sampled on the wall clock and, on a
  * saturated machine, charges to a system call the time its thread waited for a core. Figures
  * are printed, never asserted.
@@ -361,6 +363,20 @@ async function main(): Promise<void> {
     const serverThreads = new Map<Phase, ThreadSplit>();
     const databaseCpu = new Map<Phase, number>();
     const databaseRoles = new Map<Phase, Map<string, number>>();
+    const walBytes = new Map<Phase, number>();
+    const wal = new pg.Client({ connectionString: databaseUrl });
+    await wal.connect();
+    const walPosition = async () =>
+      (await wal.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn')).rows[0]!.lsn;
+    const walSince = async (from: string) =>
+      Number(
+        (
+          await wal.query<{ bytes: string }>(
+            'select pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::text as bytes',
+            [from],
+          )
+        ).rows[0]!.bytes,
+      );
     // BENCH_MACHINE_PERF=file: the whole machine (perf record -a), during the first slice of
     // registrations at 4, for `perf report -i file --sort comm,dso,sym`.
     let recorded = false;
@@ -368,10 +384,12 @@ async function main(): Promise<void> {
       const before = processCpuMs(server.pid);
       const threadsBefore = threadCpuMs(server.pid);
       const postgresBefore = postgresCpuMs();
+      const walBefore = await walPosition();
       const recording = phase === regs4 && !recorded ? recordMachine() : null;
       recorded ||= recording !== null;
       await measure(phase, PHASE_MS / ROUNDS, once);
       await recording?.stop();
+      walBytes.set(phase, (walBytes.get(phase) ?? 0) + (await walSince(walBefore)));
       const roles = databaseRoles.get(phase) ?? new Map<string, number>();
       databaseRoles.set(phase, roles);
       databaseCpu.set(phase, (databaseCpu.get(phase) ?? 0) + postgresCpuSince(postgresBefore, roles));
@@ -414,6 +432,7 @@ async function main(): Promise<void> {
       await timed(logins8, logIn);
     }
     for (const c of [...regClients, ...loginClients]) c.close();
+    await wal.end();
     // Let the outbox sweep catch up so the sink's count says whether every e-mail left.
     await new Promise((r) => setTimeout(r, 5_000));
 
@@ -438,6 +457,7 @@ async function main(): Promise<void> {
         'its argon2 pool': perOp(serverThreads.get(p)?.pool ?? Number.NaN, p),
         'its V8 helpers': perOp(serverThreads.get(p)?.helpers ?? Number.NaN, p),
         PostgreSQL: perOp(databaseCpu.get(p) ?? Number.NaN, p),
+        'WAL kB/op': perOp((walBytes.get(p) ?? Number.NaN) / 1024, p),
       })),
     );
     for (const p of [regs4, logins4]) {
