@@ -301,6 +301,9 @@ async function main(): Promise<void> {
     stdio: ['ignore', logFd, logFd],
   });
 
+  // The write-ahead log's position, read before and after each slice (the whole server's log:
+  // nothing else writes to it during a run).
+  const wal = new pg.Client({ connectionString: databaseUrl });
   try {
     await waitReady(base, server);
     const run = randomBytes(3).toString('hex');
@@ -364,7 +367,6 @@ async function main(): Promise<void> {
     const databaseCpu = new Map<Phase, number>();
     const databaseRoles = new Map<Phase, Map<string, number>>();
     const walBytes = new Map<Phase, number>();
-    const wal = new pg.Client({ connectionString: databaseUrl });
     await wal.connect();
     const walPosition = async () =>
       (await wal.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn')).rows[0]!.lsn;
@@ -432,7 +434,6 @@ async function main(): Promise<void> {
       await timed(logins8, logIn);
     }
     for (const c of [...regClients, ...loginClients]) c.close();
-    await wal.end();
     // Let the outbox sweep catch up so the sink's count says whether every e-mail left.
     await new Promise((r) => setTimeout(r, 5_000));
 
@@ -488,6 +489,8 @@ async function main(): Promise<void> {
       console.log(readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n'));
     }
   } finally {
+    // Before the database is dropped: a connection dropped under it emits an unhandled 'error'.
+    await wal.end().catch(() => {});
     server.kill('SIGTERM');
     await new Promise<void>((r) => (server.exitCode !== null ? r() : server.once('exit', () => r())));
     await smtp.close();

@@ -281,8 +281,23 @@ describe('the accounts a login names', () => {
     expect(found.openedFor).toEqual({ kind: 'patron', id: noIdentifier.id });
   });
 
-  it('finds a staff account by identifiant or by address, before any patron', async () => {
+  it('opens the session for the account named by identifiant before one matched by address, even one without an identifiant', async () => {
+    // An identifiant that is another patron's address (imported from an old system, say).
+    const byAddress = await addMember(ctx, library.id, { identifier: null, email: 'double@exemple.fr' });
+    const byIdentifier = await addMember(ctx, library.id, {
+      identifier: 'Double@exemple.fr',
+      email: 'autre.double@exemple.fr',
+    });
+    const found = await ask('double@exemple.fr');
+    expect(found.patron).not.toBeNull();
+    expect(found.openedFor).toEqual({ kind: 'patron', id: byIdentifier.id });
+    expect(found.openedFor?.id).not.toBe(byAddress.id);
+  });
+
+  it('finds a staff account by identifiant or by address, and opens the session for it before a patron with that address', async () => {
     const agent = await addStaff(ctx, { identifier: 'agent-plan', email: 'agent.plan@exemple.fr' });
+    // The same person, also a patron of the library with the same address.
+    await addMember(ctx, library.id, { identifier: 'agent-usager', email: 'Agent.Plan@exemple.fr' });
     for (const login of ['agent-plan', 'agent.plan@exemple.fr']) {
       const found = await ask(login);
       expect(found.staff?.id, login).toBe(agent.id);
